@@ -1,0 +1,54 @@
+# tagstore: build with PGXS.  `make demo` and `make test` also install what
+# a fresh Debian 12 machine lacks (see README.md).
+
+EXTENSION = tagstore
+MODULE_big = tagstore
+OBJS = \
+	src/casefold.o \
+	src/tagpath_array.o \
+	src/tagpath_io.o \
+	src/tagpath_op.o \
+	src/tagquery_io.o \
+	src/tagpath_support.o \
+	src/tagquery_op.o
+DATA = sql/tagstore--1.0.sql
+
+# pg_regress suites: sql/<name>.sql with expected/<name>.out
+REGRESS = tagpath_io tagpath_ops tagquery
+REGRESS_OPTS = --inputdir=. --load-extension=ltree
+
+PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
+	-Wno-missing-field-initializers
+
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+else
+all:
+	@echo "PostgreSQL 15 server headers not found: run 'make deps' (or 'make test'/'make demo', which do)" >&2
+	@exit 1
+endif
+
+.PHONY: deps test demo psql
+
+# Installs the Debian packages that building and testing need (root only).
+deps:
+	@test/install-deps.sh
+
+# Build, install, run every suite against a throwaway cluster.
+test: deps
+	$(MAKE) all
+	$(MAKE) install
+	test/run-tests.sh
+
+# Build, install, start a throwaway cluster, load sample data, show queries.
+demo: deps
+	$(MAKE) all
+	$(MAKE) install
+	test/demo.sh start
+
+# A psql session on the demo cluster.
+psql:
+	test/demo.sh psql

@@ -1,0 +1,354 @@
+/* tagstore--1.0.sql: the tagpath and tagquery types */
+
+\echo Use "CREATE EXTENSION tagstore" to load this file. \quit
+
+--
+-- tagpath
+--
+
+CREATE TYPE @extschema@.tagpath;
+
+CREATE FUNCTION @extschema@.tagpath_in(cstring) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_out(@extschema@.tagpath) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_recv(internal) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_send(@extschema@.tagpath) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.tagpath (
+	INPUT = @extschema@.tagpath_in,
+	OUTPUT = @extschema@.tagpath_out,
+	RECEIVE = @extschema@.tagpath_recv,
+	SEND = @extschema@.tagpath_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,
+	STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.tagpath IS
+	'hierarchical path of labels, root first (''Biology.animal.mammal''); a superset of ltree with quoted labels ("St. John''s wort")';
+
+-- comparison: ltree's order (label by label, ancestors first)
+CREATE FUNCTION @extschema@.tagpath_cmp(@extschema@.tagpath, @extschema@.tagpath) RETURNS int4
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_lt(@extschema@.tagpath, @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_le(@extschema@.tagpath, @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_eq(@extschema@.tagpath, @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_ne(@extschema@.tagpath, @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_ge(@extschema@.tagpath, @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_gt(@extschema@.tagpath, @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_hash(@extschema@.tagpath) RETURNS int4
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_hash_extended(@extschema@.tagpath, int8) RETURNS int8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OPERATOR @extschema@.< (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_lt,
+	COMMUTATOR = OPERATOR(@extschema@.>), NEGATOR = OPERATOR(@extschema@.>=),
+	RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel);
+CREATE OPERATOR @extschema@.<= (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_le,
+	COMMUTATOR = OPERATOR(@extschema@.>=), NEGATOR = OPERATOR(@extschema@.>),
+	RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel);
+CREATE OPERATOR @extschema@.= (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_eq,
+	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR @extschema@.<> (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_ne,
+	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel);
+CREATE OPERATOR @extschema@.>= (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_ge,
+	COMMUTATOR = OPERATOR(@extschema@.<=), NEGATOR = OPERATOR(@extschema@.<),
+	RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel);
+CREATE OPERATOR @extschema@.> (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_gt,
+	COMMUTATOR = OPERATOR(@extschema@.<), NEGATOR = OPERATOR(@extschema@.<=),
+	RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel);
+
+CREATE OPERATOR CLASS @extschema@.tagpath_ops
+	DEFAULT FOR TYPE @extschema@.tagpath USING btree AS
+	OPERATOR 1 @extschema@.<,
+	OPERATOR 2 @extschema@.<=,
+	OPERATOR 3 @extschema@.=,
+	OPERATOR 4 @extschema@.>=,
+	OPERATOR 5 @extschema@.>,
+	FUNCTION 1 @extschema@.tagpath_cmp(@extschema@.tagpath, @extschema@.tagpath);
+
+CREATE OPERATOR CLASS @extschema@.tagpath_hash_ops
+	DEFAULT FOR TYPE @extschema@.tagpath USING hash AS
+	OPERATOR 1 @extschema@.=,
+	FUNCTION 1 @extschema@.tagpath_hash(@extschema@.tagpath),
+	FUNCTION 2 @extschema@.tagpath_hash_extended(@extschema@.tagpath, int8);
+
+-- ancestry; the support function lets a btree index answer both
+CREATE FUNCTION @extschema@.tagpath_support(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_isparent(@extschema@.tagpath, @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT @extschema@.tagpath_support;
+CREATE FUNCTION @extschema@.tagpath_risparent(@extschema@.tagpath, @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT @extschema@.tagpath_support;
+
+CREATE OPERATOR @extschema@.@> (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_isparent,
+	COMMUTATOR = OPERATOR(@extschema@.<@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.<@ (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_risparent,
+	COMMUTATOR = OPERATOR(@extschema@.@>),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+-- ltree's caret-prefixed spellings of the same operators
+CREATE OPERATOR @extschema@.^@> (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_isparent,
+	COMMUTATOR = OPERATOR(@extschema@.^<@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^<@ (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_risparent,
+	COMMUTATOR = OPERATOR(@extschema@.^@>),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+
+-- path functions
+CREATE FUNCTION @extschema@.nlevel(@extschema@.tagpath) RETURNS int4
+	AS 'MODULE_PATHNAME', 'tagpath_nlevel_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.subltree(@extschema@.tagpath, int4, int4) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_subltree' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.subpath(@extschema@.tagpath, int4, int4) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_subpath' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.subpath(@extschema@.tagpath, int4) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_subpath' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.index(@extschema@.tagpath, @extschema@.tagpath) RETURNS int4
+	AS 'MODULE_PATHNAME', 'tagpath_index' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.index(@extschema@.tagpath, @extschema@.tagpath, int4) RETURNS int4
+	AS 'MODULE_PATHNAME', 'tagpath_index' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.lca(@extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.parent(@extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_parent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.leaf(@extschema@.tagpath) RETURNS text
+	AS 'MODULE_PATHNAME', 'tagpath_leaf' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.labels(@extschema@.tagpath) RETURNS text[]
+	AS 'MODULE_PATHNAME', 'tagpath_labels' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath(text[]) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', 'tagpath_from_labels' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.text2tagpath(text) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath2text(@extschema@.tagpath) RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE CAST (text AS @extschema@.tagpath) WITH FUNCTION @extschema@.text2tagpath(text);
+CREATE CAST (@extschema@.tagpath AS text) WITH FUNCTION @extschema@.tagpath2text(@extschema@.tagpath);
+
+CREATE FUNCTION @extschema@.tagpath_addtagpath(@extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_addtext(@extschema@.tagpath, text) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_textadd(text, @extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.|| (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_addtagpath);
+CREATE OPERATOR @extschema@.|| (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = text, PROCEDURE = @extschema@.tagpath_addtext);
+CREATE OPERATOR @extschema@.|| (
+	LEFTARG = text, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_textadd);
+
+--
+-- tagquery
+--
+
+CREATE TYPE @extschema@.tagquery;
+
+CREATE FUNCTION @extschema@.tagquery_in(cstring) RETURNS @extschema@.tagquery
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagquery_out(@extschema@.tagquery) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagquery_recv(internal) RETURNS @extschema@.tagquery
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagquery_send(@extschema@.tagquery) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.tagquery (
+	INPUT = @extschema@.tagquery_in,
+	OUTPUT = @extschema@.tagquery_out,
+	RECEIVE = @extschema@.tagquery_recv,
+	SEND = @extschema@.tagquery_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,
+	STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.tagquery IS
+	'tagpath pattern with lquery''s syntax (*, {n,m}, !, |, @ case-insensitive, * prefix, % words) and quoted labels';
+
+CREATE FUNCTION @extschema@.tagpath_matches(@extschema@.tagpath, @extschema@.tagquery) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_matches_commuted(@extschema@.tagquery, @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_matches_any(@extschema@.tagpath, @extschema@.tagquery[]) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_matches_any_commuted(@extschema@.tagquery[], @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OPERATOR @extschema@.~ (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagquery, PROCEDURE = @extschema@.tagpath_matches,
+	COMMUTATOR = OPERATOR(@extschema@.~),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.~ (
+	LEFTARG = @extschema@.tagquery, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_matches_commuted,
+	COMMUTATOR = OPERATOR(@extschema@.~),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^~ (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagquery, PROCEDURE = @extschema@.tagpath_matches,
+	COMMUTATOR = OPERATOR(@extschema@.^~),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^~ (
+	LEFTARG = @extschema@.tagquery, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_matches_commuted,
+	COMMUTATOR = OPERATOR(@extschema@.^~),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.? (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagquery[], PROCEDURE = @extschema@.tagpath_matches_any,
+	COMMUTATOR = OPERATOR(@extschema@.?),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.? (
+	LEFTARG = @extschema@.tagquery[], RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_matches_any_commuted,
+	COMMUTATOR = OPERATOR(@extschema@.?),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^? (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagquery[], PROCEDURE = @extschema@.tagpath_matches_any,
+	COMMUTATOR = OPERATOR(@extschema@.^?),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^? (
+	LEFTARG = @extschema@.tagquery[], RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_matches_any_commuted,
+	COMMUTATOR = OPERATOR(@extschema@.^?),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+
+--
+-- tagpath[]
+--
+
+CREATE FUNCTION @extschema@._tagpath_isparent(@extschema@.tagpath[], @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_r_isparent(@extschema@.tagpath, @extschema@.tagpath[]) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_risparent(@extschema@.tagpath[], @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_r_risparent(@extschema@.tagpath, @extschema@.tagpath[]) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_matches(@extschema@.tagpath[], @extschema@.tagquery) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_matches_commuted(@extschema@.tagquery, @extschema@.tagpath[]) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_matches_any(@extschema@.tagpath[], @extschema@.tagquery[]) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_matches_any_commuted(@extschema@.tagquery[], @extschema@.tagpath[]) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_extract_isparent(@extschema@.tagpath[], @extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_extract_risparent(@extschema@.tagpath[], @extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_extract_matches(@extschema@.tagpath[], @extschema@.tagquery) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.lca(@extschema@.tagpath[]) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME', '_tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OPERATOR @extschema@.@> (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@._tagpath_isparent,
+	COMMUTATOR = OPERATOR(@extschema@.<@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.<@ (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath[], PROCEDURE = @extschema@._tagpath_r_isparent,
+	COMMUTATOR = OPERATOR(@extschema@.@>),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.<@ (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@._tagpath_risparent,
+	COMMUTATOR = OPERATOR(@extschema@.@>),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.@> (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath[], PROCEDURE = @extschema@._tagpath_r_risparent,
+	COMMUTATOR = OPERATOR(@extschema@.<@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^@> (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@._tagpath_isparent,
+	COMMUTATOR = OPERATOR(@extschema@.^<@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^<@ (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath[], PROCEDURE = @extschema@._tagpath_r_isparent,
+	COMMUTATOR = OPERATOR(@extschema@.^@>),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^<@ (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@._tagpath_risparent,
+	COMMUTATOR = OPERATOR(@extschema@.^@>),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^@> (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagpath[], PROCEDURE = @extschema@._tagpath_r_risparent,
+	COMMUTATOR = OPERATOR(@extschema@.^<@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.~ (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagquery, PROCEDURE = @extschema@._tagpath_matches,
+	COMMUTATOR = OPERATOR(@extschema@.~),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.~ (
+	LEFTARG = @extschema@.tagquery, RIGHTARG = @extschema@.tagpath[], PROCEDURE = @extschema@._tagpath_matches_commuted,
+	COMMUTATOR = OPERATOR(@extschema@.~),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^~ (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagquery, PROCEDURE = @extschema@._tagpath_matches,
+	COMMUTATOR = OPERATOR(@extschema@.^~),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^~ (
+	LEFTARG = @extschema@.tagquery, RIGHTARG = @extschema@.tagpath[], PROCEDURE = @extschema@._tagpath_matches_commuted,
+	COMMUTATOR = OPERATOR(@extschema@.^~),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.? (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagquery[], PROCEDURE = @extschema@._tagpath_matches_any,
+	COMMUTATOR = OPERATOR(@extschema@.?),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.? (
+	LEFTARG = @extschema@.tagquery[], RIGHTARG = @extschema@.tagpath[], PROCEDURE = @extschema@._tagpath_matches_any_commuted,
+	COMMUTATOR = OPERATOR(@extschema@.?),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^? (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagquery[], PROCEDURE = @extschema@._tagpath_matches_any,
+	COMMUTATOR = OPERATOR(@extschema@.^?),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^? (
+	LEFTARG = @extschema@.tagquery[], RIGHTARG = @extschema@.tagpath[], PROCEDURE = @extschema@._tagpath_matches_any_commuted,
+	COMMUTATOR = OPERATOR(@extschema@.^?),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.?@> (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@._tagpath_extract_isparent);
+CREATE OPERATOR @extschema@.?<@ (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@._tagpath_extract_risparent);
+CREATE OPERATOR @extschema@.?~ (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagquery, PROCEDURE = @extschema@._tagpath_extract_matches);
+
+-- run-time bounds for the btree rewrite of <@ and @> (tagpath_support.c)
+CREATE FUNCTION @extschema@.tagpath_subtree_end(@extschema@.tagpath) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_prefixes(@extschema@.tagpath) RETURNS @extschema@.tagpath[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.label_casefold(text) RETURNS text
+	AS 'MODULE_PATHNAME', 'tagstore_casefold_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -1,0 +1,219 @@
+/*
+ * casefold.c
+ *	  Locale-independent case-insensitive label matching.
+ *
+ * contrib ltree folds case with str_tolower() and the database's collation
+ * when it scans, but with a byte-wise tolower() when it builds GiST
+ * signatures, so '*.äpfel@' finds different rows with and without the index.
+ * tagstore has exactly one folding function, used by scans and by every
+ * index signature alike, and it does not look at the database locale:
+ *
+ *		fold(x) = NFC(casefold(NFD(x)))
+ *
+ * which is Unicode's canonical caseless match (D145) with full case folding
+ * from our own copy of CaseFolding.txt, so 'STRASSE@' matches 'straße' and
+ * 'ÄPFEL@' matches 'äpfel' whether written precomposed or decomposed.
+ * Pure ASCII labels, by far the common case, take a fast path.
+ *
+ * Folded strings are always UTF-8: they are only compared and hashed, never
+ * shown, so a non-UTF-8 database converts its labels first.
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "common/unicode_norm.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+
+#include "tagstore.h"
+
+typedef struct CaseFoldEntry
+{
+	uint32		code;
+	uint32		to[3];			/* zero-padded */
+} CaseFoldEntry;
+
+#include "casefold_table.h"
+
+/* Looks up a code point's full case folding; returns NULL if it folds to itself. */
+static const CaseFoldEntry *
+casefold_lookup(uint32 code)
+{
+	int			lo = 0,
+				hi = lengthof(casefold_table) - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (casefold_table[mid].code == code)
+			return &casefold_table[mid];
+		if (casefold_table[mid].code < code)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* Folds a string of code points (zero-terminated) into a new one. */
+static pg_wchar *
+casefold_wchars(const pg_wchar *in)
+{
+	int			n = 0;
+	pg_wchar   *out;
+	int			o = 0;
+
+	while (in[n])
+		n++;
+	/* a code point folds to at most three */
+	out = palloc(sizeof(pg_wchar) * (3 * (Size) n + 1));
+	for (int i = 0; i < n; i++)
+	{
+		const CaseFoldEntry *e = casefold_lookup(in[i]);
+
+		if (e == NULL)
+			out[o++] = in[i];
+		else
+			for (int k = 0; k < 3 && e->to[k]; k++)
+				out[o++] = e->to[k];
+	}
+	out[o] = 0;
+	return out;
+}
+
+/*
+ * Returns the folded form of a label (UTF-8, palloc'd, not NUL-terminated
+ * for the caller's purposes though it has one) and its length.
+ */
+char *
+tagstore_casefold(const char *s, int len, int *outlen)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	char	   *utf8;
+	int			utf8len;
+	pg_wchar   *wide,
+			   *nfd,
+			   *folded,
+			   *nfc;
+	int			nchars;
+	char	   *result;
+	char	   *p;
+	bool		ascii = true;
+
+	for (int i = 0; i < len; i++)
+		if (u[i] >= 0x80)
+		{
+			ascii = false;
+			break;
+		}
+
+	if (ascii)
+	{
+		result = palloc(len + 1);
+		for (int i = 0; i < len; i++)
+			result[i] = (u[i] >= 'A' && u[i] <= 'Z') ? u[i] + ('a' - 'A') : u[i];
+		result[len] = '\0';
+		*outlen = len;
+		return result;
+	}
+
+	if (GetDatabaseEncoding() == PG_UTF8)
+	{
+		utf8 = (char *) s;
+		utf8len = len;
+	}
+	else
+	{
+		utf8 = pg_server_to_any(s, len, PG_UTF8);
+		utf8len = strlen(utf8);
+	}
+
+	wide = palloc(sizeof(pg_wchar) * ((Size) utf8len + 1));
+	nchars = pg_encoding_mb2wchar_with_len(PG_UTF8, utf8, wide, utf8len);
+	wide[nchars] = 0;
+
+	nfd = unicode_normalize(UNICODE_NFD, wide);
+	folded = casefold_wchars(nfd);
+	nfc = unicode_normalize(UNICODE_NFC, folded);
+
+	nchars = 0;
+	while (nfc[nchars])
+		nchars++;
+	result = palloc((Size) nchars * 4 + 1);
+	p = result;
+	for (int i = 0; i < nchars; i++)
+	{
+		unicode_to_utf8(nfc[i], (unsigned char *) p);
+		p += pg_utf_mblen((const unsigned char *) p);
+	}
+	*p = '\0';
+	*outlen = p - result;
+
+	pfree(wide);
+	pfree(nfd);
+	pfree(folded);
+	pfree(nfc);
+	if (utf8 != s)
+		pfree(utf8);
+	return result;
+}
+
+/*
+ * Does a label match a predicate?  With prefix, the predicate need only be
+ * a prefix of the label; with casefold, both are folded first.
+ */
+bool
+tagstore_label_match(const char *pred, int pred_len,
+					 const char *label, int label_len,
+					 bool prefix, bool casefold)
+{
+	char	   *fpred,
+			   *flabel;
+	int			fpred_len,
+				flabel_len;
+	bool		result;
+
+	/* binary match first: it decides every case-sensitive comparison */
+	if ((pred_len == label_len || (prefix && pred_len < label_len)) &&
+		memcmp(pred, label, pred_len) == 0)
+		return true;
+	if (!casefold)
+		return false;
+
+	fpred = tagstore_casefold(pred, pred_len, &fpred_len);
+	flabel = tagstore_casefold(label, label_len, &flabel_len);
+	result = (fpred_len == flabel_len || (prefix && fpred_len < flabel_len)) &&
+		memcmp(fpred, flabel, fpred_len) == 0;
+	pfree(fpred);
+	pfree(flabel);
+	return result;
+}
+
+/*
+ * Hash of a label's folded form: what GiST signatures are built from, so
+ * a case-sensitive and a case-insensitive predicate test the same bit.
+ */
+uint32
+tagstore_label_hash(const char *s, int len)
+{
+	char	   *folded;
+	int			flen;
+	uint32		h;
+
+	folded = tagstore_casefold(s, len, &flen);
+	h = hash_bytes((const unsigned char *) folded, flen);
+	pfree(folded);
+	return h;
+}
+
+PG_FUNCTION_INFO_V1(tagstore_casefold_sql);
+Datum
+tagstore_casefold_sql(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	int			len;
+	char	   *f = tagstore_casefold(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &len);
+
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(f, len));
+}
