@@ -6,6 +6,8 @@ MODULE_big = tagstore
 OBJS = \
 	src/casefold.o \
 	src/tagpath_array.o \
+	src/tagpath_array_gist.o \
+	src/tagpath_gist.o \
 	src/tagpath_io.o \
 	src/tagpath_op.o \
 	src/tagquery_io.o \

@@ -352,3 +352,91 @@ CREATE FUNCTION @extschema@.tagpath_prefixes(@extschema@.tagpath) RETURNS @extsc
 
 CREATE FUNCTION @extschema@.label_casefold(text) RETURNS text
 	AS 'MODULE_PATHNAME', 'tagstore_casefold_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+--
+-- GiST
+--
+
+CREATE TYPE @extschema@.tagpath_gist;
+CREATE FUNCTION @extschema@.tagpath_gist_in(cstring) RETURNS @extschema@.tagpath_gist
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_gist_out(@extschema@.tagpath_gist) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE @extschema@.tagpath_gist (
+	INTERNALLENGTH = VARIABLE,
+	INPUT = @extschema@.tagpath_gist_in,
+	OUTPUT = @extschema@.tagpath_gist_out,
+	STORAGE = plain
+);
+COMMENT ON TYPE @extschema@.tagpath_gist IS 'GiST index key of tagpath and tagpath[] (internal)';
+
+CREATE FUNCTION @extschema@.tagpath_gist_consistent(internal, @extschema@.tagpath, int2, oid, internal) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_gist_compress(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_gist_decompress(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_gist_penalty(internal, internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_gist_picksplit(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_gist_union(internal, internal) RETURNS @extschema@.tagpath_gist
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_gist_same(@extschema@.tagpath_gist, @extschema@.tagpath_gist, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_gist_options(internal) RETURNS void
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE OPERATOR CLASS @extschema@.gist_tagpath_ops
+	DEFAULT FOR TYPE @extschema@.tagpath USING gist AS
+	OPERATOR 1 @extschema@.<,
+	OPERATOR 2 @extschema@.<=,
+	OPERATOR 3 @extschema@.=,
+	OPERATOR 4 @extschema@.>=,
+	OPERATOR 5 @extschema@.>,
+	OPERATOR 10 @extschema@.@> (@extschema@.tagpath, @extschema@.tagpath),
+	OPERATOR 11 @extschema@.<@ (@extschema@.tagpath, @extschema@.tagpath),
+	OPERATOR 12 @extschema@.~ (@extschema@.tagpath, @extschema@.tagquery),
+	OPERATOR 16 @extschema@.? (@extschema@.tagpath, @extschema@.tagquery[]),
+	FUNCTION 1 @extschema@.tagpath_gist_consistent(internal, @extschema@.tagpath, int2, oid, internal),
+	FUNCTION 2 @extschema@.tagpath_gist_union(internal, internal),
+	FUNCTION 3 @extschema@.tagpath_gist_compress(internal),
+	FUNCTION 4 @extschema@.tagpath_gist_decompress(internal),
+	FUNCTION 5 @extschema@.tagpath_gist_penalty(internal, internal, internal),
+	FUNCTION 6 @extschema@.tagpath_gist_picksplit(internal, internal),
+	FUNCTION 7 @extschema@.tagpath_gist_same(@extschema@.tagpath_gist, @extschema@.tagpath_gist, internal),
+	FUNCTION 10 (@extschema@.tagpath) @extschema@.tagpath_gist_options(internal),
+	STORAGE @extschema@.tagpath_gist;
+
+CREATE FUNCTION @extschema@.tagpath_array_gist_consistent(internal, @extschema@.tagpath[], int2, oid, internal) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_array_gist_compress(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_array_gist_decompress(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_array_gist_penalty(internal, internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_array_gist_picksplit(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_array_gist_union(internal, internal) RETURNS @extschema@.tagpath_gist
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_array_gist_same(@extschema@.tagpath_gist, @extschema@.tagpath_gist, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_array_gist_options(internal) RETURNS void
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE OPERATOR CLASS @extschema@.gist__tagpath_ops
+	DEFAULT FOR TYPE @extschema@.tagpath[] USING gist AS
+	OPERATOR 10 @extschema@.@> (@extschema@.tagpath[], @extschema@.tagpath),
+	OPERATOR 11 @extschema@.<@ (@extschema@.tagpath[], @extschema@.tagpath),
+	OPERATOR 12 @extschema@.~ (@extschema@.tagpath[], @extschema@.tagquery),
+	OPERATOR 16 @extschema@.? (@extschema@.tagpath[], @extschema@.tagquery[]),
+	FUNCTION 1 @extschema@.tagpath_array_gist_consistent(internal, @extschema@.tagpath[], int2, oid, internal),
+	FUNCTION 2 @extschema@.tagpath_array_gist_union(internal, internal),
+	FUNCTION 3 @extschema@.tagpath_array_gist_compress(internal),
+	FUNCTION 4 @extschema@.tagpath_array_gist_decompress(internal),
+	FUNCTION 5 @extschema@.tagpath_array_gist_penalty(internal, internal, internal),
+	FUNCTION 6 @extschema@.tagpath_array_gist_picksplit(internal, internal),
+	FUNCTION 7 @extschema@.tagpath_array_gist_same(@extschema@.tagpath_gist, @extschema@.tagpath_gist, internal),
+	FUNCTION 10 (@extschema@.tagpath[]) @extschema@.tagpath_array_gist_options(internal),
+	STORAGE @extschema@.tagpath_gist;

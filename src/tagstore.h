@@ -175,6 +175,40 @@ typedef struct TagParser
 	int			pos;			/* 1-based character position of p */
 } TagParser;
 
+/*
+ * GiST.  Strategy numbers are those of contrib ltree's opclasses, so
+ * operator classes read alike; 1-5 are the btree ones.
+ */
+#define TAGPATH_ANCESTOR_STRATEGY		10	/* tagpath @> tagpath */
+#define TAGPATH_DESCENDANT_STRATEGY		11	/* tagpath <@ tagpath */
+#define TAGPATH_MATCH_STRATEGY			12	/* tagpath ~ tagquery */
+#define TAGPATH_MATCH_ANY_STRATEGY		16	/* tagpath ? tagquery[] */
+
+#define TAGPATH_ARRAY_ANCESTOR_STRATEGY		10	/* tagpath[] @> tagpath */
+#define TAGPATH_ARRAY_DESCENDANT_STRATEGY	11	/* tagpath[] <@ tagpath */
+#define TAGPATH_ARRAY_MATCH_STRATEGY		12	/* tagpath[] ~ tagquery */
+#define TAGPATH_ARRAY_MATCH_ANY_STRATEGY	16	/* tagpath[] ? tagquery[] */
+
+#define TAGPATH_GIST_SIGLEN_DEFAULT		128
+#define TAGPATH_ARRAY_GIST_SIGLEN_DEFAULT	128
+#define TAGSTORE_GIST_SIGLEN_MAX		2024
+
+/* opclass options of both GiST opclasses */
+typedef struct TagstoreGistOptions
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	int			siglen;			/* signature length in bytes */
+} TagstoreGistOptions;
+
+/* Signatures: one bit per folded label hash. */
+typedef unsigned char *BITVECP;
+
+#define TAGSTORE_SIG_BIT(siglen, h)		((h) % ((uint32) (siglen) * 8))
+#define TAGSTORE_SIG_SET(sig, siglen, h) \
+	((sig)[TAGSTORE_SIG_BIT(siglen, h) / 8] |= (1 << (TAGSTORE_SIG_BIT(siglen, h) % 8)))
+#define TAGSTORE_SIG_TEST(sig, siglen, h) \
+	(((sig)[TAGSTORE_SIG_BIT(siglen, h) / 8] >> (TAGSTORE_SIG_BIT(siglen, h) % 8)) & 1)
+
 /* tagpath_io.c */
 extern void tagparser_init(TagParser *tp, const char *input, const char *typname);
 extern void tagparser_advance(TagParser *tp);
@@ -209,6 +243,11 @@ extern bool tagstore_label_match(const char *pred, int pred_len,
 								 const char *label, int label_len,
 								 bool prefix, bool casefold);
 extern uint32 tagstore_label_hash(const char *s, int len);
+
+/* tagpath_gist.c: signature helpers shared with tagpath_array_gist.c */
+extern void tagstore_sig_add_path(BITVECP sig, int siglen, const char *data, int len);
+extern bool tagstore_sig_has_path(BITVECP sig, int siglen, const char *data, int len);
+extern bool tagstore_sig_may_match(BITVECP sig, int siglen, const TagQuery *query);
 
 /* tagpath_array.c */
 extern void tagstore_check_array(ArrayType *a);
