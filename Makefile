@@ -16,8 +16,8 @@ OBJS = \
 DATA = sql/tagstore--1.0.sql
 
 # pg_regress suites: sql/<name>.sql with expected/<name>.out
-REGRESS = tagpath_io tagpath_ops tagquery
-REGRESS_OPTS = --inputdir=. --load-extension=ltree
+REGRESS = setup tagpath_io
+REGRESS_OPTS = --inputdir=. --encoding=UTF8 --no-locale
 
 PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
 	-Wno-missing-field-initializers
@@ -33,7 +33,7 @@ all:
 	@exit 1
 endif
 
-.PHONY: deps test demo psql
+.PHONY: deps test demo psql print-regress
 
 # Installs the Debian packages that building and testing need (root only).
 deps:
@@ -54,3 +54,7 @@ demo: deps
 # A psql session on the demo cluster.
 psql:
 	test/demo.sh psql
+
+# Lists the pg_regress suites, for test/run-tests.sh.
+print-regress:
+	@echo $(REGRESS)

@@ -96,6 +96,16 @@ tagparser_advance(TagParser *tp)
 	tp->pos++;
 }
 
+/* The literal as an error message shows it: cut after 100 characters. */
+static char *
+literal_for_message(const char *input)
+{
+	int			len = strlen(input);
+	int			cut = pg_mbcharcliplen(input, len, 100);
+
+	return cut < len ? psprintf("%.*s...", cut, input) : pstrdup(input);
+}
+
 /* Reports a syntax error in the literal being parsed. */
 void
 tagparser_error(TagParser *tp, const char *detail)
@@ -103,7 +113,7 @@ tagparser_error(TagParser *tp, const char *detail)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type %s: \"%s\"",
-					tp->typname, tp->input),
+					tp->typname, literal_for_message(tp->input)),
 			 errdetail("%s", detail)));
 }
 
@@ -233,7 +243,8 @@ tagpath_from_cstring(const char *str)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("number of tagpath levels exceeds the maximum allowed (%d)",
-							TAGPATH_MAX_LEVELS)));
+							TAGPATH_MAX_LEVELS),
+					 errdetail("Level %d starts at character %d.", nlevels, tp.pos)));
 		if (*tp.p == '\0')
 			break;
 		if (*tp.p != '.')
