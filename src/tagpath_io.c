@@ -118,7 +118,7 @@ tagparser_error(TagParser *tp, const char *detail)
 }
 
 /* Complains about the character at the cursor, which is not expected there. */
-static void
+void
 tagparser_unexpected(TagParser *tp)
 {
 	int			charlen = pg_mblen(tp->p);

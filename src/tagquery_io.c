@@ -116,12 +116,9 @@ read_variant(TagParser *tp)
 	initStringInfo(&v->name);
 	if (!tagparser_read_label(tp, &v->name))
 	{
-		if (*tp->p == '\0')
-			tagparser_error(tp, "Unexpected end of input.");
 		if (*tp->p == '.' || *tp->p == '|')
 			tagparser_error(tp, psprintf("Empty label at character %d.", tp->pos));
-		tagparser_error(tp, psprintf("Unexpected character \"%.*s\" at character %d.",
-									 pg_mblen(tp->p), tp->p, tp->pos));
+		tagparser_unexpected(tp);
 	}
 	for (;;)
 	{
@@ -255,8 +252,7 @@ tagquery_from_cstring(const char *str)
 		if (*tp.p == '\0')
 			break;
 		if (*tp.p != '.')
-			tagparser_error(&tp, psprintf("Unexpected character \"%.*s\" at character %d.",
-										  pg_mblen(tp.p), tp.p, tp.pos));
+			tagparser_unexpected(&tp);
 		tagparser_advance(&tp);
 		if (*tp.p == '\0')
 			tagparser_error(&tp, "Unexpected end of input.");

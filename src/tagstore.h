@@ -214,6 +214,7 @@ extern void tagparser_init(TagParser *tp, const char *input, const char *typname
 extern void tagparser_advance(TagParser *tp);
 extern bool tagparser_read_label(TagParser *tp, StringInfo buf);
 extern void tagparser_error(TagParser *tp, const char *detail) pg_attribute_noreturn();
+extern void tagparser_unexpected(TagParser *tp) pg_attribute_noreturn();
 extern TagPath *tagpath_from_cstring(const char *str);
 extern char *tagpath_to_cstring(const TagPath *path);
 extern TagPath *tagpath_from_bytes(const char *data, int len);

@@ -1,0 +1,87 @@
+-- tagquery: lquery's syntax plus quoted labels; canonical output; errors;
+-- case-insensitive matching that folds Unicode correctly, in any locale,
+-- identically with and without a GiST index.
+
+-- canonical output: flags in the order %@*, default counts dropped
+SELECT q, q::tagquery AS canonical
+FROM (VALUES ('*'), ('*{0,}'), ('*{2}'), ('*{,3}'), ('*{1,}'), ('a{1}'), ('a{1,1}'),
+             ('a{,}'), ('a{2,5}'), ('a*@%'), ('a@@'), ('!a|b*|c@.d'),
+             ('Top.*{0,2}.sport*@.!football|tennis{1,}.Russ*|Spain'),
+             ('"org.nasa.something"*.quality'), ('"St. John''s wort"@'),
+             ('"a|b".*."{x}"'), ('"plain"'), ('äpfel@.🍎')) AS t(q);
+
+-- quoted labels match literally: | . * @ inside quotes are just characters
+SELECT '"org.nasa.something".quality'::tagpath ~ '"org.nasa"*.quality' AS quoted_prefix,
+       '"org.nasa.something".quality'::tagpath ~ 'org.*' AS plain_does_not_split,
+       'x."a|b"'::tagpath ~ 'x."a|b"' AS quoted_bar,
+       'x.a'::tagpath ~ 'x."a|b"' AS bar_is_not_alternation,
+       '"St. John''s wort".Uses'::tagpath ~ '"st. john''s WORT"@.*' AS quoted_casefold;
+
+-- malformed patterns (22P02) and limits (54000)
+SELECT q, errcheck(format('SELECT %L::tagquery', q))
+FROM (VALUES (''), ('a..b'), ('.a'), ('a.'), ('!'), ('!*'), ('*@'), ('*a'), ('a{'),
+             ('a{2'), ('a{3,1}'), ('a{x}'), ('a{}'), ('a|'), ('|a'), ('a||b'),
+             ('"unterminated'), ('a b'), ('*{1}x'), ('a@b'), ('a.!'), ('a{1,2}{3}'),
+             (E'a\tb'), ('a{70000}')) AS t(q);
+
+-- case-insensitive matching folds with Unicode's full case folding,
+-- after canonical decomposition, so these all match
+SELECT p, q, p::tagpath ~ q::tagquery AS matches
+FROM (VALUES ('straße', 'STRASSE@'), ('STRASSE', 'straße@'), ('Äpfel', 'äpfel@'),
+             ('Äpfel', U&'a\0308pfel@'), (U&'A\0308PFEL', 'äpfel@'),
+             ('ΣΊΣΥΦΟΣ', 'σίσυφος@'), ('Σίσυφος', 'ΣΊΣΥΦΟς@'), ('Ǆemal', 'ǆEMAL@'),
+             ('ﬁnance', 'FINANCE@'), ('ÄPFELBAUM', 'äpf*@'), ('Big_Äpfel_Tree', 'äpfel%@'),
+             ('Big_Äpfel_Tree', 'tree_big%@'), ('Big_Äpfel_Tree', 'äp%*@')) AS t(p, q);
+-- ... and these do not
+SELECT p, q, p::tagpath ~ q::tagquery AS matches
+FROM (VALUES ('straße', 'STRASSE'), ('Äpfel', 'äpfel'), ('İstanbul', 'istanbul@'),
+             ('Äpfel', 'apfel@'), ('Big_Äpfel_Tree', 'äpfel@'), ('Big_Äpfel_Tree', 'tree_x%@'))
+     AS t(p, q);
+
+-- label_casefold() exposes the same folding for applications
+SELECT label_casefold('Straße'), label_casefold('ÄPFEL') = label_casefold(U&'a\0308pfel'),
+       label_casefold('ΣΊΣΥΦΟΣ');
+
+-- the folding does not depend on the database's locale: a database with
+-- another collation and ctype gives the same answers
+SELECT current_database() AS regress_db \gset
+CREATE DATABASE tagquery_other_locale TEMPLATE template0 ENCODING 'UTF8'
+  LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8';
+\c tagquery_other_locale
+CREATE EXTENSION tagstore;
+SELECT 'straße'::tagpath ~ 'STRASSE@' AS sharp_s, 'Äpfel'::tagpath ~ 'äpfel@' AS umlaut,
+       'ΣΊΣΥΦΟΣ'::tagpath ~ 'σίσυφος@' AS greek;
+\c :regress_db
+DROP DATABASE tagquery_other_locale;
+
+-- the GiST index and a scan agree on non-ASCII case-insensitive patterns
+-- (contrib ltree on PG15 does not: its index lowercases bytes)
+CREATE TABLE fruit (id serial, p tagpath);
+INSERT INTO fruit (p)
+  SELECT tagpath(array[top, mid, leaf])
+  FROM unnest(array['Obst', 'OBST', 'obst', 'Frucht']) top,
+       unnest(array['Äpfel', 'äpfel', 'ÄPFEL', U&'a\0308pfel', 'Apfel', 'Straße', 'STRASSE', 'ΣΊΣΥΦΟΣ']) mid,
+       unnest(array['rot', 'Grün', 'GRÜN', 'gelb']) leaf;
+CREATE TEMP TABLE fruit_queries (q tagquery);
+INSERT INTO fruit_queries VALUES ('*.äpfel@.*'), ('*.ÄPFEL@.*'), ('obst@.*'), ('*.grün@'),
+  ('*.strasse@.*'), ('*.straße@.*'), ('*.σίσυφος@.*'), ('*.äpf*@.*'), ('*.Äpfel.*'),
+  ('!obst@.*'), ('*.!äpfel@.*'), ('OBST.äpfel@|strasse@.grün@');
+SELECT q::text, count(*) AS matches FROM fruit, fruit_queries WHERE p ~ q GROUP BY q::text ORDER BY 1;
+CREATE TEMP TABLE seq_answers AS
+  SELECT q::text AS q, array_agg(id ORDER BY id) AS ids FROM fruit, fruit_queries WHERE p ~ q GROUP BY q::text;
+CREATE INDEX fruit_gist ON fruit USING gist (p);
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM fruit WHERE p ~ '*.äpfel@.*';
+SELECT f.q, s.ids = (SELECT array_agg(id ORDER BY id) FROM fruit WHERE p ~ f.q) AS index_agrees
+FROM fruit_queries f JOIN seq_answers s ON s.q = f.q::text ORDER BY f.q::text;
+RESET enable_seqscan;
+
+-- binary COPY round trip of tagquery
+\getenv abs_builddir PG_ABS_BUILDDIR
+\set qfile :abs_builddir '/results/tagquery.bin'
+CREATE TABLE q_src AS SELECT row_number() OVER () AS id, q FROM fruit_queries;
+COPY q_src TO :'qfile' WITH (FORMAT binary);
+CREATE TABLE q_dst (LIKE q_src);
+COPY q_dst FROM :'qfile' WITH (FORMAT binary);
+SELECT count(*) AS copied, count(*) FILTER (WHERE s.q::text = d.q::text) AS identical
+FROM q_src s JOIN q_dst d USING (id);
