@@ -16,7 +16,7 @@ OBJS = \
 DATA = sql/tagstore--1.0.sql
 
 # pg_regress suites: sql/<name>.sql with expected/<name>.out
-REGRESS = setup tagpath_io ltree_compat tagquery
+REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index
 REGRESS_OPTS = --inputdir=. --encoding=UTF8 --no-locale
 
 PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \

@@ -16,7 +16,7 @@
  *		x = q, < q ...								exact pruning
  *		x ~ 'a.b.*.c@'	overlaps [a.b, a.b || ' ')	and the signature
  *
- * The signature (siglen bytes, option "siglen", default 128) holds one bit
+ * The signature (siglen bytes, option "siglen", default 256) holds one bit
  * per folded label below the entry; since entries cover contiguous subtrees
  * their label sets stay local, so it remains selective for unanchored
  * patterns ('*.mammal.*').  Labels are hashed after case folding, so a

@@ -189,7 +189,7 @@ typedef struct TagParser
 #define TAGPATH_ARRAY_MATCH_STRATEGY		12	/* tagpath[] ~ tagquery */
 #define TAGPATH_ARRAY_MATCH_ANY_STRATEGY	16	/* tagpath[] ? tagquery[] */
 
-#define TAGPATH_GIST_SIGLEN_DEFAULT		128
+#define TAGPATH_GIST_SIGLEN_DEFAULT		256
 #define TAGPATH_ARRAY_GIST_SIGLEN_DEFAULT	128
 #define TAGSTORE_GIST_SIGLEN_MAX		2024
 
