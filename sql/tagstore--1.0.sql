@@ -440,3 +440,52 @@ CREATE OPERATOR CLASS @extschema@.gist__tagpath_ops
 	FUNCTION 7 @extschema@.tagpath_array_gist_same(@extschema@.tagpath_gist, @extschema@.tagpath_gist, internal),
 	FUNCTION 10 (@extschema@.tagpath[]) @extschema@.tagpath_array_gist_options(internal),
 	STORAGE @extschema@.tagpath_gist;
+
+--
+-- The tagstore API lives in its own schema, created and dropped with the
+-- extension; the types above live in the schema CREATE EXTENSION chose.
+--
+CREATE SCHEMA tagstore;
+COMMENT ON SCHEMA tagstore IS 'tagstore: taxonomies, tags, entities and taggings';
+
+--
+-- Documentation: \dT+, \df+ and \do+ in psql read these.
+--
+COMMENT ON TYPE @extschema@.tagpath_gist IS 'GiST index key of tagpath and tagpath[] (internal)';
+COMMENT ON FUNCTION @extschema@.tagpath_cmp(@extschema@.tagpath, @extschema@.tagpath) IS 'three-way comparison in ltree order (-1, 0, 1)';
+COMMENT ON FUNCTION @extschema@.nlevel(@extschema@.tagpath) IS 'number of labels in the path';
+COMMENT ON FUNCTION @extschema@.subltree(@extschema@.tagpath, int4, int4) IS 'labels from start (inclusive) to end (exclusive), counting from 0';
+COMMENT ON FUNCTION @extschema@.subpath(@extschema@.tagpath, int4, int4) IS 'len labels from offset; negative offset counts from the end, negative len leaves labels off the end';
+COMMENT ON FUNCTION @extschema@.subpath(@extschema@.tagpath, int4) IS 'labels from offset to the end; negative offset counts from the end';
+COMMENT ON FUNCTION @extschema@.index(@extschema@.tagpath, @extschema@.tagpath) IS 'position of the first occurrence of the second path in the first, or -1';
+COMMENT ON FUNCTION @extschema@.index(@extschema@.tagpath, @extschema@.tagpath, int4) IS 'position of the first occurrence at or after offset (negative: from the end), or -1';
+COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath[]) IS 'longest common ancestor of the paths in the array (as ltree: a proper ancestor of each)';
+COMMENT ON FUNCTION @extschema@.parent(@extschema@.tagpath) IS 'the path without its last label; NULL for the empty path';
+COMMENT ON FUNCTION @extschema@.leaf(@extschema@.tagpath) IS 'the last label; NULL for the empty path';
+COMMENT ON FUNCTION @extschema@.labels(@extschema@.tagpath) IS 'the labels, root first, unquoted';
+COMMENT ON FUNCTION @extschema@.tagpath(text[]) IS 'a path from its labels; no quoting needed';
+COMMENT ON FUNCTION @extschema@.text2tagpath(text) IS 'parse a tagpath literal';
+COMMENT ON FUNCTION @extschema@.tagpath2text(@extschema@.tagpath) IS 'canonical literal of a path (labels quoted only where needed)';
+COMMENT ON FUNCTION @extschema@.label_casefold(text) IS 'the folding that case-insensitive matching uses: NFC(full Unicode case folding(NFD(label))), independent of locale';
+COMMENT ON FUNCTION @extschema@.tagpath_subtree_end(@extschema@.tagpath) IS 'smallest key after the subtree of a path (internal: btree rewrite of <@)';
+COMMENT ON FUNCTION @extschema@.tagpath_prefixes(@extschema@.tagpath) IS 'the path and all its ancestors, root first (internal: btree rewrite of @>)';
+COMMENT ON OPERATOR @extschema@.@> (@extschema@.tagpath, @extschema@.tagpath) IS 'is left an ancestor of right (or equal)?';
+COMMENT ON OPERATOR @extschema@.<@ (@extschema@.tagpath, @extschema@.tagpath) IS 'is left a descendant of right (or equal)?';
+COMMENT ON OPERATOR @extschema@.~ (@extschema@.tagpath, @extschema@.tagquery) IS 'does the path match the pattern?';
+COMMENT ON OPERATOR @extschema@.? (@extschema@.tagpath, @extschema@.tagquery[]) IS 'does the path match any of the patterns?';
+COMMENT ON OPERATOR @extschema@.|| (@extschema@.tagpath, @extschema@.tagpath) IS 'concatenate paths';
+COMMENT ON OPERATOR @extschema@.@> (@extschema@.tagpath[], @extschema@.tagpath) IS 'does the array hold an ancestor of the path?';
+COMMENT ON OPERATOR @extschema@.<@ (@extschema@.tagpath[], @extschema@.tagpath) IS 'does the array hold a descendant of the path?';
+COMMENT ON OPERATOR @extschema@.~ (@extschema@.tagpath[], @extschema@.tagquery) IS 'does the array hold a path matching the pattern?';
+COMMENT ON OPERATOR @extschema@.? (@extschema@.tagpath[], @extschema@.tagquery[]) IS 'does the array hold a path matching any of the patterns?';
+COMMENT ON OPERATOR @extschema@.?@> (@extschema@.tagpath[], @extschema@.tagpath) IS 'first element that is an ancestor of the path';
+COMMENT ON OPERATOR @extschema@.?<@ (@extschema@.tagpath[], @extschema@.tagpath) IS 'first element that is a descendant of the path';
+COMMENT ON OPERATOR @extschema@.?~ (@extschema@.tagpath[], @extschema@.tagquery) IS 'first element that matches the pattern';
+COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
