@@ -12,7 +12,8 @@ OBJS = \
 	src/tagpath_op.o \
 	src/tagquery_io.o \
 	src/tagpath_support.o \
-	src/tagquery_op.o
+	src/tagquery_op.o \
+	src/tagtxtquery.o
 DATA = sql/tagstore--1.0.sql
 
 # pg_regress suites: sql/<name>.sql with expected/<name>.out

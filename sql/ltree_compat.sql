@@ -133,6 +133,36 @@ INSERT INTO results
          count(*) FILTER (WHERE (l ? lqs) <> (t ? tqs) OR (lqs ? l) <> (tqs ? t) OR (l ^? lqs) <> (t ^? tqs))
   FROM paths, query_sets;
 
+-- boolean label searches (ltxtquery / tagtxtquery): random expressions
+-- over operands with every flag, negation, grouping and both operators
+CREATE TABLE txt_patterns (id serial, q text);
+INSERT INTO txt_patterns (q) VALUES ('1'), ('1 & 2'), ('1 | 2 & 3'), ('(1 | 2) & 3'), ('!1'),
+  ('!(1 & 2)'), ('a@'), ('b*'), ('a_b%'), ('A@ & !b'), ('a | b | c'), ('23 & 1'), ('ab*@ | Bc');
+SELECT setseed(0.3);
+INSERT INTO txt_patterns (q)
+  SELECT (SELECT string_agg(
+            CASE WHEN random() < 0.25 THEN '!' ELSE '' END ||
+            CASE WHEN random() < 0.2
+                 THEN '(' || o1 || CASE WHEN random() < 0.5 THEN ' & ' ELSE ' | ' END || o2 || ')'
+                 ELSE o1 END,
+            CASE WHEN random() < 0.5 THEN ' & ' ELSE ' | ' END)
+          FROM (SELECT g AS n,
+                  (ARRAY['a','b','c','ab','A','Bc','b_a','1','2','23','7'])[1 + floor(random() * 11)::int]
+                    || (ARRAY['', '', '@', '*', '%', '@*'])[1 + floor(random() * 6)::int] AS o1,
+                  (ARRAY['a','b','c','1','2','3'])[1 + floor(random() * 6)::int]
+                    || (ARRAY['', '@', '*'])[1 + floor(random() * 3)::int] AS o2
+                FROM generate_series(1, 1 + floor(random() * 4)::int) WHERE g > 0) ops)
+  FROM generate_series(1, 200) g;
+CREATE TABLE txt_queries AS SELECT id, q::ltxtquery AS lt, q::tagtxtquery AS tt FROM txt_patterns;
+INSERT INTO results
+  SELECT 'path @ txtquery, txtquery @ path, ^@', count(*),
+         count(*) FILTER (WHERE (l @ lt) <> (t @ tt) OR (lt @ l) <> (tt @ t) OR (l ^@ lt) <> (t ^@ tt))
+  FROM paths, txt_queries;
+INSERT INTO results
+  SELECT 'txtquery text round trip', count(*),
+         count(*) FILTER (WHERE (t @ tt) <> (t @ tt::text::tagtxtquery))
+  FROM paths, txt_queries;
+
 -- arrays: _ltree.data
 CREATE TABLE adata (la ltree[]);
 COPY adata FROM :'array_data';
@@ -160,6 +190,12 @@ INSERT INTO results
            OR (la ?~ lq)::text IS DISTINCT FROM (ta ?~ tq)::text)
   FROM arrays, queries WHERE queries.id % 3 = 0;
 INSERT INTO results
+  SELECT 'array @ ?@ ^@', count(*),
+         count(*) FILTER (WHERE (la @ lt) <> (ta @ tt) OR (lt @ la) <> (tt @ ta)
+           OR (la ^@ lt) <> (ta ^@ tt)
+           OR (la ?@ lt)::text IS DISTINCT FROM (ta ?@ tt)::text)
+  FROM arrays, txt_queries WHERE txt_queries.id % 2 = 0;
+INSERT INTO results
   SELECT 'array ? ^?', count(*),
          count(*) FILTER (WHERE (la ? lqs) <> (ta ? tqs) OR (lqs ? la) <> (tqs ? ta)
            OR (la ^? lqs) <> (ta ^? tqs))
@@ -177,3 +213,6 @@ SELECT check_name, cases > 100 AS enough_cases, mismatches FROM results ORDER BY
 SELECT count(DISTINCT (t ~ tq)) AS distinct_match_answers,
        count(*) FILTER (WHERE t ~ tq) > 1000 AS many_matches
 FROM paths, queries;
+SELECT count(DISTINCT (t @ tt)) AS distinct_txt_answers,
+       count(*) FILTER (WHERE t @ tt) > 1000 AS many_txt_matches
+FROM paths, txt_queries;

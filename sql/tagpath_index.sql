@@ -100,6 +100,11 @@ INSERT INTO conditions
   SELECT 'pattern', format('t ? %L::tagquery[]', array_agg(q))
   FROM (SELECT q, row_number() OVER () / 3 AS grp FROM patterns) s GROUP BY grp;
 
+INSERT INTO conditions
+  SELECT 'pattern', format('t @ %L::tagtxtquery', q)
+  FROM (VALUES ('a'), ('a & b'), ('a | "x y"'), ('!a'), ('äb@ & !B'), ('"d.e" & (a | c)'), ('x* | 1'),
+               ('ab% & b'), ('A@ & B@'), ('zz'), ('2 & 1')) v(q);
+
 CREATE TEMP TABLE report (index_kind text, kind text, cases int, disagreements int,
                           index_plans int, rows_found bigint);
 
@@ -197,6 +202,9 @@ INSERT INTO array_conditions
   SELECT format('a ~ %L::tagquery', q)
   FROM (VALUES ('*.1.*'), ('1.*'), ('*.2.3.*'), ('*.!1.*'), ('*'), ('*{0}'), ('*.äb@'), ('23.*{1}.1'),
                ('*.3|4.*'), ('1*.*'), ('*.1%.*'), ('*.25.*.7')) v(q);
+INSERT INTO array_conditions
+  SELECT format('a @ %L::tagtxtquery', q)
+  FROM (VALUES ('1'), ('1 & 2'), ('23 | 7'), ('!1'), ('äb@'), ('1* & !2'), ('(3 | 4) & 5')) v(q);
 INSERT INTO array_conditions VALUES ($$a ? '{*.1.2,2.*,*.äb@}'::tagquery[]$$), ($$'1.2' <@ a$$), ($$'1' @> a$$);
 CREATE INDEX ta_gist ON ta USING gist (a);
 INSERT INTO report

@@ -85,3 +85,13 @@ CREATE TABLE q_dst (LIKE q_src);
 COPY q_dst FROM :'qfile' WITH (FORMAT binary);
 SELECT count(*) AS copied, count(*) FILTER (WHERE s.q::text = d.q::text) AS identical
 FROM q_src s JOIN q_dst d USING (id);
+
+-- tagtxtquery: ltxtquery's boolean search over labels, with quoted labels
+SELECT q, q::tagtxtquery AS canonical
+FROM (VALUES ('a&b|c'), ('(a|b)&c'), ('!(a & b)'), ('a | (b | c)'), ('!!a'), ('a*@%'),
+             ('"St. John''s"@ & !"x|y"'), (' a  &  ( b )')) AS t(q);
+SELECT 'Europe.Russia.Moscow'::tagpath @ 'europe@ & russ*@ & !Transport' AS boolean_search,
+       'Big_Äpfel_Tree'::tagpath @ 'äpfel%@ & !birne@' AS words_and_folding;
+SELECT q, errcheck(format('SELECT %L::tagtxtquery', q))
+FROM (VALUES (''), ('a &'), ('& a'), ('(a'), ('a)'), ('a b'), ('!'), ('a | | b'), ('a@b'),
+             (E'a\x01')) AS t(q);

@@ -354,6 +354,79 @@ CREATE FUNCTION @extschema@.label_casefold(text) RETURNS text
 	AS 'MODULE_PATHNAME', 'tagstore_casefold_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 --
+-- tagtxtquery: ltxtquery's boolean search over labels
+--
+
+CREATE TYPE @extschema@.tagtxtquery;
+
+CREATE FUNCTION @extschema@.tagtxtquery_in(cstring) RETURNS @extschema@.tagtxtquery
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagtxtquery_out(@extschema@.tagtxtquery) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagtxtquery_recv(internal) RETURNS @extschema@.tagtxtquery
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagtxtquery_send(@extschema@.tagtxtquery) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.tagtxtquery (
+	INPUT = @extschema@.tagtxtquery_in,
+	OUTPUT = @extschema@.tagtxtquery_out,
+	RECEIVE = @extschema@.tagtxtquery_recv,
+	SEND = @extschema@.tagtxtquery_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,
+	STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.tagtxtquery IS
+	'boolean search over labels with ltxtquery''s syntax (Europe & Russia*@ & !Transport)';
+
+CREATE FUNCTION @extschema@.tagpath_txtmatches(@extschema@.tagpath, @extschema@.tagtxtquery) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.tagpath_txtmatches_commuted(@extschema@.tagtxtquery, @extschema@.tagpath) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_txtmatches(@extschema@.tagpath[], @extschema@.tagtxtquery) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_txtmatches_commuted(@extschema@.tagtxtquery, @extschema@.tagpath[]) RETURNS bool
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@._tagpath_extract_txtmatches(@extschema@.tagpath[], @extschema@.tagtxtquery) RETURNS @extschema@.tagpath
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OPERATOR @extschema@.@ (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagtxtquery, PROCEDURE = @extschema@.tagpath_txtmatches,
+	COMMUTATOR = OPERATOR(@extschema@.@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.@ (
+	LEFTARG = @extschema@.tagtxtquery, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_txtmatches_commuted,
+	COMMUTATOR = OPERATOR(@extschema@.@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.@ (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagtxtquery, PROCEDURE = @extschema@._tagpath_txtmatches,
+	COMMUTATOR = OPERATOR(@extschema@.@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.@ (
+	LEFTARG = @extschema@.tagtxtquery, RIGHTARG = @extschema@.tagpath[], PROCEDURE = @extschema@._tagpath_txtmatches_commuted,
+	COMMUTATOR = OPERATOR(@extschema@.@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^@ (
+	LEFTARG = @extschema@.tagpath, RIGHTARG = @extschema@.tagtxtquery, PROCEDURE = @extschema@.tagpath_txtmatches,
+	COMMUTATOR = OPERATOR(@extschema@.^@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^@ (
+	LEFTARG = @extschema@.tagtxtquery, RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@.tagpath_txtmatches_commuted,
+	COMMUTATOR = OPERATOR(@extschema@.^@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^@ (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagtxtquery, PROCEDURE = @extschema@._tagpath_txtmatches,
+	COMMUTATOR = OPERATOR(@extschema@.^@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.^@ (
+	LEFTARG = @extschema@.tagtxtquery, RIGHTARG = @extschema@.tagpath[], PROCEDURE = @extschema@._tagpath_txtmatches_commuted,
+	COMMUTATOR = OPERATOR(@extschema@.^@),
+	RESTRICT = pg_catalog.matchingsel, JOIN = pg_catalog.matchingjoinsel);
+CREATE OPERATOR @extschema@.?@ (
+	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagtxtquery, PROCEDURE = @extschema@._tagpath_extract_txtmatches);
+
+--
 -- GiST
 --
 
@@ -397,6 +470,7 @@ CREATE OPERATOR CLASS @extschema@.gist_tagpath_ops
 	OPERATOR 10 @extschema@.@> (@extschema@.tagpath, @extschema@.tagpath),
 	OPERATOR 11 @extschema@.<@ (@extschema@.tagpath, @extschema@.tagpath),
 	OPERATOR 12 @extschema@.~ (@extschema@.tagpath, @extschema@.tagquery),
+	OPERATOR 14 @extschema@.@ (@extschema@.tagpath, @extschema@.tagtxtquery),
 	OPERATOR 16 @extschema@.? (@extschema@.tagpath, @extschema@.tagquery[]),
 	FUNCTION 1 @extschema@.tagpath_gist_consistent(internal, @extschema@.tagpath, int2, oid, internal),
 	FUNCTION 2 @extschema@.tagpath_gist_union(internal, internal),
@@ -430,6 +504,7 @@ CREATE OPERATOR CLASS @extschema@.gist__tagpath_ops
 	OPERATOR 10 @extschema@.@> (@extschema@.tagpath[], @extschema@.tagpath),
 	OPERATOR 11 @extschema@.<@ (@extschema@.tagpath[], @extschema@.tagpath),
 	OPERATOR 12 @extschema@.~ (@extschema@.tagpath[], @extschema@.tagquery),
+	OPERATOR 14 @extschema@.@ (@extschema@.tagpath[], @extschema@.tagtxtquery),
 	OPERATOR 16 @extschema@.? (@extschema@.tagpath[], @extschema@.tagquery[]),
 	FUNCTION 1 @extschema@.tagpath_array_gist_consistent(internal, @extschema@.tagpath[], int2, oid, internal),
 	FUNCTION 2 @extschema@.tagpath_array_gist_union(internal, internal),
@@ -481,6 +556,9 @@ COMMENT ON OPERATOR @extschema@.? (@extschema@.tagpath[], @extschema@.tagquery[]
 COMMENT ON OPERATOR @extschema@.?@> (@extschema@.tagpath[], @extschema@.tagpath) IS 'first element that is an ancestor of the path';
 COMMENT ON OPERATOR @extschema@.?<@ (@extschema@.tagpath[], @extschema@.tagpath) IS 'first element that is a descendant of the path';
 COMMENT ON OPERATOR @extschema@.?~ (@extschema@.tagpath[], @extschema@.tagquery) IS 'first element that matches the pattern';
+COMMENT ON OPERATOR @extschema@.@ (@extschema@.tagpath, @extschema@.tagtxtquery) IS 'do the path''s labels satisfy the boolean search?';
+COMMENT ON OPERATOR @extschema@.@ (@extschema@.tagpath[], @extschema@.tagtxtquery) IS 'does the array hold a path satisfying the boolean search?';
+COMMENT ON OPERATOR @extschema@.?@ (@extschema@.tagpath[], @extschema@.tagtxtquery) IS 'first element satisfying the boolean search';
 COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
 COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
 COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';

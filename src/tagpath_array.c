@@ -28,6 +28,9 @@ tagstore_check_array(ArrayType *a)
 
 typedef bool (*ElemPredicate) (const TagPath *elem, const void *arg);
 
+/* a varlena argument, detoasted, of a type this file need not know */
+#define PG_GETARG_POINTER_DETOASTED(n)	((void *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
 /* The first element of arr satisfying pred, or NULL. */
 static TagPath *
 array_find(ArrayType *arr, ElemPredicate pred, const void *arg)
@@ -72,6 +75,12 @@ elem_matches_any(const TagPath *elem, const void *queries)
 	return tagquery_array_match((ArrayType *) queries, elem);
 }
 
+static bool
+elem_txtmatches(const TagPath *elem, const void *query)
+{
+	return tagtxtquery_match_datum(PointerGetDatum(query), elem);
+}
+
 /* Defines a boolean operator "some element of the array argument satisfies pred". */
 #define ARRAY_ANY_FN(name, arrarg, pred, getother) \
 PG_FUNCTION_INFO_V1(name); \
@@ -111,10 +120,15 @@ ARRAY_ANY_FN(_tagpath_matches_commuted, 1, elem_matches, PG_GETARG_TAGQUERY_P)
 ARRAY_ANY_FN(_tagpath_matches_any, 0, elem_matches_any, PG_GETARG_ARRAYTYPE_P)
 ARRAY_ANY_FN(_tagpath_matches_any_commuted, 1, elem_matches_any, PG_GETARG_ARRAYTYPE_P)
 
-/* tagpath[] ?@> tagpath, ?<@, ?~: the first such element */
+/* tagpath[] @ tagtxtquery, tagtxtquery @ tagpath[] */
+ARRAY_ANY_FN(_tagpath_txtmatches, 0, elem_txtmatches, PG_GETARG_POINTER_DETOASTED)
+ARRAY_ANY_FN(_tagpath_txtmatches_commuted, 1, elem_txtmatches, PG_GETARG_POINTER_DETOASTED)
+
+/* tagpath[] ?@> tagpath, ?<@, ?~, ?@: the first such element */
 ARRAY_FIND_FN(_tagpath_extract_isparent, elem_is_ancestor, PG_GETARG_TAGPATH_P)
 ARRAY_FIND_FN(_tagpath_extract_risparent, elem_is_descendant, PG_GETARG_TAGPATH_P)
 ARRAY_FIND_FN(_tagpath_extract_matches, elem_matches, PG_GETARG_TAGQUERY_P)
+ARRAY_FIND_FN(_tagpath_extract_txtmatches, elem_txtmatches, PG_GETARG_POINTER_DETOASTED)
 
 /* lca(tagpath[]): as lca() of the elements; NULL for an empty array. */
 PG_FUNCTION_INFO_V1(_tagpath_lca);

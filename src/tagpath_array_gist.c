@@ -11,6 +11,7 @@
  *				unless it is the empty path
  *	arr <@ q	some element is a descendant of q: it holds all q's labels
  *	arr ~ pq	some element can match: see tagstore_sig_may_match()
+ *	arr @ tq	likewise, see tagtxtquery_sig_may_match()
  *
  * The signature length is the option "siglen" (default 128 bytes).
  */
@@ -192,6 +193,8 @@ tagpath_array_gist_consistent(PG_FUNCTION_ARGS)
 			PG_RETURN_BOOL(tagstore_sig_has_path(sig, siglen, TAGPATH_DATA(q), TAGPATH_LEN(q)));
 		case TAGPATH_ARRAY_MATCH_STRATEGY:
 			PG_RETURN_BOOL(tagstore_sig_may_match(sig, siglen, PG_GETARG_TAGQUERY_P(1)));
+		case TAGPATH_ARRAY_TXTMATCH_STRATEGY:
+			PG_RETURN_BOOL(tagtxtquery_sig_may_match(PG_GETARG_DATUM(1), sig, siglen));
 		case TAGPATH_ARRAY_MATCH_ANY_STRATEGY:
 			PG_RETURN_BOOL(may_match_any(sig, siglen, PG_GETARG_ARRAYTYPE_P(1)));
 		default:

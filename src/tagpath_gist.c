@@ -15,6 +15,7 @@
  *		x @> q		contains some prefix of q		exact pruning
  *		x = q, < q ...								exact pruning
  *		x ~ 'a.b.*.c@'	overlaps [a.b, a.b || ' ')	and the signature
+ *		x @ 'a & b@'	the signature
  *
  * The signature (siglen bytes, option "siglen", default 256) holds one bit
  * per folded label below the entry; since entries cover contiguous subtrees
@@ -299,6 +300,10 @@ key_consistent(const KeyView *v, int siglen, StrategyNumber strategy, Datum quer
 
 		return v->exact ? tagquery_match_bytes(q, v->lo, v->lolen) : may_match(v, siglen, q);
 	}
+	if (strategy == TAGPATH_TXTMATCH_STRATEGY)
+		return v->exact ?
+			tagtxtquery_match_datum(query, tagpath_from_bytes(v->lo, v->lolen)) :
+			tagtxtquery_sig_may_match(query, v->sig, siglen);
 	if (strategy == TAGPATH_MATCH_ANY_STRATEGY)
 	{
 		ArrayType  *arr = DatumGetArrayTypeP(query);

@@ -16,12 +16,11 @@
 
 /* Does every '_'-separated word of pred match some word of the label? */
 static bool
-words_match(const TagQueryVariant *v, const TagLabel *label)
+words_match(const char *pred, int pred_len, bool prefix, bool casefold,
+			const TagLabel *label)
 {
-	const char *q = v->name;
-	const char *qend = v->name + v->len;
-	bool		prefix = (v->flags & TQV_PREFIX) != 0;
-	bool		casefold = (v->flags & TQV_CASEFOLD) != 0;
+	const char *q = pred;
+	const char *qend = pred + pred_len;
 
 	for (;;)
 	{
@@ -57,6 +56,23 @@ words_match(const TagQueryVariant *v, const TagLabel *label)
 	}
 }
 
+/*
+ * Does a label match one variant: a predicate label with TQV_* flags?
+ * Shared by tagquery levels and tagtxtquery operands.
+ */
+bool
+tagstore_variant_matches(const char *pred, int pred_len, uint8 flags,
+						 const TagLabel *label)
+{
+	bool		prefix = (flags & TQV_PREFIX) != 0;
+	bool		casefold = (flags & TQV_CASEFOLD) != 0;
+
+	if (flags & TQV_WORDS)
+		return words_match(pred, pred_len, prefix, casefold, label);
+	return tagstore_label_match(pred, pred_len, label->name, label->len,
+								prefix, casefold);
+}
+
 /* Does a label satisfy a level (ignoring its repeat count)? */
 static bool
 level_matches(const TagQueryLevel *level, const TagLabel *label)
@@ -68,12 +84,7 @@ level_matches(const TagQueryLevel *level, const TagLabel *label)
 		return true;
 	for (int i = 0; i < level->numvar && !hit; i++)
 	{
-		if (v->flags & TQV_WORDS)
-			hit = words_match(v, label);
-		else
-			hit = tagstore_label_match(v->name, v->len, label->name, label->len,
-									   (v->flags & TQV_PREFIX) != 0,
-									   (v->flags & TQV_CASEFOLD) != 0);
+		hit = tagstore_variant_matches(v->name, v->len, v->flags, label);
 		v = TQV_NEXT(v);
 	}
 	return (level->flags & TQL_NOT) ? !hit : hit;

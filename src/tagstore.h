@@ -182,11 +182,13 @@ typedef struct TagParser
 #define TAGPATH_ANCESTOR_STRATEGY		10	/* tagpath @> tagpath */
 #define TAGPATH_DESCENDANT_STRATEGY		11	/* tagpath <@ tagpath */
 #define TAGPATH_MATCH_STRATEGY			12	/* tagpath ~ tagquery */
+#define TAGPATH_TXTMATCH_STRATEGY		14	/* tagpath @ tagtxtquery */
 #define TAGPATH_MATCH_ANY_STRATEGY		16	/* tagpath ? tagquery[] */
 
 #define TAGPATH_ARRAY_ANCESTOR_STRATEGY		10	/* tagpath[] @> tagpath */
 #define TAGPATH_ARRAY_DESCENDANT_STRATEGY	11	/* tagpath[] <@ tagpath */
 #define TAGPATH_ARRAY_MATCH_STRATEGY		12	/* tagpath[] ~ tagquery */
+#define TAGPATH_ARRAY_TXTMATCH_STRATEGY		14	/* tagpath[] @ tagtxtquery */
 #define TAGPATH_ARRAY_MATCH_ANY_STRATEGY	16	/* tagpath[] ? tagquery[] */
 
 #define TAGPATH_GIST_SIGLEN_DEFAULT		256
@@ -237,6 +239,18 @@ extern TagQuery *tagquery_from_cstring(const char *str);
 extern bool tagquery_match(const TagQuery *query, const TagPath *path);
 extern bool tagquery_match_bytes(const TagQuery *query, const char *data, int len);
 extern bool tagquery_array_match(ArrayType *queries, const TagPath *path);
+extern bool tagstore_variant_matches(const char *pred, int pred_len, uint8 flags,
+									 const TagLabel *label);
+
+/* tagtxtquery.c */
+typedef struct TagTxtSigArg
+{
+	BITVECP		sig;			/* NULL: all ones */
+	int			siglen;
+} TagTxtSigArg;
+
+extern bool tagtxtquery_match_datum(Datum query, const TagPath *path);
+extern bool tagtxtquery_sig_may_match(Datum query, BITVECP sig, int siglen);
 
 /* casefold.c */
 extern char *tagstore_casefold(const char *s, int len, int *outlen);
