@@ -217,3 +217,30 @@ tagstore_casefold_sql(PG_FUNCTION_ARGS)
 
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(f, len));
 }
+
+/* label_casefold(tagpath): the path with every label folded. */
+PG_FUNCTION_INFO_V1(tagpath_casefold);
+Datum
+tagpath_casefold(PG_FUNCTION_ARGS)
+{
+	TagPath    *path = PG_GETARG_TAGPATH_P(0);
+	TagLabelIter it;
+	TagLabel	label;
+	StringInfoData buf;
+	bool		first = true;
+
+	initStringInfo(&buf);
+	tagpath_iter_init(&it, TAGPATH_DATA(path), TAGPATH_LEN(path));
+	while (tagpath_iter_next(&it, &label))
+	{
+		int			flen;
+		char	   *folded = tagstore_casefold(label.name, label.len, &flen);
+
+		if (!first)
+			appendStringInfoChar(&buf, TAGPATH_SEP);
+		appendBinaryStringInfo(&buf, folded, flen);
+		pfree(folded);
+		first = false;
+	}
+	PG_RETURN_TAGPATH_P(tagpath_from_bytes(buf.data, buf.len));
+}

@@ -253,6 +253,7 @@ extern bool tagtxtquery_match_datum(Datum query, const TagPath *path);
 extern bool tagtxtquery_sig_may_match(Datum query, BITVECP sig, int siglen);
 
 /* casefold.c */
+extern Datum tagpath_casefold(PG_FUNCTION_ARGS);
 extern char *tagstore_casefold(const char *s, int len, int *outlen);
 extern bool tagstore_label_match(const char *pred, int pred_len,
 								 const char *label, int label_len,

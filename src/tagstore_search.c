@@ -1,0 +1,334 @@
+/*
+ * tagstore_search.c
+ *	  Entity search that expands tag hierarchies: the engine behind
+ *	  tagstore.entities_with_all/any and count_entities_with_all/any.
+ *
+ * Storage (sql/tagstore--1.0.sql): every tag row has a key, its case-folded
+ * tagpath with the taxonomy name first, unique and btree-indexed; a tagging
+ * is (tag_id, entity_id).  Because a subtree is a key range (tagstore.h),
+ * "entities tagged T or a descendant of T" is one index range scan over the
+ * tags [key(T), key(T) || ' ') joined to their taggings.
+ *
+ * For a search over tags T1..Tn, excluding X1..Xm:
+ *
+ *	1. each Ti becomes the sorted, duplicate-free array of the ids of the
+ *	   entities under it, read through one prepared query and a cursor;
+ *	2. "all" intersects the arrays, smallest first, stopping when empty;
+ *	   "any" merges them;
+ *	3. the entities under any Xj are removed the same way.
+ *
+ * Example: tags {sizes.large, Biology.animal} over the seed data:
+ *	sizes.large		-> keys [sizes.large, sizes."large ")	-> {elephant, redwood}
+ *	Biology.animal	-> keys [biology.animal, ...)			-> {elephant, dog}
+ *	all				-> {elephant}
+ *
+ * The work is one query per tag, never one per row, and the set algebra is
+ * linear merges.  Unknown tags match nothing.  Limits: the id arrays live
+ * in memory (8 bytes per tagged entity under each tag).
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+#include "tagstore.h"
+
+/* A sorted set of entity ids. */
+typedef struct IdSet
+{
+	int64	   *ids;
+	int			n;
+} IdSet;
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts and removes duplicates in place. */
+static void
+idset_normalize(IdSet *s)
+{
+	int			k = 0;
+
+	if (s->n <= 1)
+		return;
+	qsort(s->ids, s->n, sizeof(int64), cmp_int64);
+	for (int i = 1; i < s->n; i++)
+		if (s->ids[i] != s->ids[k])
+			s->ids[++k] = s->ids[i];
+	s->n = k + 1;
+}
+
+/* a := a ∩ b */
+static void
+idset_intersect(IdSet *a, const IdSet *b)
+{
+	int			i = 0,
+				j = 0,
+				k = 0;
+
+	while (i < a->n && j < b->n)
+	{
+		if (a->ids[i] < b->ids[j])
+			i++;
+		else if (a->ids[i] > b->ids[j])
+			j++;
+		else
+		{
+			a->ids[k++] = a->ids[i];
+			i++;
+			j++;
+		}
+	}
+	a->n = k;
+}
+
+/* a := a \ b */
+static void
+idset_subtract(IdSet *a, const IdSet *b)
+{
+	int			i = 0,
+				j = 0,
+				k = 0;
+
+	while (i < a->n)
+	{
+		while (j < b->n && b->ids[j] < a->ids[i])
+			j++;
+		if (j >= b->n || b->ids[j] != a->ids[i])
+			a->ids[k++] = a->ids[i];
+		i++;
+	}
+	a->n = k;
+}
+
+/* The union of sets, as a new set. */
+static IdSet
+idset_union(IdSet *sets, int nsets)
+{
+	IdSet		u;
+	Size		total = 0;
+
+	for (int i = 0; i < nsets; i++)
+		total += sets[i].n;
+	u.ids = palloc(sizeof(int64) * Max(total, 1));
+	u.n = 0;
+	for (int i = 0; i < nsets; i++)
+	{
+		memcpy(u.ids + u.n, sets[i].ids, sizeof(int64) * sets[i].n);
+		u.n += sets[i].n;
+	}
+	idset_normalize(&u);
+	return u;
+}
+
+/* Prepared queries for one search. */
+typedef struct Searcher
+{
+	SPIPlanPtr	subtree;		/* entities under a key range */
+	SPIPlanPtr	exact;			/* entities tagged with one key */
+	Oid			tagpath_type;
+	MemoryContext resultcxt;	/* where id arrays are kept */
+} Searcher;
+
+/* The schema a type lives in. */
+static Oid
+type_namespace(Oid type)
+{
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
+	Oid			nsp;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for type %u", type);
+	nsp = ((Form_pg_type) GETSTRUCT(tup))->typnamespace;
+	ReleaseSysCache(tup);
+	return nsp;
+}
+
+static void
+searcher_init(Searcher *s, Oid tagpath_type, MemoryContext resultcxt)
+{
+	Oid			range_types[2] = {tagpath_type, tagpath_type};
+	/* the caller's search_path need not see tagpath's operators: qualify them */
+	const char *nsp = quote_identifier(get_namespace_name(type_namespace(tagpath_type)));
+	const char *from = "SELECT g.entity_id FROM tagstore.tag t"
+		" JOIN tagstore.tagging g ON g.tag_id = t.id";
+
+	s->tagpath_type = tagpath_type;
+	s->resultcxt = resultcxt;
+	s->subtree = SPI_prepare(psprintf("%s WHERE t.key OPERATOR(%s.>=) $1 AND t.key OPERATOR(%s.<) $2",
+									  from, nsp, nsp),
+							 2, range_types);
+	s->exact = SPI_prepare(psprintf("%s WHERE t.key OPERATOR(%s.=) $1", from, nsp),
+						   1, range_types);
+	if (s->subtree == NULL || s->exact == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+}
+
+/* The ids of the entities tagged with a tag (and, if asked, its descendants). */
+static IdSet
+entities_under(Searcher *s, TagPath *tag, bool descendants)
+{
+	TagPath    *key = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold,
+																	   PointerGetDatum(tag)));
+	Datum		args[2];
+	Portal		portal;
+	IdSet		set;
+	uint64		cap = 64;
+
+	set.ids = MemoryContextAlloc(s->resultcxt, sizeof(int64) * cap);
+	set.n = 0;
+	if (TAGPATH_LEN(key) == 0)
+		return set;				/* the empty path names no tag */
+
+	args[0] = PointerGetDatum(key);
+	args[1] = PointerGetDatum(tagpath_subtree_upper(key));
+	portal = SPI_cursor_open(NULL, descendants ? s->subtree : s->exact, args, NULL, true);
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, 10000);
+		if (SPI_processed == 0)
+			break;
+		if ((uint64) set.n + SPI_processed > cap)
+		{
+			while ((uint64) set.n + SPI_processed > cap)
+				cap *= 2;
+			if (cap * sizeof(int64) > MaxAllocSize)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many entities under tag \"%s\"", tagpath_to_cstring(tag))));
+			set.ids = repalloc(set.ids, sizeof(int64) * cap);
+		}
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			bool		isnull;
+
+			set.ids[set.n++] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+														   SPI_tuptable->tupdesc, 1, &isnull));
+		}
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	idset_normalize(&set);
+	return set;
+}
+
+/* Checks an array argument and returns its elements. */
+static int
+tag_array(ArrayType *arr, const char *argname, bool allow_empty, Datum **elems)
+{
+	bool	   *nulls;
+	int			n;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", argname)));
+	deconstruct_array(arr, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT, elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL", argname),
+					 errdetail("Element %d is NULL.", i + 1)));
+	if (n == 0 && !allow_empty)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be empty", argname),
+				 errhint("Give at least one tag, such as '{Biology.animal}'.")));
+	return n;
+}
+
+/*
+ * tagstore._entity_ids(tags tagpath[], match_all bool, include_descendants
+ * bool, exclude tagpath[]) -> bigint[]: the ids of the matching entities.
+ */
+PG_FUNCTION_INFO_V1(tagstore_entity_ids);
+Datum
+tagstore_entity_ids(PG_FUNCTION_ARGS)
+{
+	ArrayType  *tags;
+	bool		match_all,
+				descendants;
+	Datum	   *elems,
+			   *xelems = NULL;
+	int			n,
+				nx = 0;
+	Oid			tagpath_type;
+	MemoryContext callercxt = CurrentMemoryContext;
+	Searcher	s;
+	IdSet	   *sets;
+	IdSet		result;
+	Datum	   *out;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("tags must not be NULL")));
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("include_descendants must not be NULL")));
+	tags = PG_GETARG_ARRAYTYPE_P(0);
+	match_all = PG_GETARG_BOOL(1);
+	descendants = PG_GETARG_BOOL(2);
+	tagpath_type = ARR_ELEMTYPE(tags);
+	n = tag_array(tags, "tags", false, &elems);
+	if (!PG_ARGISNULL(3))
+		nx = tag_array(PG_GETARG_ARRAYTYPE_P(3), "exclude", true, &xelems);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	searcher_init(&s, tagpath_type, callercxt);
+
+	sets = palloc(sizeof(IdSet) * n);
+	for (int i = 0; i < n; i++)
+		sets[i] = entities_under(&s, DatumGetTagPathP(elems[i]), descendants);
+
+	if (match_all)
+	{
+		/* intersect smallest first: the running result only shrinks */
+		int			smallest = 0;
+
+		for (int i = 1; i < n; i++)
+			if (sets[i].n < sets[smallest].n)
+				smallest = i;
+		result = sets[smallest];
+		for (int i = 0; i < n && result.n > 0; i++)
+			if (i != smallest)
+				idset_intersect(&result, &sets[i]);
+	}
+	else
+	{
+		MemoryContext old = MemoryContextSwitchTo(callercxt);
+
+		result = idset_union(sets, n);
+		MemoryContextSwitchTo(old);
+	}
+
+	/* excluded tags always take their descendants with them */
+	for (int i = 0; i < nx && result.n > 0; i++)
+	{
+		IdSet		x = entities_under(&s, DatumGetTagPathP(xelems[i]), true);
+
+		idset_subtract(&result, &x);
+	}
+	SPI_finish();
+
+	out = palloc(sizeof(Datum) * Max(result.n, 1));
+	for (int i = 0; i < result.n; i++)
+		out[i] = Int64GetDatum(result.ids[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(out, result.n, INT8OID, sizeof(int64),
+										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
