@@ -655,8 +655,12 @@ BEGIN
 		RAISE EXCEPTION '% must not be empty', what USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	IF value ~ '[\x01-\x1f\x7f-\x9f]' THEN
-		RAISE EXCEPTION '% % contains a control character', what, quote_literal(value)
-			USING ERRCODE = 'invalid_parameter_value';
+		RAISE EXCEPTION '% % contains a control character',
+			what, quote_literal(regexp_replace(value, '[\x01-\x1f\x7f-\x9f]', '?', 'g'))
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('Control character U+%s at character %s.',
+								  lpad(upper(to_hex(ascii(substring(value from '[\x01-\x1f\x7f-\x9f]')))), 4, '0'),
+								  strpos(value, substring(value from '[\x01-\x1f\x7f-\x9f]')));
 	END IF;
 	IF value ~ '^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]$' THEN
 		RAISE EXCEPTION '% % has leading or trailing whitespace', what, quote_literal(value)
@@ -747,6 +751,17 @@ SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 				   ELSE new_key || subpath(key, nlevel(old_key)) END
 	WHERE key <@ old_key
 $$;
+
+-- The value, or an error if it is NULL.
+CREATE FUNCTION tagstore._required(value anyelement, what text) RETURNS anyelement
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF value IS NULL THEN
+		RAISE EXCEPTION '% must not be NULL', what USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN value;
+END $$;
 
 -- Checks the entity arguments every tagging function takes.
 CREATE FUNCTION tagstore._check_entity(entity_type text, external_id text) RETURNS void
@@ -1193,24 +1208,17 @@ $$;
 CREATE FUNCTION tagstore.entities_matching(pattern @extschema@.tagquery, entity_type text DEFAULT NULL,
 	external_id_prefix text DEFAULT NULL)
 RETURNS TABLE (entity_type text, external_id text)
-LANGUAGE plpgsql STABLE
+LANGUAGE sql STABLE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
-DECLARE
-	p_type text := $2;		-- the OUT column has the same name
-BEGIN
-	IF pattern IS NULL THEN
-		RAISE EXCEPTION 'pattern must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	RETURN QUERY
 	SELECT DISTINCT e.entity_type, e.external_id
 	FROM tagstore.tag t
 	JOIN tagstore.tagging g ON g.tag_id = t.id
 	JOIN tagstore.entity e ON e.id = g.entity_id
-	WHERE t.path ~ pattern
-	  AND (p_type IS NULL OR e.entity_type = p_type)
-	  AND (external_id_prefix IS NULL OR starts_with(e.external_id, external_id_prefix))
-	ORDER BY 1, 2;
-END $$;
+	WHERE t.path ~ tagstore._required($1, 'pattern')
+	  AND ($2 IS NULL OR e.entity_type = $2)
+	  AND ($3 IS NULL OR starts_with(e.external_id, $3))
+	ORDER BY 1, 2
+$$;
 
 --
 -- Browsing a taxonomy
@@ -1300,3 +1308,39 @@ BEGIN
 					ELSE format(' (%s, %s direct)', r.total_count, r.direct_count) END;
 	END LOOP;
 END $$;
+
+--
+-- The same functions, with tags given by id
+--
+
+CREATE FUNCTION tagstore.add_tag(taxonomy text, value text, parent_id bigint,
+	external_id text DEFAULT NULL, description text DEFAULT NULL) RETURNS @extschema@.tagpath
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT tagstore.add_tag($1, $2, tagstore.tag_path($3), $4, $5) $$;
+CREATE FUNCTION tagstore.remove_tag(tag_id bigint, cascade boolean DEFAULT false) RETURNS void
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT tagstore.remove_tag(tagstore.tag_path($1), $2) $$;
+CREATE FUNCTION tagstore.rename_tag(tag_id bigint, new_value text) RETURNS @extschema@.tagpath
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT tagstore.rename_tag(tagstore.tag_path($1), $2) $$;
+CREATE FUNCTION tagstore.move_tag(tag_id bigint, new_parent_id bigint) RETURNS @extschema@.tagpath
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT tagstore.move_tag(tagstore.tag_path($1), CASE WHEN $2 IS NOT NULL THEN tagstore.tag_path($2) END) $$;
+CREATE FUNCTION tagstore.add_tag_to(tag_id bigint, entity_type text, external_id text) RETURNS void
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT tagstore.add_tag_to(tagstore.tag_path($1), $2, $3) $$;
+CREATE FUNCTION tagstore.add_tag_to(tag_id bigint, entity_type text, external_ids text[])
+RETURNS TABLE (external_id text, status text)
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT * FROM tagstore.add_tag_to(tagstore.tag_path($1), $2, $3) $$;
+CREATE FUNCTION tagstore.remove_tag_from(tag_id bigint, entity_type text, external_id text) RETURNS void
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT tagstore.remove_tag_from(tagstore.tag_path($1), $2, $3) $$;
+CREATE FUNCTION tagstore.remove_tag_from(tag_id bigint, entity_type text, external_ids text[])
+RETURNS TABLE (external_id text, status text)
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT * FROM tagstore.remove_tag_from(tagstore.tag_path($1), $2, $3) $$;
+-- the id of a tag, for the functions above
+CREATE FUNCTION tagstore.tag_id(tag @extschema@.tagpath) RETURNS bigint
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT (tagstore._tag($1)).id $$;

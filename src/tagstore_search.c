@@ -188,8 +188,8 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 
 	set.ids = MemoryContextAlloc(s->resultcxt, sizeof(int64) * cap);
 	set.n = 0;
-	if (TAGPATH_LEN(key) == 0)
-		return set;				/* the empty path names no tag */
+	if (tagpath_nlevel(key) < 2)
+		return set;				/* a taxonomy name alone names no tag */
 
 	args[0] = PointerGetDatum(key);
 	args[1] = PointerGetDatum(tagpath_subtree_upper(key));
