@@ -18,7 +18,7 @@ OBJS = \
 DATA = sql/tagstore--1.0.sql
 
 # pg_regress suites: sql/<name>.sql with expected/<name>.out
-REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api
+REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential
 REGRESS_OPTS = --inputdir=. --encoding=UTF8 --no-locale
 
 # -Wextra's unused-parameter fires in PostgreSQL's own headers and on every
