@@ -21,6 +21,10 @@ DATA = sql/tagstore--1.0.sql
 REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential
 REGRESS_OPTS = --inputdir=. --encoding=UTF8 --no-locale
 
+# isolation specs: test/specs/<name>.spec with test/expected/<name>.out
+ISOLATION = add_same_tag tag_same_entity tag_untag move_and_add remove_and_tag
+ISOLATION_OPTS = --inputdir=test --encoding=UTF8 --no-locale
+
 # -Wextra's unused-parameter fires in PostgreSQL's own headers and on every
 # fmgr-style function, so it is the one warning left off.
 PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter
@@ -36,7 +40,7 @@ all:
 	@exit 1
 endif
 
-.PHONY: deps test demo psql print-regress
+.PHONY: deps test demo psql print-regress print-isolation
 
 # Installs the Debian packages that building and testing need (root only).
 deps:
@@ -58,6 +62,8 @@ demo: deps
 psql:
 	test/demo.sh psql
 
-# Lists the pg_regress suites, for test/run-tests.sh.
+# Lists the suites, for test/run-tests.sh.
 print-regress:
 	@echo $(REGRESS)
+print-isolation:
+	@echo $(ISOLATION)

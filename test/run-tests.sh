@@ -50,6 +50,12 @@ run_suite regress "$PGXS_DIR/src/test/regress/pg_regress" \
 	--temp-instance="$work/regress/instance" --encoding=UTF8 --no-locale \
 	$regress_tests
 
+isolation_tests=$(make -s -C "$here" print-isolation)
+run_suite isolation "$PGXS_DIR/src/test/isolation/pg_isolation_regress" \
+	--bindir="$PGBIN" --inputdir=test --outputdir="$work/isolation" \
+	--temp-instance="$work/isolation/instance" --encoding=UTF8 --no-locale \
+	$isolation_tests
+
 echo
 echo "tests: $passed passed, $failed failed"
 echo "(logs in $work)"
