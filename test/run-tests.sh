@@ -56,6 +56,38 @@ run_suite isolation "$PGXS_DIR/src/test/isolation/pg_isolation_regress" \
 	--temp-instance="$work/isolation/instance" --encoding=UTF8 --no-locale \
 	$isolation_tests
 
+# A throwaway cluster for the suites that need a running server.
+start_cluster() {
+	local dir="$work/$1"
+	mkdir -p "$dir"
+	[ "$CLUSTER_USER" != "$(id -un)" ] && chown "$CLUSTER_USER" "$dir"
+	as_cluster_user "$PGBIN/initdb" -D "$dir/data" -E UTF8 --no-locale -A trust >/dev/null
+	as_cluster_user "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+		-o "-p 54329 -k $dir -c listen_addresses=''" start >/dev/null
+	export PGHOST="$dir" PGPORT=54329 PGUSER="$CLUSTER_USER"
+}
+stop_cluster() {
+	as_cluster_user "$PGBIN/pg_ctl" -D "$work/$1/data" -m fast stop >/dev/null
+}
+
+# Django example app: Django's own test runner against its own database
+echo "== django"
+start_cluster django
+(cd "$here/test/django" && /usr/bin/python3 manage.py test -v 2 --noinput) >"$work/django.log" 2>&1
+rc=$?
+stop_cluster django
+grep -E ' \.\.\. |^Ran |^OK|^FAILED' "$work/django.log"
+ran=$(sed -n 's/^Ran \([0-9]*\) tests\?.*/\1/p' "$work/django.log")
+ran=${ran:-0}
+if [ $rc -eq 0 ] && [ "$ran" -gt 0 ]; then
+	passed=$((passed + ran))
+else
+	tail -n 40 "$work/django.log"
+	bad=$(grep -cE ' \.\.\. (FAIL|ERROR)' "$work/django.log")
+	failed=$((failed + (bad > 0 ? bad : 1)))
+	passed=$((passed + ran - bad))
+fi
+
 echo
 echo "tests: $passed passed, $failed failed"
 echo "(logs in $work)"
