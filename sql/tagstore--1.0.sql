@@ -1344,3 +1344,131 @@ $$ SELECT * FROM tagstore.remove_tag_from(tagstore.tag_path($1), $2, $3) $$;
 CREATE FUNCTION tagstore.tag_id(tag @extschema@.tagpath) RETURNS bigint
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
 $$ SELECT (tagstore._tag($1)).id $$;
+
+--
+-- Documentation of the API (\df+ tagstore.*)
+--
+COMMENT ON VIEW tagstore.taxonomies IS 'taxonomies with their tag counts, by name';
+COMMENT ON FUNCTION tagstore.create_taxonomy(text, text, text, boolean) IS
+	'create a taxonomy (name unique case-insensitively); free_form: tagging with an unknown value creates it; returns its id';
+COMMENT ON FUNCTION tagstore.rename_taxonomy(text, text) IS 'rename a taxonomy; its tags'' names follow';
+COMMENT ON FUNCTION tagstore.drop_taxonomy(text) IS 'drop a taxonomy with all its tags and their taggings';
+COMMENT ON FUNCTION tagstore.add_tag(text, text, @extschema@.tagpath, text, text) IS
+	'add a tag under parent (or at the root); idempotent and case-insensitive: returns the existing tag''s name if there is one';
+COMMENT ON FUNCTION tagstore.add_tag(text, text, bigint, text, text) IS 'add_tag with the parent given by id';
+COMMENT ON FUNCTION tagstore.add_tag(@extschema@.tagpath) IS 'add a tag named by its path, and any missing ancestors (like mkdir -p)';
+COMMENT ON FUNCTION tagstore.remove_tag(@extschema@.tagpath, boolean) IS
+	'remove a tag and its taggings; a tag with children needs cascade => true, which removes the subtree';
+COMMENT ON FUNCTION tagstore.remove_tag(bigint, boolean) IS 'remove_tag by id';
+COMMENT ON FUNCTION tagstore.rename_tag(@extschema@.tagpath, text) IS 'rename a tag; descendants and taggings follow; returns the new name';
+COMMENT ON FUNCTION tagstore.rename_tag(bigint, text) IS 'rename_tag by id';
+COMMENT ON FUNCTION tagstore.move_tag(@extschema@.tagpath, @extschema@.tagpath) IS
+	'move a tag (and its subtree) under a new parent in its taxonomy, or to the root if NULL; returns the new name';
+COMMENT ON FUNCTION tagstore.move_tag(bigint, bigint) IS 'move_tag by ids';
+COMMENT ON FUNCTION tagstore.add_tag_to(@extschema@.tagpath, text, text) IS 'tag an entity (idempotent)';
+COMMENT ON FUNCTION tagstore.add_tag_to(bigint, text, text) IS 'add_tag_to by tag id';
+COMMENT ON FUNCTION tagstore.add_tag_to(@extschema@.tagpath, text, text[]) IS
+	'tag many entities of one type; one row per external id: tagged or already tagged';
+COMMENT ON FUNCTION tagstore.add_tag_to(bigint, text, text[]) IS 'bulk add_tag_to by tag id';
+COMMENT ON FUNCTION tagstore.remove_tag_from(@extschema@.tagpath, text, text) IS 'untag an entity (idempotent)';
+COMMENT ON FUNCTION tagstore.remove_tag_from(bigint, text, text) IS 'remove_tag_from by tag id';
+COMMENT ON FUNCTION tagstore.remove_tag_from(@extschema@.tagpath, text, text[]) IS
+	'untag many entities of one type; one row per external id: untagged or not tagged';
+COMMENT ON FUNCTION tagstore.remove_tag_from(bigint, text, text[]) IS 'bulk remove_tag_from by tag id';
+COMMENT ON FUNCTION tagstore.tags_of(text, text) IS 'the tags an entity carries';
+COMMENT ON FUNCTION tagstore.tag_id(@extschema@.tagpath) IS 'the id of the tag a path names';
+COMMENT ON FUNCTION tagstore.tag_path(bigint) IS 'the name of the tag with that id';
+COMMENT ON FUNCTION tagstore.entities_with_all(@extschema@.tagpath[], text, text, boolean, @extschema@.tagpath[]) IS
+	'entities carrying, for every tag, the tag or a descendant; filtered by entity type and external id prefix; excluding entities under any excluded tag';
+COMMENT ON FUNCTION tagstore.entities_with_any(@extschema@.tagpath[], text, text, boolean, @extschema@.tagpath[]) IS
+	'entities carrying any of the tags or a descendant; same filters as entities_with_all';
+COMMENT ON FUNCTION tagstore.count_entities_with_all(@extschema@.tagpath[], text, text, boolean, @extschema@.tagpath[]) IS
+	'how many entities entities_with_all returns';
+COMMENT ON FUNCTION tagstore.count_entities_with_any(@extschema@.tagpath[], text, text, boolean, @extschema@.tagpath[]) IS
+	'how many entities entities_with_any returns';
+COMMENT ON FUNCTION tagstore.entities_matching(@extschema@.tagquery, text, text) IS
+	'entities carrying a tag whose name matches the pattern';
+COMMENT ON FUNCTION tagstore.tags(text) IS
+	'a taxonomy''s tags depth-first (siblings in case-insensitive order) with entity counts: direct, and with descendants';
+COMMENT ON FUNCTION tagstore.find_tags(text, text) IS
+	'tags whose value contains the text case-insensitively, with their ancestors for context (autocomplete)';
+COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql';
+COMMENT ON FUNCTION tagstore._entity_ids(@extschema@.tagpath[], boolean, boolean, @extschema@.tagpath[]) IS
+	'internal: the search engine (C), returning entity ids';
+COMMENT ON FUNCTION tagstore._entities(bigint[], text, text) IS 'internal: entity names for ids, filtered';
+COMMENT ON FUNCTION tagstore._clean_label(text, text) IS 'internal: check a taxonomy name or tag value, return it in NFC';
+COMMENT ON FUNCTION tagstore._taxonomy(text, text) IS 'internal: find and lock a taxonomy';
+COMMENT ON FUNCTION tagstore._tag(@extschema@.tagpath, text) IS 'internal: find a tag or raise the right error';
+COMMENT ON FUNCTION tagstore._rewrite_subtree(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS
+	'internal: rewrite a subtree''s names after its root was renamed or moved';
+COMMENT ON FUNCTION tagstore._check_entity(text, text) IS 'internal: check entity arguments';
+COMMENT ON FUNCTION tagstore._entity_id(text, text) IS 'internal: an entity''s id, created if new';
+COMMENT ON FUNCTION tagstore._tag_for_tagging(@extschema@.tagpath) IS
+	'internal: the tag to tag with, created in a free-form taxonomy';
+COMMENT ON FUNCTION tagstore._required(anyelement, text) IS 'internal: the value, or an error if NULL';
+
+-- implementation and support functions
+COMMENT ON FUNCTION @extschema@.tagpath_lt(@extschema@.tagpath, @extschema@.tagpath) IS 'implements tagpath < tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_le(@extschema@.tagpath, @extschema@.tagpath) IS 'implements tagpath <= tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_eq(@extschema@.tagpath, @extschema@.tagpath) IS 'implements tagpath = tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_ne(@extschema@.tagpath, @extschema@.tagpath) IS 'implements tagpath <> tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_ge(@extschema@.tagpath, @extschema@.tagpath) IS 'implements tagpath >= tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_gt(@extschema@.tagpath, @extschema@.tagpath) IS 'implements tagpath > tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_hash(@extschema@.tagpath) IS 'hash support for tagpath_hash_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_hash_extended(@extschema@.tagpath, int8) IS 'extended hash support for tagpath_hash_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_support(internal) IS 'planner support: answers <@ and @> with a btree index';
+COMMENT ON FUNCTION @extschema@.tagpath_isparent(@extschema@.tagpath, @extschema@.tagpath) IS 'implements tagpath @> tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_risparent(@extschema@.tagpath, @extschema@.tagpath) IS 'implements tagpath <@ tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_addtagpath(@extschema@.tagpath, @extschema@.tagpath) IS 'implements tagpath || tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_addtext(@extschema@.tagpath, text) IS 'implements tagpath || text';
+COMMENT ON FUNCTION @extschema@.tagpath_textadd(text, @extschema@.tagpath) IS 'implements text || tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_matches(@extschema@.tagpath, @extschema@.tagquery) IS 'implements tagpath ~ tagquery';
+COMMENT ON FUNCTION @extschema@.tagpath_matches_commuted(@extschema@.tagquery, @extschema@.tagpath) IS 'implements tagquery ~ tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_matches_any(@extschema@.tagpath, @extschema@.tagquery[]) IS 'implements tagpath ? tagquery[]';
+COMMENT ON FUNCTION @extschema@.tagpath_matches_any_commuted(@extschema@.tagquery[], @extschema@.tagpath) IS 'implements tagquery[] ? tagpath';
+COMMENT ON FUNCTION @extschema@._tagpath_isparent(@extschema@.tagpath[], @extschema@.tagpath) IS 'implements tagpath[] @> tagpath';
+COMMENT ON FUNCTION @extschema@._tagpath_r_isparent(@extschema@.tagpath, @extschema@.tagpath[]) IS 'implements tagpath <@ tagpath[]';
+COMMENT ON FUNCTION @extschema@._tagpath_risparent(@extschema@.tagpath[], @extschema@.tagpath) IS 'implements tagpath[] <@ tagpath';
+COMMENT ON FUNCTION @extschema@._tagpath_r_risparent(@extschema@.tagpath, @extschema@.tagpath[]) IS 'implements tagpath @> tagpath[]';
+COMMENT ON FUNCTION @extschema@._tagpath_matches(@extschema@.tagpath[], @extschema@.tagquery) IS 'implements tagpath[] ~ tagquery';
+COMMENT ON FUNCTION @extschema@._tagpath_matches_commuted(@extschema@.tagquery, @extschema@.tagpath[]) IS 'implements tagquery ~ tagpath[]';
+COMMENT ON FUNCTION @extschema@._tagpath_matches_any(@extschema@.tagpath[], @extschema@.tagquery[]) IS 'implements tagpath[] ? tagquery[]';
+COMMENT ON FUNCTION @extschema@._tagpath_matches_any_commuted(@extschema@.tagquery[], @extschema@.tagpath[]) IS 'implements tagquery[] ? tagpath[]';
+COMMENT ON FUNCTION @extschema@._tagpath_extract_isparent(@extschema@.tagpath[], @extschema@.tagpath) IS 'implements tagpath[] ?@> tagpath';
+COMMENT ON FUNCTION @extschema@._tagpath_extract_risparent(@extschema@.tagpath[], @extschema@.tagpath) IS 'implements tagpath[] ?<@ tagpath';
+COMMENT ON FUNCTION @extschema@._tagpath_extract_matches(@extschema@.tagpath[], @extschema@.tagquery) IS 'implements tagpath[] ?~ tagquery';
+COMMENT ON FUNCTION @extschema@.tagpath_txtmatches(@extschema@.tagpath, @extschema@.tagtxtquery) IS 'implements tagpath @ tagtxtquery';
+COMMENT ON FUNCTION @extschema@.tagpath_txtmatches_commuted(@extschema@.tagtxtquery, @extschema@.tagpath) IS 'implements tagtxtquery @ tagpath';
+COMMENT ON FUNCTION @extschema@._tagpath_txtmatches(@extschema@.tagpath[], @extschema@.tagtxtquery) IS 'implements tagpath[] @ tagtxtquery';
+COMMENT ON FUNCTION @extschema@._tagpath_txtmatches_commuted(@extschema@.tagtxtquery, @extschema@.tagpath[]) IS 'implements tagtxtquery @ tagpath[]';
+COMMENT ON FUNCTION @extschema@._tagpath_extract_txtmatches(@extschema@.tagpath[], @extschema@.tagtxtquery) IS 'implements tagpath[] ?@ tagtxtquery';
+COMMENT ON FUNCTION @extschema@.tagpath_gist_consistent(internal, @extschema@.tagpath, int2, oid, internal) IS 'GiST support for gist_tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_array_gist_consistent(internal, @extschema@.tagpath[], int2, oid, internal) IS 'GiST support for gist__tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_gist_compress(internal) IS 'GiST support for gist_tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_array_gist_compress(internal) IS 'GiST support for gist__tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_gist_decompress(internal) IS 'GiST support for gist_tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_array_gist_decompress(internal) IS 'GiST support for gist__tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_gist_penalty(internal, internal, internal) IS 'GiST support for gist_tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_array_gist_penalty(internal, internal, internal) IS 'GiST support for gist__tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_gist_picksplit(internal, internal) IS 'GiST support for gist_tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_array_gist_picksplit(internal, internal) IS 'GiST support for gist__tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_gist_union(internal, internal) IS 'GiST support for gist_tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_array_gist_union(internal, internal) IS 'GiST support for gist__tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_gist_same(@extschema@.tagpath_gist, @extschema@.tagpath_gist, internal) IS 'GiST support for gist_tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_array_gist_same(@extschema@.tagpath_gist, @extschema@.tagpath_gist, internal) IS 'GiST support for gist__tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_gist_options(internal) IS 'GiST support for gist_tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_array_gist_options(internal) IS 'GiST support for gist__tagpath_ops';
+COMMENT ON FUNCTION @extschema@.tagpath_in(cstring) IS 'input function of tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_out(@extschema@.tagpath) IS 'output function of tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_recv(internal) IS 'binary input function of tagpath';
+COMMENT ON FUNCTION @extschema@.tagpath_send(@extschema@.tagpath) IS 'binary output function of tagpath';
+COMMENT ON FUNCTION @extschema@.tagquery_in(cstring) IS 'input function of tagquery';
+COMMENT ON FUNCTION @extschema@.tagquery_out(@extschema@.tagquery) IS 'output function of tagquery';
+COMMENT ON FUNCTION @extschema@.tagquery_recv(internal) IS 'binary input function of tagquery';
+COMMENT ON FUNCTION @extschema@.tagquery_send(@extschema@.tagquery) IS 'binary output function of tagquery';
+COMMENT ON FUNCTION @extschema@.tagtxtquery_in(cstring) IS 'input function of tagtxtquery';
+COMMENT ON FUNCTION @extschema@.tagtxtquery_out(@extschema@.tagtxtquery) IS 'output function of tagtxtquery';
+COMMENT ON FUNCTION @extschema@.tagtxtquery_recv(internal) IS 'binary input function of tagtxtquery';
+COMMENT ON FUNCTION @extschema@.tagtxtquery_send(@extschema@.tagtxtquery) IS 'binary output function of tagtxtquery';
+COMMENT ON FUNCTION @extschema@.tagpath_gist_in(cstring) IS 'input function of tagpath_gist (refuses)';
+COMMENT ON FUNCTION @extschema@.tagpath_gist_out(@extschema@.tagpath_gist) IS 'output function of tagpath_gist (refuses)';

@@ -197,3 +197,10 @@ SELECT * FROM tagstore.find_tags('BIOLOGY', 'FISH');
 SELECT * FROM tagstore.find_tags('Biology', 'nothing like it');
 SELECT errcheck($$SELECT * FROM tagstore.tags('nosuch')$$) AS unknown_taxonomy;
 SELECT errcheck($$SELECT * FROM tagstore.find_tags('Biology', NULL)$$) AS null_search;
+
+-- every function of the extension is documented for \df+
+SELECT p.oid::regprocedure AS undocumented
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension x ON x.oid = d.refobjid AND x.extname = 'tagstore'
+WHERE obj_description(p.oid, 'pg_proc') IS NULL;

@@ -26,3 +26,32 @@ SELECT path FROM tags WHERE path ? '{sizes.l*, *.fish}' ORDER BY path;
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF) SELECT path FROM tags WHERE path <@ 'Biology.plant';
 RESET enable_seqscan;
+
+-- 5. tagstore: taxonomies, tags and entities, searched with hierarchy expansion
+SELECT tagstore.create_taxonomy('sizes') IS NOT NULL AS sizes_created;
+SELECT tagstore.add_tag('sizes', v) FROM unnest(ARRAY['small', 'med', 'large']) v;
+SELECT tagstore.create_taxonomy('Biology', 'the tree of life') IS NOT NULL AS biology_created;
+SELECT tagstore.add_tag(path) FROM unnest(ARRAY[
+  'Biology.plant.conifer.cypress', 'Biology.plant.conifer.pine', 'Biology.plant.aster',
+  'Biology.animal.mammal.canine', 'Biology.animal.fish']::tagpath[]) path;
+SELECT count(*) AS taggings FROM (
+  SELECT tagstore.add_tag_to(tag, 'thing', entity) FROM (VALUES
+    ('sizes.large'::tagpath, 'elephant'), ('Biology.animal.mammal', 'elephant'),
+    ('sizes.med', 'dog'), ('Biology.animal.mammal.canine', 'dog'),
+    ('sizes.small', 'dandelion'), ('Biology.plant.aster', 'dandelion'),
+    ('sizes.large', 'redwood'), ('Biology.plant.conifer.cypress', 'redwood')) AS v(tag, entity)) s;
+
+-- large animals: the elephant was only tagged "mammal"
+SELECT * FROM tagstore.entities_with_all('{sizes.large, Biology.animal}');
+SELECT * FROM tagstore.entities_with_all('{Biology.plant}');
+SELECT * FROM tagstore.entities_with_any('{Biology.animal.fish, Biology.animal.mammal.canine}');
+SELECT * FROM tagstore.entities_with_all('{sizes.large}', exclude => '{Biology.plant}');
+SELECT tagstore.count_entities_with_all('{sizes.large}') AS large_things;
+SELECT * FROM tagstore.tree('Biology');
+
+-- reshape the tree: searches follow at once
+SELECT tagstore.move_tag('Biology.animal.mammal.canine', 'Biology.animal');
+SELECT tagstore.rename_tag('Biology.animal', 'Animalia');
+SELECT * FROM tagstore.entities_with_all('{biology.ANIMALIA.canine}');
+SELECT * FROM tagstore.tree('Biology');
+SELECT * FROM tagstore.find_tags('Biology', 'an');
