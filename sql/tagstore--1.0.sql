@@ -776,6 +776,22 @@ BEGIN
 	END IF;
 END $$;
 
+-- Checks the entity arguments of the bulk tagging functions.
+CREATE FUNCTION tagstore._check_entities(entity_type text, external_ids text[]) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF external_ids IS NULL OR cardinality(external_ids) = 0 THEN
+		RAISE EXCEPTION 'external_ids must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF array_position(external_ids, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'external_ids must not contain NULL'
+			USING ERRCODE = 'null_value_not_allowed',
+				  DETAIL = format('Element %s is NULL.', array_position(external_ids, NULL));
+	END IF;
+	PERFORM tagstore._check_entity(entity_type, '');
+END $$;
+
 -- The id of an entity, created if new.
 CREATE FUNCTION tagstore._entity_id(p_type text, p_external_id text) RETURNS bigint
 LANGUAGE plpgsql VOLATILE
@@ -1070,15 +1086,7 @@ DECLARE
 	tid bigint;
 	p_type text := entity_type;
 BEGIN
-	IF external_ids IS NULL OR cardinality(external_ids) = 0 THEN
-		RAISE EXCEPTION 'external_ids must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-	IF array_position(external_ids, NULL) IS NOT NULL THEN
-		RAISE EXCEPTION 'external_ids must not contain NULL'
-			USING ERRCODE = 'null_value_not_allowed',
-				  DETAIL = format('Element %s is NULL.', array_position(external_ids, NULL));
-	END IF;
-	PERFORM tagstore._check_entity(p_type, '');
+	PERFORM tagstore._check_entities(p_type, external_ids);
 	tid := tagstore._tag_for_tagging(tag);
 	INSERT INTO tagstore.entity AS e (entity_type, external_id)
 		SELECT DISTINCT p_type, x FROM unnest(external_ids) x
@@ -1108,15 +1116,7 @@ DECLARE
 	tid bigint := (tagstore._tag(tag)).id;
 	p_type text := entity_type;
 BEGIN
-	IF external_ids IS NULL OR cardinality(external_ids) = 0 THEN
-		RAISE EXCEPTION 'external_ids must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-	IF array_position(external_ids, NULL) IS NOT NULL THEN
-		RAISE EXCEPTION 'external_ids must not contain NULL'
-			USING ERRCODE = 'null_value_not_allowed',
-				  DETAIL = format('Element %s is NULL.', array_position(external_ids, NULL));
-	END IF;
-	PERFORM tagstore._check_entity(p_type, '');
+	PERFORM tagstore._check_entities(p_type, external_ids);
 	RETURN QUERY
 	WITH items AS (
 		SELECT DISTINCT x FROM unnest(external_ids) x
@@ -1402,6 +1402,7 @@ COMMENT ON FUNCTION tagstore._tag(@extschema@.tagpath, text) IS 'internal: find 
 COMMENT ON FUNCTION tagstore._rewrite_subtree(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS
 	'internal: rewrite a subtree''s names after its root was renamed or moved';
 COMMENT ON FUNCTION tagstore._check_entity(text, text) IS 'internal: check entity arguments';
+COMMENT ON FUNCTION tagstore._check_entities(text, text[]) IS 'internal: check bulk entity arguments';
 COMMENT ON FUNCTION tagstore._entity_id(text, text) IS 'internal: an entity''s id, created if new';
 COMMENT ON FUNCTION tagstore._tag_for_tagging(@extschema@.tagpath) IS
 	'internal: the tag to tag with, created in a free-form taxonomy';

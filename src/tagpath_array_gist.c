@@ -84,12 +84,7 @@ PG_FUNCTION_INFO_V1(tagpath_array_gist_options);
 Datum
 tagpath_array_gist_options(PG_FUNCTION_ARGS)
 {
-	local_relopts *relopts = (local_relopts *) PG_GETARG_POINTER(0);
-
-	init_local_reloptions(relopts, sizeof(TagstoreGistOptions));
-	add_local_int_reloption(relopts, "siglen", "signature length in bytes",
-							TAGPATH_ARRAY_GIST_SIGLEN_DEFAULT, 1, TAGSTORE_GIST_SIGLEN_MAX,
-							offsetof(TagstoreGistOptions, siglen));
+	tagstore_gist_options((local_relopts *) PG_GETARG_POINTER(0), TAGPATH_ARRAY_GIST_SIGLEN_DEFAULT);
 	PG_RETURN_VOID();
 }
 
@@ -133,18 +128,7 @@ PG_FUNCTION_INFO_V1(tagpath_array_gist_decompress);
 Datum
 tagpath_array_gist_decompress(PG_FUNCTION_ARGS)
 {
-	GISTENTRY  *entry = (GISTENTRY *) PG_GETARG_POINTER(0);
-	Pointer		key = (Pointer) PG_DETOAST_DATUM(entry->key);
-
-	if (key != DatumGetPointer(entry->key))
-	{
-		GISTENTRY  *retval = palloc(sizeof(GISTENTRY));
-
-		gistentryinit(*retval, PointerGetDatum(key), entry->rel, entry->page,
-					  entry->offset, false);
-		PG_RETURN_POINTER(retval);
-	}
-	PG_RETURN_POINTER(entry);
+	PG_RETURN_POINTER(tagstore_gist_detoast((GISTENTRY *) PG_GETARG_POINTER(0)));
 }
 
 /* Could some path of the key match the query? */

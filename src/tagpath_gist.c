@@ -364,16 +364,36 @@ gist_siglen(FunctionCallInfo fcinfo)
 		TAGPATH_GIST_SIGLEN_DEFAULT;
 }
 
+/* Declares the "siglen" option of both GiST opclasses. */
+void
+tagstore_gist_options(local_relopts *relopts, int default_siglen)
+{
+	init_local_reloptions(relopts, sizeof(TagstoreGistOptions));
+	add_local_int_reloption(relopts, "siglen", "signature length in bytes",
+							default_siglen, 1, TAGSTORE_GIST_SIGLEN_MAX,
+							offsetof(TagstoreGistOptions, siglen));
+}
+
+/* Detoasts an index key, for both opclasses' decompress functions. */
+GISTENTRY *
+tagstore_gist_detoast(GISTENTRY *entry)
+{
+	Pointer		key = (Pointer) PG_DETOAST_DATUM(entry->key);
+	GISTENTRY  *retval;
+
+	if (key == DatumGetPointer(entry->key))
+		return entry;
+	retval = palloc(sizeof(GISTENTRY));
+	gistentryinit(*retval, PointerGetDatum(key), entry->rel, entry->page,
+				  entry->offset, false);
+	return retval;
+}
+
 PG_FUNCTION_INFO_V1(tagpath_gist_options);
 Datum
 tagpath_gist_options(PG_FUNCTION_ARGS)
 {
-	local_relopts *relopts = (local_relopts *) PG_GETARG_POINTER(0);
-
-	init_local_reloptions(relopts, sizeof(TagstoreGistOptions));
-	add_local_int_reloption(relopts, "siglen", "signature length in bytes",
-							TAGPATH_GIST_SIGLEN_DEFAULT, 1, TAGSTORE_GIST_SIGLEN_MAX,
-							offsetof(TagstoreGistOptions, siglen));
+	tagstore_gist_options((local_relopts *) PG_GETARG_POINTER(0), TAGPATH_GIST_SIGLEN_DEFAULT);
 	PG_RETURN_VOID();
 }
 
@@ -417,18 +437,7 @@ PG_FUNCTION_INFO_V1(tagpath_gist_decompress);
 Datum
 tagpath_gist_decompress(PG_FUNCTION_ARGS)
 {
-	GISTENTRY  *entry = (GISTENTRY *) PG_GETARG_POINTER(0);
-	TagGistKey *key = (TagGistKey *) PG_DETOAST_DATUM(entry->key);
-
-	if (key != (TagGistKey *) DatumGetPointer(entry->key))
-	{
-		GISTENTRY  *retval = palloc(sizeof(GISTENTRY));
-
-		gistentryinit(*retval, PointerGetDatum(key), entry->rel, entry->page,
-					  entry->offset, false);
-		PG_RETURN_POINTER(retval);
-	}
-	PG_RETURN_POINTER(entry);
+	PG_RETURN_POINTER(tagstore_gist_detoast((GISTENTRY *) PG_GETARG_POINTER(0)));
 }
 
 PG_FUNCTION_INFO_V1(tagpath_gist_consistent);

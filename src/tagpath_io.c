@@ -357,38 +357,49 @@ tagpath_out(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary format: a version byte, then the canonical literal as text, so
- * that the client's encoding conversion applies as it does to text.
+ * Binary format of all three types: a version byte, then the canonical
+ * literal as text, so that the client's encoding conversion applies as it
+ * does to text.  These two helpers do the framing.
  */
-PG_FUNCTION_INFO_V1(tagpath_send);
-Datum
-tagpath_send(PG_FUNCTION_ARGS)
+bytea *
+tagstore_send_literal(const char *literal)
 {
-	char	   *str = tagpath_to_cstring(PG_GETARG_TAGPATH_P(0));
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
 	pq_sendint8(&buf, TAGSTORE_BINARY_VERSION);
-	pq_sendtext(&buf, str, strlen(str));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	pq_sendtext(&buf, literal, strlen(literal));
+	return pq_endtypsend(&buf);
+}
+
+char *
+tagstore_recv_literal(StringInfo buf, const char *typname)
+{
+	int			version = pq_getmsgint(buf, 1);
+	int			nbytes;
+
+	if (version != TAGSTORE_BINARY_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported %s binary format version %d", typname, version),
+				 errdetail("This version of tagstore reads version %d.",
+						   TAGSTORE_BINARY_VERSION)));
+	return pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
+}
+
+PG_FUNCTION_INFO_V1(tagpath_send);
+Datum
+tagpath_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(tagstore_send_literal(tagpath_to_cstring(PG_GETARG_TAGPATH_P(0))));
 }
 
 PG_FUNCTION_INFO_V1(tagpath_recv);
 Datum
 tagpath_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgint(buf, 1);
-	char	   *str;
-	int			nbytes;
+	char	   *str = tagstore_recv_literal((StringInfo) PG_GETARG_POINTER(0), "tagpath");
 
-	if (version != TAGSTORE_BINARY_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported tagpath binary format version %d", version),
-				 errdetail("This version of tagstore reads version %d.",
-						   TAGSTORE_BINARY_VERSION)));
-	str = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
 	PG_RETURN_TAGPATH_P(tagpath_from_cstring(str));
 }
 

@@ -18,7 +18,6 @@
  */
 #include "postgres.h"
 
-#include "libpq/pqformat.h"
 #include "utils/builtins.h"
 
 #include "tagstore.h"
@@ -331,35 +330,19 @@ tagquery_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(tagquery_to_cstring(PG_GETARG_TAGQUERY_P(0)));
 }
 
-/* Binary format: a version byte, then the canonical literal as text. */
+/* Binary format: see tagstore_send_literal(). */
 PG_FUNCTION_INFO_V1(tagquery_send);
 Datum
 tagquery_send(PG_FUNCTION_ARGS)
 {
-	char	   *str = tagquery_to_cstring(PG_GETARG_TAGQUERY_P(0));
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	pq_sendint8(&buf, TAGSTORE_BINARY_VERSION);
-	pq_sendtext(&buf, str, strlen(str));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	PG_RETURN_BYTEA_P(tagstore_send_literal(tagquery_to_cstring(PG_GETARG_TAGQUERY_P(0))));
 }
 
 PG_FUNCTION_INFO_V1(tagquery_recv);
 Datum
 tagquery_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgint(buf, 1);
-	char	   *str;
-	int			nbytes;
+	char	   *str = tagstore_recv_literal((StringInfo) PG_GETARG_POINTER(0), "tagquery");
 
-	if (version != TAGSTORE_BINARY_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported tagquery binary format version %d", version),
-				 errdetail("This version of tagstore reads version %d.",
-						   TAGSTORE_BINARY_VERSION)));
-	str = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
 	PG_RETURN_POINTER(tagquery_from_cstring(str));
 }

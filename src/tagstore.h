@@ -218,6 +218,8 @@ extern bool tagparser_read_label(TagParser *tp, StringInfo buf);
 extern void tagparser_error(TagParser *tp, const char *detail) pg_attribute_noreturn();
 extern void tagparser_unexpected(TagParser *tp) pg_attribute_noreturn();
 extern TagPath *tagpath_from_cstring(const char *str);
+extern bytea *tagstore_send_literal(const char *literal);
+extern char *tagstore_recv_literal(StringInfo buf, const char *typname);
 extern char *tagpath_to_cstring(const TagPath *path);
 extern TagPath *tagpath_from_bytes(const char *data, int len);
 extern void tagpath_append_label(StringInfo buf, const char *name, int len);
@@ -260,7 +262,11 @@ extern bool tagstore_label_match(const char *pred, int pred_len,
 								 bool prefix, bool casefold);
 extern uint32 tagstore_label_hash(const char *s, int len);
 
-/* tagpath_gist.c: signature helpers shared with tagpath_array_gist.c */
+/* tagpath_gist.c: helpers shared with tagpath_array_gist.c */
+struct local_relopts;
+struct GISTENTRY;
+extern void tagstore_gist_options(struct local_relopts *relopts, int default_siglen);
+extern struct GISTENTRY *tagstore_gist_detoast(struct GISTENTRY *entry);
 extern void tagstore_sig_add_path(BITVECP sig, int siglen, const char *data, int len);
 extern bool tagstore_sig_has_path(BITVECP sig, int siglen, const char *data, int len);
 extern bool tagstore_sig_may_match(BITVECP sig, int siglen, const TagQuery *query);
