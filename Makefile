@@ -13,6 +13,7 @@ OBJS = \
 	src/tagquery_io.o \
 	src/tagpath_support.o \
 	src/tagquery_op.o \
+	src/tagstore.o \
 	src/tagstore_search.o \
 	src/tagtxtquery.o
 DATA = sql/tagstore--1.0.sql

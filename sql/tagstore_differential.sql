@@ -49,6 +49,17 @@ BEGIN
 			  AND (prefix IS NULL OR starts_with(e.external_id, prefix)));
 END $$;
 
+-- forest(): the tags of the three random taxonomies, in key order (random
+-- picks use an offset into it, so they do not depend on heap order)
+CREATE FUNCTION forest() RETURNS SETOF tagstore.tag LANGUAGE sql STABLE AS $$
+	SELECT * FROM tagstore.tag
+	WHERE taxonomy_id IN (SELECT id FROM tagstore.taxonomy WHERE name IN ('Alpha', 'beta', 'Γάμμα'))
+	ORDER BY key
+$$;
+CREATE FUNCTION random_tag() RETURNS tagstore.tag LANGUAGE sql VOLATILE AS $$
+	SELECT * FROM forest() OFFSET floor(random() * (SELECT count(*) FROM forest())) LIMIT 1
+$$;
+
 -- random forests: three taxonomies, tags under random earlier tags, with
 -- mixed case and non-ASCII values
 SELECT setseed(0.11);
@@ -64,7 +75,8 @@ BEGIN
 		parent := NULL;
 		IF random() < 0.85 THEN
 			SELECT path INTO parent FROM tagstore.tag WHERE key <@ label_casefold(tagpath(ARRAY[tax]))
-			ORDER BY random() LIMIT 1;
+			ORDER BY key OFFSET floor(random() * (SELECT count(*) FROM tagstore.tag
+				WHERE key <@ label_casefold(tagpath(ARRAY[tax])))) LIMIT 1;
 		END IF;
 		PERFORM tagstore.add_tag(tax, labels[1 + floor(random() * 8)::int] || i, parent);
 	END LOOP;
@@ -74,9 +86,7 @@ WHERE taxonomy_id IN (SELECT id FROM tagstore.taxonomy WHERE name IN ('Alpha', '
 
 -- random taggings: 600 entities of two types, 1 to 5 tags each, skewed
 -- towards a few popular tags
-CREATE TABLE forest_tags AS
-  SELECT row_number() OVER (ORDER BY path) AS n, path FROM tagstore.tag
-  WHERE taxonomy_id IN (SELECT id FROM tagstore.taxonomy WHERE name IN ('Alpha', 'beta', 'Γάμμα'));
+CREATE TABLE forest_tags AS SELECT row_number() OVER (ORDER BY key) AS n, path FROM forest();
 SELECT count(*) AS taggings FROM (
   SELECT tagstore.add_tag_to(f.path, CASE WHEN e % 3 = 0 THEN 'doc' ELSE 'item' END, 'e' || e)
   FROM generate_series(1, 600) e,
@@ -108,9 +118,7 @@ BEGIN
 		SELECT array_agg(CASE WHEN random() < 0.5 THEN upper(path::text)::tagpath ELSE path END),
 			   array_agg(id)
 		INTO paths, ids
-		FROM (SELECT path, id FROM tagstore.tag
-			  WHERE taxonomy_id IN (SELECT id FROM tagstore.taxonomy WHERE name IN ('Alpha', 'beta', 'Γάμμα'))
-			  ORDER BY random() LIMIT k) s;
+		FROM (SELECT t.path, t.id FROM generate_series(1, k) n, LATERAL random_tag() t WHERE i > 0) s;
 		IF random() < 0.1 THEN
 			paths := paths || 'Alpha.nosuch'::tagpath;
 			ids := ids || NULL::bigint;
@@ -118,9 +126,7 @@ BEGIN
 		xpaths := NULL; xids := NULL;
 		IF random() < 0.3 THEN
 			SELECT array_agg(path), array_agg(id) INTO xpaths, xids
-			FROM (SELECT path, id FROM tagstore.tag
-				  WHERE taxonomy_id IN (SELECT id FROM tagstore.taxonomy WHERE name IN ('Alpha', 'beta', 'Γάμμα'))
-				  ORDER BY random() LIMIT 1) s;
+			FROM (SELECT t.path, t.id FROM random_tag() t WHERE i > 0) s;
 		END IF;
 		match_all := random() < 0.6;
 		descendants := random() < 0.8;
@@ -158,17 +164,13 @@ DECLARE
 	p tagstore.tag;
 BEGIN
 	FOR i IN 1 .. 40 LOOP
-		SELECT * INTO t FROM tagstore.tag
-		WHERE taxonomy_id IN (SELECT id FROM tagstore.taxonomy WHERE name IN ('Alpha', 'beta', 'Γάμμα'))
-		ORDER BY random() LIMIT 1;
+		t := random_tag();
 		PERFORM tagstore.rename_tag(t.path, 'renamed' || i || CASE WHEN random() < 0.5 THEN 'É' ELSE 'e' END);
 	END LOOP;
 	FOR i IN 1 .. 40 LOOP
-		SELECT * INTO t FROM tagstore.tag
-		WHERE taxonomy_id IN (SELECT id FROM tagstore.taxonomy WHERE name IN ('Alpha', 'beta', 'Γάμμα'))
-		ORDER BY random() LIMIT 1;
-		SELECT * INTO p FROM tagstore.tag
-		WHERE taxonomy_id = t.taxonomy_id AND NOT key <@ t.key ORDER BY random() LIMIT 1;
+		t := random_tag();
+		SELECT * INTO p FROM forest() f WHERE f.taxonomy_id = t.taxonomy_id AND NOT f.key <@ t.key
+		OFFSET floor(random() * 50) LIMIT 1;
 		IF random() < 0.2 OR p.id IS NULL THEN
 			PERFORM tagstore.move_tag(t.path, NULL);
 		ELSE
@@ -176,9 +178,7 @@ BEGIN
 		END IF;
 	END LOOP;
 	FOR i IN 1 .. 12 LOOP
-		SELECT * INTO t FROM tagstore.tag
-		WHERE taxonomy_id IN (SELECT id FROM tagstore.taxonomy WHERE name IN ('Alpha', 'beta', 'Γάμμα'))
-		ORDER BY random() LIMIT 1;
+		t := random_tag();
 		PERFORM tagstore.remove_tag(t.path, cascade => true);
 	END LOOP;
 END $$;

@@ -15,8 +15,6 @@
 
 #include "tagstore.h"
 
-PG_MODULE_MAGIC;
-
 /* Number of labels in a path. */
 int
 tagpath_nlevel(const TagPath *p)

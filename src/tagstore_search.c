@@ -35,6 +35,8 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
+#include "funcapi.h"
+#include "utils/tuplestore.h"
 
 #include "tagstore.h"
 
@@ -137,7 +139,7 @@ typedef struct Searcher
 {
 	SPIPlanPtr	subtree;		/* entities under a key range */
 	SPIPlanPtr	exact;			/* entities tagged with one key */
-	Oid			tagpath_type;
+	Datum		data_filter;	/* jsonb the tagging data must contain, or 0 */
 	MemoryContext resultcxt;	/* where id arrays are kept */
 } Searcher;
 
@@ -156,21 +158,24 @@ type_namespace(Oid type)
 }
 
 static void
-searcher_init(Searcher *s, Oid tagpath_type, MemoryContext resultcxt)
+searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext resultcxt)
 {
-	Oid			range_types[2] = {tagpath_type, tagpath_type};
+	Oid			types[3] = {tagpath_type, tagpath_type, JSONBOID};
 	/* the caller's search_path need not see tagpath's operators: qualify them */
 	const char *nsp = quote_identifier(get_namespace_name(type_namespace(tagpath_type)));
 	const char *from = "SELECT g.entity_id FROM tagstore.tag t"
 		" JOIN tagstore.tagging g ON g.tag_id = t.id";
+	/* the data filter can use the GIN index on tagging.data */
+	const char *filter = data_filter ? " AND g.data @> $3 AND g.data IS NOT NULL" : "";
 
-	s->tagpath_type = tagpath_type;
+	s->data_filter = data_filter;
 	s->resultcxt = resultcxt;
-	s->subtree = SPI_prepare(psprintf("%s WHERE t.key OPERATOR(%s.>=) $1 AND t.key OPERATOR(%s.<) $2",
-									  from, nsp, nsp),
-							 2, range_types);
-	s->exact = SPI_prepare(psprintf("%s WHERE t.key OPERATOR(%s.=) $1", from, nsp),
-						   1, range_types);
+	s->subtree = SPI_prepare(psprintf("%s WHERE t.key OPERATOR(%s.>=) $1 AND t.key OPERATOR(%s.<) $2%s",
+									  from, nsp, nsp, filter),
+							 data_filter ? 3 : 2, types);
+	s->exact = SPI_prepare(psprintf("%s WHERE t.key OPERATOR(%s.=) $1 AND $2 IS NOT NULL%s",
+									from, nsp, filter),
+						   data_filter ? 3 : 2, types);
 	if (s->subtree == NULL || s->exact == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 }
@@ -181,7 +186,7 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 {
 	TagPath    *key = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold,
 																	   PointerGetDatum(tag)));
-	Datum		args[2];
+	Datum		args[3];
 	Portal		portal;
 	IdSet		set;
 	uint64		cap = 64;
@@ -193,6 +198,7 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 
 	args[0] = PointerGetDatum(key);
 	args[1] = PointerGetDatum(tagpath_subtree_upper(key));
+	args[2] = s->data_filter;
 	portal = SPI_cursor_open(NULL, descendants ? s->subtree : s->exact, args, NULL, true);
 	for (;;)
 	{
@@ -252,7 +258,9 @@ tag_array(ArrayType *arr, const char *argname, bool allow_empty, Datum **elems)
 
 /*
  * tagstore._entity_ids(tags tagpath[], match_all bool, include_descendants
- * bool, exclude tagpath[]) -> bigint[]: the ids of the matching entities.
+ * bool, exclude tagpath[], data_filter jsonb) -> bigint[]: the ids of the
+ * matching entities.  With data_filter, only taggings whose data contains
+ * it count for the tags (exclusions count all taggings).
  */
 PG_FUNCTION_INFO_V1(tagstore_entity_ids);
 Datum
@@ -290,7 +298,8 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	searcher_init(&s, tagpath_type, callercxt);
+	searcher_init(&s, tagpath_type, PG_NARGS() > 4 && !PG_ARGISNULL(4) ? PG_GETARG_DATUM(4) : 0,
+				  callercxt);
 
 	sets = palloc(sizeof(IdSet) * n);
 	for (int i = 0; i < n; i++)
@@ -317,7 +326,9 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 		MemoryContextSwitchTo(old);
 	}
 
-	/* excluded tags always take their descendants with them */
+	/* excluded tags always take their descendants with them, whatever their data */
+	if (nx > 0 && s.data_filter)
+		searcher_init(&s, tagpath_type, 0, callercxt);
 	for (int i = 0; i < nx && result.n > 0; i++)
 	{
 		IdSet		x = entities_under(&s, DatumGetTagPathP(xelems[i]), true);
@@ -331,4 +342,77 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 		out[i] = Int64GetDatum(result.ids[i]);
 	PG_RETURN_ARRAYTYPE_P(construct_array(out, result.n, INT8OID, sizeof(int64),
 										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/* A "text or text[]" argument of search_tags as a text[] (NULL stays NULL). */
+static Datum
+as_text_array(FunctionCallInfo fcinfo, int argno, bool *isnull)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	Datum		elem;
+
+	*isnull = PG_ARGISNULL(argno);
+	if (*isnull)
+		return (Datum) 0;
+	if (type == TEXTARRAYOID || type == VARCHARARRAYOID)
+		return PG_GETARG_DATUM(argno);
+	if (type == TEXTOID || type == VARCHAROID)
+		elem = PG_GETARG_DATUM(argno);
+	else if (type == UNKNOWNOID)
+		elem = CStringGetTextDatum(DatumGetCString(PG_GETARG_DATUM(argno)));
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("search_tags arguments must be text or text[], not %s",
+						format_type_be(type))));
+	return PointerGetDatum(construct_array(&elem, 1, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * tagstore.search_tags(taxonomy, value, originator, pattern): each of the
+ * first three is text or text[] (any of); the search itself is the SQL
+ * function tagstore._search_tags, whose rows this returns.
+ */
+PG_FUNCTION_INFO_V1(tagstore_search_tags);
+Datum
+tagstore_search_tags(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			types[4] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, BOOLOID};
+	Datum		args[4];
+	char		nulls[4];
+	MemoryContext callercxt;
+
+	for (int i = 0; i < 3; i++)
+	{
+		bool		isnull;
+
+		args[i] = as_text_array(fcinfo, i, &isnull);
+		nulls[i] = isnull ? 'n' : ' ';
+	}
+	args[3] = BoolGetDatum(!PG_ARGISNULL(3) && PG_GETARG_BOOL(3));
+	nulls[3] = ' ';
+
+	InitMaterializedSRF(fcinfo, 0);
+	callercxt = CurrentMemoryContext;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("SELECT * FROM tagstore._search_tags($1, $2, $3, $4)",
+							  4, types, args, nulls, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "tagstore._search_tags failed");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		Datum		values[32];
+		bool		isnull[32];
+		MemoryContext old;
+
+		if (SPI_tuptable->tupdesc->natts > (int) lengthof(values))
+			elog(ERROR, "unexpected result of tagstore._search_tags");
+		heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, isnull);
+		old = MemoryContextSwitchTo(callercxt);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, isnull);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return (Datum) 0;
 }

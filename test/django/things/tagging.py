@@ -31,7 +31,7 @@ def tag(thing, *paths):
 
 def tags_of(thing):
     with connection.cursor() as cur:
-        cur.execute("SELECT t::text FROM tagstore.tags_of(%s, %s) t", [ENTITY_TYPE, thing.slug])
+        cur.execute("SELECT tag::text FROM tagstore.tags_of(%s, %s)", [ENTITY_TYPE, thing.slug])
         return [row[0] for row in cur.fetchall()]
 
 

@@ -1,0 +1,35 @@
+/*
+ * tagstore.c
+ *	  The module: its magic block and its settings.
+ *
+ * The types live in tagpath_*.c, tagquery_*.c and tagtxtquery.c; the
+ * search engine in tagstore_search.c; the tagging API is SQL, in
+ * sql/tagstore--1.0.sql.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+PG_MODULE_MAGIC;
+
+/* tagstore.actor: who is acting, for revisions; empty means session_user */
+static char *tagstore_actor = NULL;
+
+void		_PG_init(void);
+
+/* Defines the extension's settings. */
+void
+_PG_init(void)
+{
+	DefineCustomStringVariable("tagstore.actor",
+							   "The user recorded in tagstore revisions.",
+							   "Applications that connect as one role set it per request "
+							   "(SET LOCAL tagstore.actor = ...); when empty, session_user is recorded.",
+							   &tagstore_actor,
+							   "",
+							   PGC_USERSET,
+							   0,
+							   NULL, NULL, NULL);
+	MarkGUCPrefixReserved("tagstore");
+}
