@@ -829,10 +829,10 @@ SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
 	tid bigint;
 BEGIN
-	SELECT id INTO tid FROM tagstore.tag WHERE key = label_casefold(tagstore._required(tag, 'tag'));
+	SELECT g.id INTO tid FROM tagstore.tag g WHERE g.key = label_casefold(tagstore._required(tag, 'tag'));
 	IF tid IS NULL THEN
-		SELECT id INTO tid FROM tagstore.tag_tombstone WHERE key = label_casefold(tag)
-		ORDER BY deleted_at DESC, id DESC LIMIT 1;
+		SELECT d.id INTO tid FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(tag)
+		ORDER BY d.deleted_at DESC, d.id DESC LIMIT 1;
 	END IF;
 	IF tid IS NULL THEN
 		PERFORM tagstore._tag(tag);		-- raises the right error
