@@ -583,12 +583,14 @@ COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @e
 -- Taggings point at tag ids, so renaming or moving a subtree rewrites tag
 -- rows only, never taggings.
 --
--- History.  Every change to a tag or a tagging appends a revision (number,
--- actor, time, operation, full new state) to tag_revision or
--- tagging_revision.  A deleted tag leaves the tag table, so the foreign key
--- from tagging guarantees no tagging points at it, and leaves a tombstone
--- that maps its name to its id, so that creating the name again continues
--- the same tag's revisions.
+-- History.  Every change to a tag or a tagging makes a revision (number,
+-- actor, time, operation, full state).  The current revision is the row
+-- itself; a change first archives the row it supersedes into tag_revision
+-- or tagging_revision, so an object that never changed has no history rows
+-- and a new tagging is a single insert.  A deleted tag leaves the tag table,
+-- so the foreign key from tagging guarantees no tagging points at it, and
+-- leaves a tombstone that maps its name to its id, so that creating the name
+-- again continues the same tag's revisions.
 --
 
 CREATE TABLE tagstore.taxonomy (
@@ -613,7 +615,10 @@ CREATE TABLE tagstore.tag (
 	description text,
 	category text,
 	originator text NOT NULL,
+	-- the current revision: its number, operation, actor and time
 	revision integer NOT NULL DEFAULT 1,
+	operation text NOT NULL DEFAULT 'create',
+	actor text NOT NULL,
 	created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	CONSTRAINT tag_key UNIQUE (key)
@@ -653,9 +658,11 @@ CREATE TABLE tagstore.tagging (
 	tag_id bigint NOT NULL REFERENCES tagstore.tag ON DELETE CASCADE,
 	entity_id bigint NOT NULL REFERENCES tagstore.entity ON DELETE CASCADE,
 	data jsonb,
+	-- the current revision: its number, operation, actor and time
+	revision integer NOT NULL DEFAULT 1,
+	operation text NOT NULL DEFAULT 'tag',
 	tagged_by text NOT NULL,
 	tagged_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-	revision integer NOT NULL DEFAULT 1,
 	PRIMARY KEY (tag_id, entity_id)
 );
 CREATE INDEX tagging_entity_idx ON tagstore.tagging (entity_id);
@@ -686,10 +693,10 @@ SELECT pg_catalog.pg_extension_config_dump('tagstore.tagging_revision', '');
 COMMENT ON TABLE tagstore.taxonomy IS 'taxonomies: named sets or trees of tags';
 COMMENT ON TABLE tagstore.tag IS 'live tags; key is the case-folded path, unique';
 COMMENT ON TABLE tagstore.tag_tombstone IS 'deleted tags: name to id, so that re-creating a name continues its revisions';
-COMMENT ON TABLE tagstore.tag_revision IS 'every change to every tag';
+COMMENT ON TABLE tagstore.tag_revision IS 'superseded revisions of tags, and their tombstones';
 COMMENT ON TABLE tagstore.entity IS 'tagged entities, named by (entity_type, external_id)';
 COMMENT ON TABLE tagstore.tagging IS 'which entity carries which tag, with optional data';
-COMMENT ON TABLE tagstore.tagging_revision IS 'every change to every tagging';
+COMMENT ON TABLE tagstore.tagging_revision IS 'superseded revisions of taggings, and their tombstones';
 
 --
 -- Internal helpers
@@ -852,34 +859,34 @@ SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 	FROM tagstore.taxonomy x WHERE x.id = t.taxonomy_id
 $$;
 
--- Records a tag's current state as its revision.
-CREATE FUNCTION tagstore._tag_revision(t tagstore.tag, operation text) RETURNS void
+-- Archives the current revision of the tags under a key (or of one tag),
+-- before a change supersedes it.
+CREATE FUNCTION tagstore._archive_tags(under_key @extschema@.tagpath, subtree boolean) RETURNS void
 LANGUAGE sql VOLATILE
-SET search_path = pg_catalog, pg_temp AS $$
-	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, state)
-	VALUES (t.id, t.revision, operation, tagstore.current_actor(), tagstore._tag_state(t, operation = 'delete'))
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT t.id, t.revision, t.operation, t.actor, t.updated_at, tagstore._tag_state(t)
+	FROM tagstore.tag t
+	WHERE CASE WHEN subtree THEN t.key <@ under_key ELSE t.key = under_key END
 $$;
 
--- Rewrites the names of a subtree after its root got a new one, with a revision each.
+-- Rewrites the names of a subtree after its root got a new one: a new
+-- revision of every tag in it.
 CREATE FUNCTION tagstore._rewrite_subtree(old_key @extschema@.tagpath,
 	new_path @extschema@.tagpath, new_key @extschema@.tagpath, operation text) RETURNS void
 LANGUAGE sql VOLATILE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
-	WITH moved AS (
-		UPDATE tagstore.tag
-		SET path = CASE WHEN key = old_key THEN new_path
-						ELSE new_path || subpath(path, nlevel(old_key)) END,
-			key = CASE WHEN key = old_key THEN new_key
-					   ELSE new_key || subpath(key, nlevel(old_key)) END,
-			revision = revision + 1,
-			updated_at = now()
-		WHERE key <@ old_key
-		RETURNING *
-	)
-	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, state)
-	SELECT m.id, m.revision, operation, tagstore.current_actor(),
-		   tagstore._tag_state(ROW(m.*)::tagstore.tag)
-	FROM moved m
+	SELECT tagstore._archive_tags(old_key, true);
+	UPDATE tagstore.tag
+	SET path = CASE WHEN key = old_key THEN new_path
+					ELSE new_path || subpath(path, nlevel(old_key)) END,
+		key = CASE WHEN key = old_key THEN new_key
+				   ELSE new_key || subpath(key, nlevel(old_key)) END,
+		revision = revision + 1,
+		operation = _rewrite_subtree.operation,
+		actor = tagstore.current_actor(),
+		updated_at = now()
+	WHERE key <@ old_key;
 $$;
 
 -- Checks the entity arguments every tagging function takes.
@@ -1058,18 +1065,17 @@ BEGIN
 	ORDER BY deleted_at DESC, id DESC LIMIT 1;
 
 	INSERT INTO tagstore.tag AS g (id, taxonomy_id, parent_id, value, path, key, external_id,
-								   description, category, originator, revision)
+								   description, category, originator, revision, operation, actor)
 	VALUES (coalesce(grave.id, nextval(pg_get_serial_sequence('tagstore.tag', 'id'))),
 			t.id, p.id, clean, new_path, new_key, add_tag.external_id,
 			add_tag.description, add_tag.category, tagstore.current_actor(),
-			coalesce(grave.revision + 1, 1))
+			coalesce(grave.revision + 1, 1), 'create', tagstore.current_actor())
 	ON CONFLICT (key) DO NOTHING
 	RETURNING * INTO created;
 	IF created.id IS NULL THEN		-- a concurrent transaction created it
 		RETURN (SELECT g.path FROM tagstore.tag g WHERE g.key = new_key);
 	END IF;
 	DELETE FROM tagstore.tag_tombstone d WHERE d.id = created.id;
-	PERFORM tagstore._tag_revision(created, 'create');
 	RETURN created.path;
 END $$;
 
@@ -1124,19 +1130,22 @@ BEGIN
 				  DETAIL = 'Another change was saved since that revision was read.',
 				  HINT = 'Read the tag again (tagstore.tag_history or tagstore.search_tags) and retry.';
 	END IF;
+	PERFORM tagstore._archive_tags(g.key, false);
 	UPDATE tagstore.tag x
 	SET description = coalesce(update_tag.description, x.description),
 		category = CASE WHEN clear_category THEN NULL ELSE coalesce(update_tag.category, x.category) END,
 		external_id = coalesce(update_tag.external_id, x.external_id),
 		revision = x.revision + 1,
+		operation = 'update',
+		actor = tagstore.current_actor(),
 		updated_at = now()
 	WHERE x.id = g.id
 	RETURNING * INTO g;
-	PERFORM tagstore._tag_revision(g, 'update');
 	RETURN g.revision;
 END $$;
 
--- Untags every entity under a subtree, leaving a tombstone revision each.
+-- Untags every entity under a subtree: each tagging's last revision is
+-- archived, followed by its tombstone.
 CREATE FUNCTION tagstore._untag_subtree(subtree_key @extschema@.tagpath) RETURNS void
 LANGUAGE sql VOLATILE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
@@ -1146,8 +1155,12 @@ SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 		WHERE t.id = x.tag_id AND t.key <@ subtree_key
 		RETURNING x.*, t.path
 	)
-	INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, state)
-	SELECT g.tag_id, g.entity_id, g.revision + 1, 'untag', tagstore.current_actor(),
+	INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, at, state)
+	SELECT g.tag_id, g.entity_id, g.revision, g.operation, g.tagged_by, g.tagged_at,
+		   tagstore._tagging_state(g.path, g.entity_id, g.data, false)
+	FROM gone g
+	UNION ALL
+	SELECT g.tag_id, g.entity_id, g.revision + 1, 'untag', tagstore.current_actor(), now(),
 		   tagstore._tagging_state(g.path, g.entity_id, NULL, true)
 	FROM gone g
 $$;
@@ -1166,6 +1179,7 @@ BEGIN
 				  HINT = 'Remove them first, or use cascade => true to remove the whole subtree.';
 	END IF;
 	PERFORM tagstore._untag_subtree(g.key);
+	PERFORM tagstore._archive_tags(g.key, true);
 	WITH gone AS (
 		DELETE FROM tagstore.tag WHERE key <@ g.key RETURNING *
 	), graves AS (
@@ -1176,7 +1190,8 @@ BEGIN
 	SELECT d.id, d.revision + 1, 'delete', tagstore.current_actor(),
 		   tagstore._tag_state(ROW(d.id, d.taxonomy_id, d.parent_id, d.value, d.path, d.key,
 								   d.external_id, d.description, d.category, d.originator,
-								   d.revision + 1, d.created_at, now())::tagstore.tag, true)
+								   d.revision + 1, 'delete', tagstore.current_actor(),
+								   d.created_at, now())::tagstore.tag, true)
 	FROM gone d;
 END $$;
 
@@ -1287,7 +1302,8 @@ BEGIN
 END $$;
 
 -- Tags entities with one tag: new taggings, changed data, or nothing to do;
--- one row per entity with what happened and the tagging's revision.
+-- one row per entity with what happened and the tagging's revision.  A new
+-- tagging is one insert; a changed one archives the revision it supersedes.
 CREATE FUNCTION tagstore._tag_entities(g tagstore.tag, entity_ids bigint[], p_data jsonb)
 RETURNS TABLE (entity_id bigint, status text, revision integer)
 LANGUAGE plpgsql VOLATILE
@@ -1295,55 +1311,71 @@ SET search_path = pg_catalog, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
 	actor text := tagstore.current_actor();
+	fresh bigint[];
+	fresh_revisions integer[];
 	changed bigint[];
-	revisions integer[];
-	inserted boolean[];
+	changed_revisions integer[];
+	rest bigint[];
 BEGIN
-	-- Lock the taggings that exist first, in a statement of their own: if a
-	-- concurrent untag or retag holds one, we wait for it, and the statement
-	-- below then sees its revision and numbers ours after it.
+	-- Lock the taggings that exist, in a statement of their own: if a
+	-- concurrent untag or retag holds one, we wait for it, and the
+	-- statements below see its outcome and number our revisions after it.
 	PERFORM 1 FROM tagstore.tagging x
 	WHERE x.tag_id = g.id AND x.entity_id = ANY (entity_ids)
 	ORDER BY x.entity_id FOR UPDATE;
 
-	WITH items AS (
-		SELECT DISTINCT i AS eid FROM unnest(entity_ids) i
-	), written AS (
-		-- a tagging that comes back continues the revisions of the old one
-		INSERT INTO tagstore.tagging AS x (tag_id, entity_id, data, tagged_by, revision)
-		SELECT g.id, i.eid, p_data, actor,
+	-- new taggings; one that comes back continues the old one's revisions
+	WITH added AS (
+		INSERT INTO tagstore.tagging (tag_id, entity_id, data, revision, operation, tagged_by)
+		SELECT g.id, i.eid, p_data,
 			   coalesce((SELECT max(r.revision) FROM tagstore.tagging_revision r
-						 WHERE r.tag_id = g.id AND r.entity_id = i.eid), 0) + 1
-		FROM items i
-		ON CONFLICT (tag_id, entity_id) DO UPDATE
-			SET data = EXCLUDED.data, tagged_by = EXCLUDED.tagged_by, tagged_at = now(),
-				revision = x.revision + 1
-			WHERE x.data IS DISTINCT FROM EXCLUDED.data
-		-- xmax is 0 only on a row this statement inserted (not on one it updated)
-		RETURNING x.entity_id, x.revision, x.xmax = 0 AS fresh
-	), history AS (
-		INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, state)
-		SELECT g.id, w.entity_id, w.revision, CASE WHEN w.fresh THEN 'tag' ELSE 'retag' END, actor,
-			   tagstore._tagging_state(g.path, w.entity_id, p_data, false)
-		FROM written w
+						 WHERE r.tag_id = g.id AND r.entity_id = i.eid), 0) + 1,
+			   'tag', actor
+		FROM (SELECT DISTINCT e AS eid FROM unnest(entity_ids) e) i
+		ON CONFLICT DO NOTHING
+		RETURNING entity_id, revision
 	)
-	SELECT array_agg(w.entity_id), array_agg(w.revision), array_agg(w.fresh)
-	INTO changed, revisions, inserted
-	FROM written w;
+	SELECT array_agg(a.entity_id), array_agg(a.revision) INTO fresh, fresh_revisions FROM added a;
 
-	-- a new statement: it sees taggings that concurrent transactions committed
+	rest := ARRAY(SELECT DISTINCT e FROM unnest(entity_ids) e
+				  WHERE e <> ALL (coalesce(fresh, '{}')));
+	IF cardinality(rest) > 0 THEN
+		-- existing taggings whose data changes: lock them all (some may have
+		-- been inserted concurrently meanwhile), archive, then update
+		PERFORM 1 FROM tagstore.tagging x
+		WHERE x.tag_id = g.id AND x.entity_id = ANY (rest)
+		ORDER BY x.entity_id FOR UPDATE;
+		WITH old AS (
+			INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, at, state)
+			SELECT x.tag_id, x.entity_id, x.revision, x.operation, x.tagged_by, x.tagged_at,
+				   tagstore._tagging_state(g.path, x.entity_id, x.data, false)
+			FROM tagstore.tagging x
+			WHERE x.tag_id = g.id AND x.entity_id = ANY (rest) AND x.data IS DISTINCT FROM p_data
+			RETURNING entity_id
+		), updated AS (
+			UPDATE tagstore.tagging x
+			SET data = p_data, revision = x.revision + 1, operation = 'retag',
+				tagged_by = actor, tagged_at = now()
+			FROM old
+			WHERE x.tag_id = g.id AND x.entity_id = old.entity_id
+			RETURNING x.entity_id, x.revision
+		)
+		SELECT array_agg(u.entity_id), array_agg(u.revision) INTO changed, changed_revisions FROM updated u;
+	END IF;
+
 	RETURN QUERY
 	SELECT i.eid,
-		   CASE WHEN c.ord IS NULL THEN 'already tagged'
-				WHEN inserted[c.ord] THEN 'tagged' ELSE 'retagged' END,
-		   CASE WHEN c.ord IS NULL
-				THEN (SELECT x.revision FROM tagstore.tagging x WHERE x.tag_id = g.id AND x.entity_id = i.eid)
-				ELSE revisions[c.ord] END
-	FROM (SELECT DISTINCT i AS eid FROM unnest(entity_ids) i) i
+		   CASE WHEN f.ord IS NOT NULL THEN 'tagged'
+				WHEN c.ord IS NOT NULL THEN 'retagged' ELSE 'already tagged' END,
+		   coalesce(fresh_revisions[f.ord], changed_revisions[c.ord],
+					(SELECT x.revision FROM tagstore.tagging x WHERE x.tag_id = g.id AND x.entity_id = i.eid))
+	FROM (SELECT DISTINCT e AS eid FROM unnest(entity_ids) e) i
+	LEFT JOIN unnest(fresh) WITH ORDINALITY f(eid, ord) ON f.eid = i.eid
 	LEFT JOIN unnest(changed) WITH ORDINALITY c(eid, ord) ON c.eid = i.eid;
 END $$;
 
--- Untags entities from one tag, leaving a tombstone revision for each.
+-- Untags entities from one tag: each tagging's last revision is archived,
+-- followed by its tombstone.
 CREATE FUNCTION tagstore._untag_entities(g tagstore.tag, entity_ids bigint[])
 RETURNS TABLE (entity_id bigint, status text, revision integer)
 LANGUAGE sql VOLATILE
@@ -1351,14 +1383,18 @@ SET search_path = pg_catalog, pg_temp AS $$
 	WITH gone AS (
 		DELETE FROM tagstore.tagging x
 		WHERE x.tag_id = g.id AND x.entity_id = ANY (entity_ids)
-		RETURNING x.entity_id, x.revision + 1 AS revision
+		RETURNING x.*
 	), history AS (
-		INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, state)
-		SELECT g.id, d.entity_id, d.revision, 'untag', tagstore.current_actor(),
+		INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, at, state)
+		SELECT d.tag_id, d.entity_id, d.revision, d.operation, d.tagged_by, d.tagged_at,
+			   tagstore._tagging_state(g.path, d.entity_id, d.data, false)
+		FROM gone d
+		UNION ALL
+		SELECT d.tag_id, d.entity_id, d.revision + 1, 'untag', tagstore.current_actor(), now(),
 			   tagstore._tagging_state(g.path, d.entity_id, NULL, true)
 		FROM gone d
 	)
-	SELECT i.eid, CASE WHEN d.entity_id IS NULL THEN 'not tagged' ELSE 'untagged' END, d.revision
+	SELECT i.eid, CASE WHEN d.entity_id IS NULL THEN 'not tagged' ELSE 'untagged' END, d.revision + 1
 	FROM (SELECT DISTINCT i AS eid FROM unnest(entity_ids) i) i
 	LEFT JOIN gone d ON d.entity_id = i.eid
 $$;
@@ -1468,14 +1504,42 @@ END $$;
 -- History
 --
 
-CREATE FUNCTION tagstore.tag_history(tag @extschema@.tagpath)
+-- A tag's revisions: the archived ones, then the live row.
+CREATE FUNCTION tagstore._tag_history(p_tag_id bigint)
 RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp AS $$
 	SELECT r.revision, r.operation, r.actor, r.at, r.state
-	FROM tagstore.tag_revision r
-	WHERE r.tag_id = tagstore._tag_id_any($1)
-	ORDER BY r.revision
+	FROM tagstore.tag_revision r WHERE r.tag_id = p_tag_id
+	UNION ALL
+	SELECT t.revision, t.operation, t.actor, t.updated_at, tagstore._tag_state(t)
+	FROM tagstore.tag t WHERE t.id = p_tag_id
+	ORDER BY 1
+$$;
+
+-- A tagging's revisions: the archived ones, then the live row.
+CREATE FUNCTION tagstore._tagging_history(p_tag_id bigint, p_entity_type text, p_external_id text)
+RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, data jsonb, state jsonb)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp AS $$
+	SELECT r.revision, r.operation, r.actor, r.at, r.state -> 'data', r.state
+	FROM tagstore.tagging_revision r JOIN tagstore.entity e ON e.id = r.entity_id
+	WHERE r.tag_id = p_tag_id AND e.entity_type = p_entity_type AND e.external_id = p_external_id
+	UNION ALL
+	SELECT x.revision, x.operation, x.tagged_by, x.tagged_at, coalesce(x.data, 'null'),
+		   tagstore._tagging_state(t.path, x.entity_id, x.data, false)
+	FROM tagstore.tagging x
+	JOIN tagstore.entity e ON e.id = x.entity_id
+	JOIN tagstore.tag t ON t.id = x.tag_id
+	WHERE x.tag_id = p_tag_id AND e.entity_type = p_entity_type AND e.external_id = p_external_id
+	ORDER BY 1
+$$;
+
+CREATE FUNCTION tagstore.tag_history(tag @extschema@.tagpath)
+RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp AS $$
+	SELECT * FROM tagstore._tag_history(tagstore._tag_id_any($1))
 $$;
 
 CREATE FUNCTION tagstore.tagging_history(tag @extschema@.tagpath, entity_type text, external_id text)
@@ -1486,12 +1550,7 @@ DECLARE
 	tid bigint := tagstore._tag_id_any(tag);
 BEGIN
 	PERFORM tagstore._check_entity($2, $3);
-	RETURN QUERY
-	SELECT r.revision, r.operation, r.actor, r.at, r.state -> 'data', r.state
-	FROM tagstore.tagging_revision r
-	JOIN tagstore.entity e ON e.id = r.entity_id
-	WHERE r.tag_id = tid AND e.entity_type = $2 AND e.external_id = $3
-	ORDER BY r.revision;
+	RETURN QUERY SELECT * FROM tagstore._tagging_history(tid, $2, $3);
 END $$;
 
 -- prune_history: keep the last `keep` revisions of everything, and forget
@@ -1541,10 +1600,13 @@ BEGIN
 	SELECT count(*) INTO n FROM gone;
 	removed := removed + n;
 
-	-- everything else keeps its last `keep` revisions
+	-- everything else keeps its last `keep` revisions, the live row counting
+	-- as the newest one
 	WITH ranked AS (
-		SELECT tag_id, revision, row_number() OVER (PARTITION BY tag_id ORDER BY revision DESC) AS age
-		FROM tagstore.tag_revision
+		SELECT r.tag_id, r.revision,
+			   row_number() OVER (PARTITION BY r.tag_id ORDER BY r.revision DESC)
+				 + CASE WHEN EXISTS (SELECT 1 FROM tagstore.tag t WHERE t.id = r.tag_id) THEN 1 ELSE 0 END AS age
+		FROM tagstore.tag_revision r
 	), gone AS (
 		DELETE FROM tagstore.tag_revision r USING ranked k
 		WHERE r.tag_id = k.tag_id AND r.revision = k.revision AND k.age > keep RETURNING 1
@@ -1552,9 +1614,12 @@ BEGIN
 	SELECT count(*) INTO n FROM gone;
 	removed := removed + n;
 	WITH ranked AS (
-		SELECT tag_id, entity_id, revision,
-			   row_number() OVER (PARTITION BY tag_id, entity_id ORDER BY revision DESC) AS age
-		FROM tagstore.tagging_revision
+		SELECT r.tag_id, r.entity_id, r.revision,
+			   row_number() OVER (PARTITION BY r.tag_id, r.entity_id ORDER BY r.revision DESC)
+				 + CASE WHEN EXISTS (SELECT 1 FROM tagstore.tagging x
+									 WHERE x.tag_id = r.tag_id AND x.entity_id = r.entity_id)
+						THEN 1 ELSE 0 END AS age
+		FROM tagstore.tagging_revision r
 	), gone AS (
 		DELETE FROM tagstore.tagging_revision r USING ranked k
 		WHERE r.tag_id = k.tag_id AND r.entity_id = k.entity_id AND r.revision = k.revision
@@ -1851,15 +1916,11 @@ $$ SELECT * FROM tagstore.remove_tag_from(tagstore.tag_path($1), $2, $3) $$;
 CREATE FUNCTION tagstore.tag_history(tag_id bigint)
 RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
-$$ SELECT r.revision, r.operation, r.actor, r.at, r.state FROM tagstore.tag_revision r
-   WHERE r.tag_id = tagstore._required($1, 'tag id') ORDER BY r.revision $$;
+$$ SELECT * FROM tagstore._tag_history(tagstore._required($1, 'tag id')) $$;
 CREATE FUNCTION tagstore.tagging_history(tag_id bigint, entity_type text, external_id text)
 RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, data jsonb, state jsonb)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
-$$ SELECT r.revision, r.operation, r.actor, r.at, r.state -> 'data', r.state
-   FROM tagstore.tagging_revision r JOIN tagstore.entity e ON e.id = r.entity_id
-   WHERE r.tag_id = tagstore._required($1, 'tag id') AND e.entity_type = $2 AND e.external_id = $3
-   ORDER BY r.revision $$;
+$$ SELECT * FROM tagstore._tagging_history(tagstore._required($1, 'tag id'), $2, $3) $$;
 CREATE FUNCTION tagstore.entities_with_tag_data(tag_id bigint, filter jsonb,
 	entity_type text DEFAULT NULL, external_id_prefix text DEFAULT NULL,
 	include_descendants boolean DEFAULT true, exclude @extschema@.tagpath[] DEFAULT NULL)
@@ -1945,7 +2006,9 @@ COMMENT ON FUNCTION tagstore._lock_taxonomy_of(@extschema@.tagpath, text) IS 'in
 COMMENT ON FUNCTION tagstore._tag(@extschema@.tagpath, text) IS 'internal: find a live tag or raise the right error';
 COMMENT ON FUNCTION tagstore._tag_id_any(@extschema@.tagpath) IS 'internal: the id of a live or deleted tag';
 COMMENT ON FUNCTION tagstore._tag_state(tagstore.tag, boolean) IS 'internal: a tag''s state as revisions record it';
-COMMENT ON FUNCTION tagstore._tag_revision(tagstore.tag, text) IS 'internal: record a tag revision';
+COMMENT ON FUNCTION tagstore._archive_tags(@extschema@.tagpath, boolean) IS 'internal: archive the current revision of tags before a change';
+COMMENT ON FUNCTION tagstore._tag_history(bigint) IS 'internal: a tag''s archived revisions and its live row';
+COMMENT ON FUNCTION tagstore._tagging_history(bigint, text, text) IS 'internal: a tagging''s archived revisions and its live row';
 COMMENT ON FUNCTION tagstore._rewrite_subtree(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, text) IS
 	'internal: rewrite a subtree''s names after its root was renamed or moved, with revisions';
 COMMENT ON FUNCTION tagstore._untag_subtree(@extschema@.tagpath) IS 'internal: untag everything under a subtree, with tombstones';

@@ -168,10 +168,13 @@ CREATE TEMP TABLE live_before AS
   SELECT (SELECT count(*) FROM tagstore.tag) AS tags, (SELECT count(*) FROM tagstore.tagging) AS taggings,
          (SELECT string_agg(path::text || ':' || revision, ',' ORDER BY key) FROM tagstore.tag) AS tag_state;
 SELECT tagstore.prune_history(keep => 2, tombstones_older_than => '1 hour') > 0 AS pruned_some;
-SELECT count(*) AS tags_with_more_than_2 FROM (
-  SELECT tag_id FROM tagstore.tag_revision GROUP BY tag_id HAVING count(*) > 2) s;
+SELECT count(*) AS tags_with_more_than_2 FROM tagstore.tag t
+WHERE (SELECT count(*) FROM tagstore.tag_history(t.id)) > 2;
 SELECT count(*) AS latest_revisions_missing FROM tagstore.tag t
-WHERE NOT EXISTS (SELECT 1 FROM tagstore.tag_revision r WHERE r.tag_id = t.id AND r.revision = t.revision);
+WHERE (SELECT max(revision) FROM tagstore.tag_history(t.id)) IS DISTINCT FROM t.revision;
+SELECT count(*) AS taggings_with_more_than_2 FROM tagstore.tagging x
+JOIN tagstore.entity e ON e.id = x.entity_id
+WHERE (SELECT count(*) FROM tagstore.tagging_history(x.tag_id, e.entity_type, e.external_id)) > 2;
 SELECT tagstore.remove_tag('"gov.noaa".quality');
 SELECT tagstore.prune_history(keep => 2, tombstones_older_than => '0') > 0 AS pruned_tombstones;
 SELECT count(*) AS noaa_tombstones FROM tagstore.tag_tombstone d
