@@ -28,7 +28,22 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/visibilitymap.h"
+#include "catalog/namespace.h"
+#include "executor/tuptable.h"
+#include "nodes/makefuncs.h"
+#include "port/pg_bitutils.h"
+#include "storage/bufmgr.h"
+#include "storage/predicate.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/array.h"
@@ -56,19 +71,74 @@ cmp_int64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Sorts and removes duplicates in place. */
+/* Appends an id, growing the array as needed. */
+static void
+idset_append(IdSet *s, int *cap, int64 id)
+{
+	if (s->n == *cap)
+	{
+		if ((Size) *cap * 2 * sizeof(int64) > MaxAllocSize)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many entities in one search")));
+		*cap *= 2;
+		s->ids = repalloc(s->ids, sizeof(int64) * *cap);
+	}
+	s->ids[s->n++] = id;
+}
+
+/*
+ * Sorts and removes duplicates in place.  Entity ids come from a sequence
+ * and are dense, so this is usually a pass through a bitmap, O(n + max/64);
+ * sparse ids fall back to sorting.
+ */
 static void
 idset_normalize(IdSet *s)
 {
+	int64		lo = PG_INT64_MAX,
+				hi = PG_INT64_MIN;
+	Size		words;
+	uint64	   *bits;
 	int			k = 0;
 
 	if (s->n <= 1)
 		return;
-	qsort(s->ids, s->n, sizeof(int64), cmp_int64);
-	for (int i = 1; i < s->n; i++)
-		if (s->ids[i] != s->ids[k])
-			s->ids[++k] = s->ids[i];
-	s->n = k + 1;
+	for (int i = 0; i < s->n; i++)
+	{
+		lo = Min(lo, s->ids[i]);
+		hi = Max(hi, s->ids[i]);
+	}
+	words = (Size) ((hi - lo) / 64) + 1;
+	if (hi - lo < 0 || words > (Size) s->n * 4 + 1024)
+	{
+		qsort(s->ids, s->n, sizeof(int64), cmp_int64);
+		for (int i = 1; i < s->n; i++)
+			if (s->ids[i] != s->ids[k])
+				s->ids[++k] = s->ids[i];
+		s->n = k + 1;
+		return;
+	}
+	bits = palloc0(words * sizeof(uint64));
+	for (int i = 0; i < s->n; i++)
+	{
+		uint64		off = (uint64) (s->ids[i] - lo);
+
+		bits[off / 64] |= UINT64CONST(1) << (off % 64);
+	}
+	for (Size w = 0; w < words; w++)
+	{
+		uint64		word = bits[w];
+
+		while (word)
+		{
+			int			b = pg_rightmost_one_pos64(word);
+
+			s->ids[k++] = lo + (int64) (w * 64 + b);
+			word &= word - 1;
+		}
+	}
+	s->n = k;
+	pfree(bits);
 }
 
 /* a := a ∩ b */
@@ -134,13 +204,28 @@ idset_union(IdSet *sets, int nsets)
 	return u;
 }
 
-/* Prepared queries for one search. */
+/*
+ * How one search reads.  The tags under a query tag come from the tags'
+ * key range; their ids, sorted, are coalesced into runs of consecutive ids
+ * (a taxonomy imported in one go is numbered depth-first, so a subtree is
+ * usually one run), and each run is one index-only range scan of
+ * tagging_pkey (tag_id, entity_id), read directly through the index AM.
+ * With a data filter, the taggings are read by a query instead, so that the
+ * planner can use the GIN index on tagging.data.
+ */
 typedef struct Searcher
 {
-	SPIPlanPtr	subtree;		/* entities under a key range */
-	SPIPlanPtr	exact;			/* entities tagged with one key */
+	SPIPlanPtr	subtree_ids;	/* ids of the tags in a key range */
+	SPIPlanPtr	exact_id;		/* id of the tag with a key */
+	SPIPlanPtr	filtered;		/* entities of a tag id run whose data matches */
 	Datum		data_filter;	/* jsonb the tagging data must contain, or 0 */
 	MemoryContext resultcxt;	/* where id arrays are kept */
+	/* the direct index-only scan of tagging_pkey */
+	Relation	heap;
+	Relation	index;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	Buffer		vmbuffer;
 } Searcher;
 
 /* The schema a type lives in. */
@@ -161,23 +246,104 @@ static void
 searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext resultcxt)
 {
 	Oid			types[3] = {tagpath_type, tagpath_type, JSONBOID};
+	Oid			run_types[3] = {INT8OID, INT8OID, JSONBOID};
 	/* the caller's search_path need not see tagpath's operators: qualify them */
 	const char *nsp = quote_identifier(get_namespace_name(type_namespace(tagpath_type)));
-	const char *from = "SELECT g.entity_id FROM tagstore.tag t"
-		" JOIN tagstore.tagging g ON g.tag_id = t.id";
-	/* the data filter can use the GIN index on tagging.data */
-	const char *filter = data_filter ? " AND g.data @> $3 AND g.data IS NOT NULL" : "";
 
+	memset(s, 0, sizeof(Searcher));
 	s->data_filter = data_filter;
 	s->resultcxt = resultcxt;
-	s->subtree = SPI_prepare(psprintf("%s WHERE t.key OPERATOR(%s.>=) $1 AND t.key OPERATOR(%s.<) $2%s",
-									  from, nsp, nsp, filter),
-							 data_filter ? 3 : 2, types);
-	s->exact = SPI_prepare(psprintf("%s WHERE t.key OPERATOR(%s.=) $1 AND $2 IS NOT NULL%s",
-									from, nsp, filter),
-						   data_filter ? 3 : 2, types);
-	if (s->subtree == NULL || s->exact == NULL)
+	s->subtree_ids = SPI_prepare(psprintf("SELECT id FROM tagstore.tag"
+										  " WHERE key OPERATOR(%s.>=) $1 AND key OPERATOR(%s.<) $2",
+										  nsp, nsp), 2, types);
+	s->exact_id = SPI_prepare(psprintf("SELECT id FROM tagstore.tag WHERE key OPERATOR(%s.=) $1", nsp),
+							  1, types);
+	s->filtered = SPI_prepare("SELECT entity_id FROM tagstore.tagging"
+							  " WHERE tag_id BETWEEN $1 AND $2 AND data @> $3 AND data IS NOT NULL",
+							  3, run_types);
+	if (s->subtree_ids == NULL || s->exact_id == NULL || s->filtered == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+
+	s->heap = table_openrv(makeRangeVar("tagstore", "tagging", -1), AccessShareLock);
+	s->index = index_open(get_relname_relid("tagging_pkey", RelationGetNamespace(s->heap)),
+						  AccessShareLock);
+	s->scan = index_beginscan(s->heap, s->index, GetActiveSnapshot(), 2, 0);
+	s->scan->xs_want_itup = true;
+	s->slot = table_slot_create(s->heap, NULL);
+	s->vmbuffer = InvalidBuffer;
+	/* an index-only scan takes predicate locks for serializable transactions */
+	PredicateLockRelation(s->heap, GetActiveSnapshot());
+}
+
+static void
+searcher_end(Searcher *s)
+{
+	if (s->vmbuffer != InvalidBuffer)
+		ReleaseBuffer(s->vmbuffer);
+	ExecDropSingleTupleTableSlot(s->slot);
+	index_endscan(s->scan);
+	index_close(s->index, AccessShareLock);
+	table_close(s->heap, AccessShareLock);
+}
+
+/* Appends column 1 (int8) of every row of an open cursor. */
+static void
+collect_cursor(Portal portal, IdSet *set, int *cap)
+{
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, 10000);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			bool		isnull;
+
+			idset_append(set, cap, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
+															   SPI_tuptable->tupdesc, 1, &isnull)));
+		}
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+}
+
+/* Appends the entities tagged with any tag id in [lo, hi]: an index-only range scan. */
+static void
+collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap)
+{
+	ScanKeyData keys[2];
+	ItemPointer tid;
+
+	if (s->data_filter)
+	{
+		Datum		args[3] = {Int64GetDatum(lo), Int64GetDatum(hi), s->data_filter};
+
+		collect_cursor(SPI_cursor_open(NULL, s->filtered, args, NULL, true), set, cap);
+		return;
+	}
+
+	ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(lo));
+	ScanKeyInit(&keys[1], 1, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(hi));
+	index_rescan(s->scan, keys, 2, NULL, 0);
+	while ((tid = index_getnext_tid(s->scan, ForwardScanDirection)) != NULL)
+	{
+		bool		isnull;
+		Datum		entity;
+
+		CHECK_FOR_INTERRUPTS();
+		/* as an index-only scan does: the heap only for pages not all-visible */
+		if (VM_ALL_VISIBLE(s->heap, ItemPointerGetBlockNumber(tid), &s->vmbuffer))
+			entity = index_getattr(s->scan->xs_itup, 2, s->scan->xs_itupdesc, &isnull);
+		else
+		{
+			if (!index_fetch_heap(s->scan, s->slot))
+				continue;		/* not visible to our snapshot */
+			entity = slot_getattr(s->slot, 2, &isnull);
+			ExecClearTuple(s->slot);
+		}
+		idset_append(set, cap, DatumGetInt64(entity));
+	}
 }
 
 /* The ids of the entities tagged with a tag (and, if asked, its descendants). */
@@ -186,46 +352,38 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 {
 	TagPath    *key = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold,
 																	   PointerGetDatum(tag)));
-	Datum		args[3];
-	Portal		portal;
+	Datum		args[2];
+	IdSet		tags;
 	IdSet		set;
-	uint64		cap = 64;
+	int			tagcap = 64;
+	int			cap = 256;
+	MemoryContext old;
 
-	set.ids = MemoryContextAlloc(s->resultcxt, sizeof(int64) * cap);
+	old = MemoryContextSwitchTo(s->resultcxt);
+	set.ids = palloc(sizeof(int64) * cap);
 	set.n = 0;
+	tags.ids = palloc(sizeof(int64) * tagcap);
+	tags.n = 0;
+	MemoryContextSwitchTo(old);
 	if (tagpath_nlevel(key) < 2)
 		return set;				/* a taxonomy name alone names no tag */
 
 	args[0] = PointerGetDatum(key);
 	args[1] = PointerGetDatum(tagpath_subtree_upper(key));
-	args[2] = s->data_filter;
-	portal = SPI_cursor_open(NULL, descendants ? s->subtree : s->exact, args, NULL, true);
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, 10000);
-		if (SPI_processed == 0)
-			break;
-		if ((uint64) set.n + SPI_processed > cap)
-		{
-			while ((uint64) set.n + SPI_processed > cap)
-				cap *= 2;
-			if (cap * sizeof(int64) > MaxAllocSize)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("too many entities under tag \"%s\"", tagpath_to_cstring(tag))));
-			set.ids = repalloc(set.ids, sizeof(int64) * cap);
-		}
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			bool		isnull;
+	collect_cursor(SPI_cursor_open(NULL, descendants ? s->subtree_ids : s->exact_id,
+								   args, NULL, true), &tags, &tagcap);
+	idset_normalize(&tags);
 
-			set.ids[set.n++] = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
-														   SPI_tuptable->tupdesc, 1, &isnull));
-		}
-		SPI_freetuptable(SPI_tuptable);
-		CHECK_FOR_INTERRUPTS();
+	/* one range scan per run of consecutive tag ids */
+	for (int i = 0; i < tags.n;)
+	{
+		int			j = i;
+
+		while (j + 1 < tags.n && tags.ids[j + 1] == tags.ids[j] + 1)
+			j++;
+		collect_run(s, tags.ids[i], tags.ids[j], &set, &cap);
+		i = j + 1;
 	}
-	SPI_cursor_close(portal);
 	idset_normalize(&set);
 	return set;
 }
@@ -327,14 +485,14 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 	}
 
 	/* excluded tags always take their descendants with them, whatever their data */
-	if (nx > 0 && s.data_filter)
-		searcher_init(&s, tagpath_type, 0, callercxt);
+	s.data_filter = 0;
 	for (int i = 0; i < nx && result.n > 0; i++)
 	{
 		IdSet		x = entities_under(&s, DatumGetTagPathP(xelems[i]), true);
 
 		idset_subtract(&result, &x);
 	}
+	searcher_end(&s);
 	SPI_finish();
 
 	out = palloc(sizeof(Datum) * Max(result.n, 1));

@@ -143,7 +143,15 @@ def main():
     by_depth = {}
     for t in range(1, n + 1):
         by_depth.setdefault(tags[t - 1][4], []).append(t)
-    broad = by_depth[0] + by_depth.get(1, [])[:40]
+    # broad: the top-level tags with the largest subtrees
+    size = [0] * (n + 2)
+    for t in range(n, 0, -1):
+        size[t] += 1
+        p = tags[t - 1][2]
+        if p:
+            size[p] += size[t]
+    top = sorted(by_depth[0] + by_depth.get(1, []) + by_depth.get(2, []), key=lambda t: -size[t])
+    broad = top[:16]
     queries = []
 
     def add(cls, ts):

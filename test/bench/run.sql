@@ -1,0 +1,101 @@
+-- Runs the query mix against tagstore and the four baselines, checks that
+-- every approach finds the same entities, and prints medians and ratios.
+-- Timing is server-side (clock_timestamp around EXECUTE), the same for all.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+SET search_path = bench, public;
+
+-- The SQL of one question (all tags, as a listing or a count) for one approach.
+CREATE OR REPLACE FUNCTION query_sql(approach text, q query_forms, counting boolean) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	parts text[];
+	ids text;
+BEGIN
+	IF approach = 'tagstore' THEN
+		RETURN CASE WHEN counting
+			THEN format('SELECT tagstore.count_entities_with_all(%L)', q.paths)
+			ELSE format('SELECT external_id FROM tagstore.entities_with_all(%L)', q.paths) END;
+	ELSIF approach = 'int[] GIN' THEN
+		RETURN format('SELECT %s FROM b3_entity WHERE ancestors @> %L::int[]',
+					  CASE WHEN counting THEN 'count(*)' ELSE 'external_id' END, q.tags);
+	END IF;
+	-- the others find each tag's entities, then intersect
+	FOR i IN 1 .. cardinality(q.tags) LOOP
+		parts := parts || CASE approach
+			WHEN 'recursive CTE' THEN format(
+				'SELECT x.entity_id FROM b1_tagging x WHERE x.tag_id IN ('
+				'WITH RECURSIVE d(id) AS (SELECT %s UNION ALL SELECT t.id FROM b1_tag t JOIN d ON t.parent = d.id) '
+				'SELECT id FROM d)', q.tags[i])
+			WHEN 'ltree GiST' THEN format(
+				'SELECT entity_id FROM b2_tagging WHERE path <@ %L::ltree', q.lpaths[i])
+			WHEN 'text btree' THEN format(
+				'SELECT entity_id FROM b4_tagging WHERE path >= %L AND path < %L',
+				q.prefixes[i], left(q.prefixes[i], -1) || '0')
+			END;
+	END LOOP;
+	ids := array_to_string(parts, ' INTERSECT ');
+	RETURN CASE WHEN counting
+		THEN format('SELECT count(DISTINCT x) FROM (%s) s(x)', ids)
+		ELSE format('SELECT e.external_id FROM b1_entity e WHERE e.id IN (%s)', ids) END;
+END $$;
+
+-- Median milliseconds of reps runs (after one warm-up) of a statement.
+CREATE OR REPLACE FUNCTION time_sql(stmt text, reps int) RETURNS numeric
+LANGUAGE plpgsql AS $$
+DECLARE
+	t0 timestamptz;
+	times numeric[] := '{}';
+	dummy bigint;
+BEGIN
+	-- a listing is consumed whole: every external id is fetched
+	stmt := format('SELECT count(*) + coalesce(sum(length(x::text)), 0) FROM (%s) s(x)', stmt);
+	EXECUTE stmt INTO dummy;
+	FOR i IN 1 .. reps LOOP
+		t0 := clock_timestamp();
+		EXECUTE stmt INTO dummy;
+		times := times || (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric;
+	END LOOP;
+	RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t);
+END $$;
+
+-- The answer of a statement, for the cross-check.
+CREATE OR REPLACE FUNCTION answer(stmt text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE r text;
+BEGIN
+	EXECUTE format('SELECT md5(coalesce(string_agg(x::text, '','' ORDER BY x::text), '''')) FROM (%s) s(x)', stmt) INTO r;
+	RETURN r;
+END $$;
+
+CREATE TABLE IF NOT EXISTS results (entities int, form text, class text, query int, approach text,
+									ms numeric, answer text);
+DELETE FROM results WHERE entities = (SELECT count(*) FROM tagstore.entity);
+
+\echo running the query mix (median of :reps runs each)
+DO $$
+DECLARE
+	q query_forms;
+	a text;
+	f text;
+	n int := (SELECT count(*) FROM tagstore.entity);
+	reps int := current_setting('bench.reps')::int;
+BEGIN
+	FOR q IN SELECT * FROM query_forms ORDER BY id LOOP
+		FOREACH f IN ARRAY ARRAY['list', 'count'] LOOP
+			FOREACH a IN ARRAY ARRAY['tagstore', 'recursive CTE', 'ltree GiST', 'int[] GIN', 'text btree'] LOOP
+				INSERT INTO results VALUES (n, f, q.class, q.id, a,
+					time_sql(query_sql(a, q, f = 'count'), reps),
+					answer(query_sql(a, q, f = 'count')));
+			END LOOP;
+		END LOOP;
+	END LOOP;
+END $$;
+
+\echo
+\echo answers that differ from tagstore's (must be none):
+SELECT r.form, r.class, r.query, r.approach
+FROM results r JOIN results t ON t.entities = r.entities AND t.form = r.form AND t.query = r.query
+	AND t.approach = 'tagstore'
+WHERE r.entities = (SELECT count(*) FROM tagstore.entity) AND r.answer <> t.answer
+ORDER BY 1, 2, 3, 4;
