@@ -41,7 +41,7 @@ all:
 	@exit 1
 endif
 
-.PHONY: deps test demo psql print-regress print-isolation
+.PHONY: deps test demo bench psql print-regress print-isolation
 
 # Installs the Debian packages that building and testing need (root only).
 deps:
@@ -58,6 +58,12 @@ demo: deps
 	$(MAKE) all
 	$(MAKE) install
 	test/demo.sh start
+
+# Benchmark figures (not tests): tagstore against four baseline designs.
+bench: deps
+	$(MAKE) all
+	$(MAKE) install
+	test/bench/bench.sh
 
 # A psql session on the demo cluster.
 psql:

@@ -8,6 +8,7 @@ packages=(
 	postgresql-15 postgresql-client-15 postgresql-server-dev-15
 	libipc-run-perl
 	python3 python3-django python3-psycopg2
+	bc
 )
 
 missing=()

@@ -1,0 +1,48 @@
+#!/bin/bash
+# make bench: generates the data set, loads it into tagstore and the four
+# baseline designs in one throwaway cluster, runs the query mix, the write
+# throughput and the subtree move, and prints every figure side by side.
+# Sizes: BENCH_ENTITIES (default "200000 1000000"), BENCH_REPS (default 3).
+# Figures, not tests: nothing here asserts a timing.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/../.." && pwd)
+. "$here/test/common.sh"
+sizes=${BENCH_ENTITIES:-"200000 1000000"}
+reps=${BENCH_REPS:-3}
+work=$(make_workdir bench)
+cp "$here"/test/bench/*.sql "$here"/test/bench/*.pgbench "$work/"
+[ "$CLUSTER_USER" != "$(id -un)" ] && chown -R "$CLUSTER_USER" "$work"
+
+as_cluster_user "$PGBIN/initdb" -D "$work/data" -E UTF8 --no-locale -A trust >/dev/null
+as_cluster_user "$PGBIN/pg_ctl" -D "$work/data" -l "$work/log" -w \
+	-o "-p 54330 -k $work -c listen_addresses='' -c shared_buffers=2GB -c work_mem=64MB \
+		-c maintenance_work_mem=512MB -c max_wal_size=4GB -c checkpoint_timeout=30min" start >/dev/null
+trap 'as_cluster_user "$PGBIN/pg_ctl" -D "$work/data" -m fast stop >/dev/null' EXIT
+psql_bench() { as_cluster_user "$PGBIN/psql" -X -q -h "$work" -p 54330 -d postgres "$@"; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')"
+for n in $sizes; do
+	echo
+	echo "######## $n entities"
+	data="$work/data-$n"
+	mkdir -p "$data"
+	/usr/bin/python3 "$here/test/bench/generate.py" "$data" --entities "$n"
+	[ "$CLUSTER_USER" != "$(id -un)" ] && chown -R "$CLUSTER_USER" "$data"
+	start=$(date +%s)
+	psql_bench -v datadir="$data" -f "$work/load.sql" >/dev/null
+	echo "loaded in $(( $(date +%s) - start )) s"
+	psql_bench -c "SET bench.reps = $reps" -f "$work/run.sql"
+	psql_bench -f "$work/moves.sql"
+	echo
+	echo "== tagging throughput, 2 clients, 15 s each (tagstore includes revisions)"
+	for script in tag_plain tag_tagstore; do
+		tps=$(as_cluster_user "$PGBIN/pgbench" -n -c 2 -j 2 -T 15 -D entities="$n" \
+			-f "$work/$script.pgbench" -h "$work" -p 54330 postgres 2>&1 |
+			sed -n 's/^tps = \([0-9.]*\) .*/\1/p')
+		echo "$script: $tps tps"
+		eval "tps_$script=$tps"
+	done
+	echo "tagstore / plain insert: $(echo "scale=2; $tps_tag_tagstore / $tps_tag_plain" | bc)"
+done
+psql_bench -f "$work/report.sql"

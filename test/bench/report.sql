@@ -1,0 +1,57 @@
+-- Prints the benchmark figures: per class, the median time of each
+-- approach, the best baseline and tagstore's speed-up over it; totals; sizes.
+\set ON_ERROR_STOP 1
+SET search_path = bench, public;
+\pset footer off
+
+\echo
+\echo == query mix: median ms per class (speed-up = best baseline / tagstore; above 1 is tagstore faster)
+WITH per_class AS (
+	SELECT entities, form, class, approach,
+		   percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS med, sum(ms) AS total
+	FROM results GROUP BY 1, 2, 3, 4
+), pivot AS (
+	SELECT entities, form, class,
+		   max(med) FILTER (WHERE approach = 'tagstore') AS tagstore,
+		   max(med) FILTER (WHERE approach = 'recursive CTE') AS recursive_cte,
+		   max(med) FILTER (WHERE approach = 'ltree GiST') AS ltree_gist,
+		   max(med) FILTER (WHERE approach = 'int[] GIN') AS int_gin,
+		   max(med) FILTER (WHERE approach = 'text btree') AS text_btree
+	FROM per_class GROUP BY 1, 2, 3
+)
+SELECT entities, form, class,
+	   round(tagstore::numeric, 2) AS tagstore, round(recursive_cte::numeric, 2) AS "recursive CTE",
+	   round(ltree_gist::numeric, 2) AS "ltree GiST", round(int_gin::numeric, 2) AS "int[] GIN",
+	   round(text_btree::numeric, 2) AS "text btree",
+	   round((least(recursive_cte, ltree_gist, int_gin, text_btree) / nullif(tagstore, 0))::numeric, 2) AS "speed-up vs best"
+FROM pivot ORDER BY entities, form DESC, class;
+
+\echo
+\echo == totals over the whole mix (ms, sum of per-query medians)
+WITH totals AS (
+	SELECT entities, form, approach, sum(ms) AS total FROM results GROUP BY 1, 2, 3
+)
+SELECT entities, form,
+	   round(max(total) FILTER (WHERE approach = 'tagstore'), 1) AS tagstore,
+	   round(min(total) FILTER (WHERE approach <> 'tagstore'), 1) AS "best baseline",
+	   (array_agg(approach ORDER BY total) FILTER (WHERE approach <> 'tagstore'))[1] AS which,
+	   round(min(total) FILTER (WHERE approach <> 'tagstore')
+			 / max(total) FILTER (WHERE approach = 'tagstore'), 2) AS "speed-up"
+FROM totals GROUP BY 1, 2 ORDER BY 1, 2 DESC;
+
+\echo
+\echo == disk: tables plus indexes (each design with the tag and entity tables it needs)
+WITH design(name, rels) AS (VALUES
+	('tagstore', ARRAY['tagstore.taxonomy', 'tagstore.tag', 'tagstore.tag_tombstone', 'tagstore.tag_revision',
+					   'tagstore.entity', 'tagstore.tagging', 'tagstore.tagging_revision']),
+	('recursive CTE', ARRAY['bench.b1_tag', 'bench.b1_entity', 'bench.b1_tagging']),
+	('ltree GiST', ARRAY['bench.b1_tag', 'bench.b1_entity', 'bench.b2_tagging']),
+	('int[] GIN', ARRAY['bench.b1_tag', 'bench.b3_entity']),
+	('text btree', ARRAY['bench.b1_tag', 'bench.b1_entity', 'bench.b4_tagging'])
+)
+SELECT (SELECT count(*) FROM tagstore.entity) AS entities, name,
+	   pg_size_pretty(sum(pg_total_relation_size(r::regclass))) AS size,
+	   round(sum(pg_total_relation_size(r::regclass))
+			 / (SELECT sum(pg_total_relation_size(x::regclass)) FROM unnest(ARRAY['bench.b1_tag', 'bench.b3_entity']) x), 2)
+		 AS "ratio to int[] GIN"
+FROM design, unnest(rels) r GROUP BY name ORDER BY sum(pg_total_relation_size(r::regclass));
