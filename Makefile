@@ -15,6 +15,7 @@ OBJS = \
 	src/tagquery_op.o \
 	src/tagstore.o \
 	src/tagstore_search.o \
+	src/tagstore_write.o \
 	src/tagtxtquery.o
 DATA = sql/tagstore--1.0.sql
 

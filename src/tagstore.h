@@ -271,6 +271,9 @@ extern void tagstore_sig_add_path(BITVECP sig, int siglen, const char *data, int
 extern bool tagstore_sig_has_path(BITVECP sig, int siglen, const char *data, int len);
 extern bool tagstore_sig_may_match(BITVECP sig, int siglen, const TagQuery *query);
 
+/* tagstore_search.c */
+extern Oid	tagstore_type_namespace(Oid type);
+
 /* tagpath_array.c */
 extern void tagstore_check_array(ArrayType *a);
 

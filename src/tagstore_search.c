@@ -229,8 +229,8 @@ typedef struct Searcher
 } Searcher;
 
 /* The schema a type lives in. */
-static Oid
-type_namespace(Oid type)
+Oid
+tagstore_type_namespace(Oid type)
 {
 	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
 	Oid			nsp;
@@ -248,7 +248,7 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 	Oid			types[3] = {tagpath_type, tagpath_type, JSONBOID};
 	Oid			run_types[3] = {INT8OID, INT8OID, JSONBOID};
 	/* the caller's search_path need not see tagpath's operators: qualify them */
-	const char *nsp = quote_identifier(get_namespace_name(type_namespace(tagpath_type)));
+	const char *nsp = quote_identifier(get_namespace_name(tagstore_type_namespace(tagpath_type)));
 
 	memset(s, 0, sizeof(Searcher));
 	s->data_filter = data_filter;
