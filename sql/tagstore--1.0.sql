@@ -1650,7 +1650,8 @@ CREATE FUNCTION tagstore._entity_ids(tags @extschema@.tagpath[], match_all boole
 RETURNS bigint[]
 	AS 'MODULE_PATHNAME', 'tagstore_entity_ids' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
--- The entities among ids that pass the entity filters.
+-- The entities among ids that pass the entity filters, in id order (the
+-- order in which tagstore first saw them): cheap, and deterministic.
 CREATE FUNCTION tagstore._entities(ids bigint[], entity_type text, external_id_prefix text)
 RETURNS TABLE (entity_type text, external_id text)
 LANGUAGE sql STABLE
@@ -1659,7 +1660,7 @@ SET search_path = pg_catalog, pg_temp AS $$
 	FROM unnest(ids) i JOIN tagstore.entity e ON e.id = i
 	WHERE ($2 IS NULL OR e.entity_type = $2)
 	  AND ($3 IS NULL OR starts_with(e.external_id, $3))
-	ORDER BY e.entity_type, e.external_id
+	ORDER BY e.id
 $$;
 
 CREATE FUNCTION tagstore.entities_with_all(tags @extschema@.tagpath[], entity_type text DEFAULT NULL,
