@@ -625,7 +625,6 @@ CREATE TABLE tagstore.tag (
 );
 CREATE INDEX tag_parent_idx ON tagstore.tag (parent_id);
 CREATE INDEX tag_taxonomy_idx ON tagstore.tag (taxonomy_id);
-CREATE INDEX tag_path_idx ON tagstore.tag USING gist (path);
 
 CREATE TABLE tagstore.tag_tombstone (
 	id bigint PRIMARY KEY,

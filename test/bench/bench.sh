@@ -32,6 +32,7 @@ for n in $sizes; do
 	start=$(date +%s)
 	psql_bench -v datadir="$data" -f "$work/load.sql" >/dev/null
 	echo "loaded in $(( $(date +%s) - start )) s"
+	psql_bench -f "$work/sizes.sql"
 	psql_bench -c "SET bench.reps = $reps" -f "$work/run.sql"
 	psql_bench -f "$work/moves.sql"
 	echo

@@ -6,8 +6,10 @@ DROP EXTENSION IF EXISTS tagstore CASCADE;
 CREATE EXTENSION tagstore;
 CREATE EXTENSION IF NOT EXISTS ltree;
 CREATE EXTENSION IF NOT EXISTS intarray;
-DROP SCHEMA IF EXISTS bench CASCADE;
-CREATE SCHEMA bench;
+CREATE SCHEMA IF NOT EXISTS bench;
+DROP TABLE IF EXISTS bench.raw_tags, bench.raw_taggings, bench.queries, bench.chain,
+	bench.b1_tag, bench.b1_entity, bench.b1_tagging, bench.b2_tagging, bench.b3_entity,
+	bench.b4_tagging, bench.query_forms, bench.w_tagging;
 SET search_path = bench, public;
 
 CREATE TABLE raw_tags (id int PRIMARY KEY, taxonomy text, parent int, value text, depth int);

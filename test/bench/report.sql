@@ -40,18 +40,6 @@ SELECT entities, form,
 FROM totals GROUP BY 1, 2 ORDER BY 1, 2 DESC;
 
 \echo
-\echo == disk: tables plus indexes (each design with the tag and entity tables it needs)
-WITH design(name, rels) AS (VALUES
-	('tagstore', ARRAY['tagstore.taxonomy', 'tagstore.tag', 'tagstore.tag_tombstone', 'tagstore.tag_revision',
-					   'tagstore.entity', 'tagstore.tagging', 'tagstore.tagging_revision']),
-	('recursive CTE', ARRAY['bench.b1_tag', 'bench.b1_entity', 'bench.b1_tagging']),
-	('ltree GiST', ARRAY['bench.b1_tag', 'bench.b1_entity', 'bench.b2_tagging']),
-	('int[] GIN', ARRAY['bench.b1_tag', 'bench.b3_entity']),
-	('text btree', ARRAY['bench.b1_tag', 'bench.b1_entity', 'bench.b4_tagging'])
-)
-SELECT (SELECT count(*) FROM tagstore.entity) AS entities, name,
-	   pg_size_pretty(sum(pg_total_relation_size(r::regclass))) AS size,
-	   round(sum(pg_total_relation_size(r::regclass))
-			 / (SELECT sum(pg_total_relation_size(x::regclass)) FROM unnest(ARRAY['bench.b1_tag', 'bench.b3_entity']) x), 2)
-		 AS "ratio to int[] GIN"
-FROM design, unnest(rels) r GROUP BY name ORDER BY sum(pg_total_relation_size(r::regclass));
+\echo == disk right after loading: tables plus indexes (each design with the tag and entity tables it needs)
+SELECT entities, name, pg_size_pretty(bytes) AS size, round(bytes / gin_bytes, 2) AS "ratio to int[] GIN"
+FROM sizes ORDER BY entities, bytes;

@@ -93,7 +93,7 @@ BEGIN
 END $$;
 
 \echo
-\echo answers that differ from tagstore's (must be none):
+\echo answers that differ from those of tagstore (must be none):
 SELECT r.form, r.class, r.query, r.approach
 FROM results r JOIN results t ON t.entities = r.entities AND t.form = r.form AND t.query = r.query
 	AND t.approach = 'tagstore'
