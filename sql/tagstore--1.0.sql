@@ -1398,27 +1398,22 @@ SET search_path = pg_catalog, pg_temp AS $$
 	LEFT JOIN gone d ON d.entity_id = i.eid
 $$;
 
--- The common case of tagging, in C: see src/tagstore_write.c.
-CREATE FUNCTION tagstore._tag_fast(tag @extschema@.tagpath, tag_id bigint, entity_type text,
-	external_id text, actor text) RETURNS integer
-	AS 'MODULE_PATHNAME', 'tagstore_tag_fast' LANGUAGE C VOLATILE;
-
--- add_tag_to: tag an entity, with optional data; returns the tagging's revision.
+-- add_tag_to: tag an entity, with optional data; returns the tagging's
+-- revision.  It is C (src/tagstore_write.c): the common case, a new tagging
+-- without data, is done there; everything else by _add_tag_to below.
 CREATE FUNCTION tagstore.add_tag_to(tag @extschema@.tagpath, entity_type text, external_id text,
 	data jsonb DEFAULT NULL) RETURNS integer
+	AS 'MODULE_PATHNAME', 'tagstore_add_tag_to' LANGUAGE C VOLATILE;
+
+-- The full path of add_tag_to.
+CREATE FUNCTION tagstore._add_tag_to(tag @extschema@.tagpath, entity_type text, external_id text,
+	data jsonb) RETURNS integer
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	g tagstore.tag;
-	revision integer;
 BEGIN
 	PERFORM tagstore._check_entity(entity_type, external_id), tagstore._check_data(data);
-	IF data IS NULL THEN
-		revision := tagstore._tag_fast(tag, NULL, entity_type, external_id, tagstore.current_actor());
-		IF revision IS NOT NULL THEN
-			RETURN revision;
-		END IF;
-	END IF;
 	g := tagstore._tag_for_tagging(tag);
 	RETURN (SELECT r.revision FROM tagstore._tag_entities(g,
 				ARRAY[tagstore._entity_id(entity_type, external_id)], data) r);
@@ -1911,19 +1906,7 @@ LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
 $$ SELECT tagstore.move_tag(tagstore.tag_path($1), CASE WHEN $2 IS NOT NULL THEN tagstore.tag_path($2) END) $$;
 CREATE FUNCTION tagstore.add_tag_to(tag_id bigint, entity_type text, external_id text,
 	data jsonb DEFAULT NULL) RETURNS integer
-LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-	revision integer;
-BEGIN
-	IF data IS NULL THEN
-		PERFORM tagstore._check_entity(entity_type, external_id);
-		revision := tagstore._tag_fast(NULL, tag_id, entity_type, external_id, tagstore.current_actor());
-		IF revision IS NOT NULL THEN
-			RETURN revision;
-		END IF;
-	END IF;
-	RETURN tagstore.add_tag_to(tagstore.tag_path(tag_id), entity_type, external_id, data);
-END $$;
+	AS 'MODULE_PATHNAME', 'tagstore_add_tag_to_id' LANGUAGE C VOLATILE;
 CREATE FUNCTION tagstore.add_tag_to(tag_id bigint, entity_type text, external_ids text[],
 	data jsonb DEFAULT NULL)
 RETURNS TABLE (external_id text, status text, revision integer)
@@ -2041,8 +2024,8 @@ COMMENT ON FUNCTION tagstore._entity_id(text, text) IS 'internal: an entity''s i
 COMMENT ON FUNCTION tagstore._tagging_state(@extschema@.tagpath, bigint, jsonb, boolean) IS 'internal: a tagging''s state as revisions record it';
 COMMENT ON FUNCTION tagstore._tag_for_tagging(@extschema@.tagpath) IS 'internal: the tag to tag with, created in a free-form taxonomy';
 COMMENT ON FUNCTION tagstore._tag_entities(tagstore.tag, bigint[], jsonb) IS 'internal: tag entities, with revisions';
-COMMENT ON FUNCTION tagstore._tag_fast(@extschema@.tagpath, bigint, text, text, text) IS
-	'internal: the common case of tagging (a new tagging without data), in C';
+COMMENT ON FUNCTION tagstore._add_tag_to(@extschema@.tagpath, text, text, jsonb) IS
+	'internal: the full path of add_tag_to (retagging, data, free-form creation, errors)';
 COMMENT ON FUNCTION tagstore._untag_entities(tagstore.tag, bigint[]) IS 'internal: untag entities, with tombstones';
 COMMENT ON FUNCTION tagstore._required(anyelement, text) IS 'internal: the value, or an error if NULL';
 

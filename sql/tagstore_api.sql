@@ -205,3 +205,15 @@ FROM pg_proc p
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension x ON x.oid = d.refobjid AND x.extname = 'tagstore'
 WHERE obj_description(p.oid, 'pg_proc') IS NULL;
+
+-- the search reads tagging's index directly, but still checks privileges:
+-- a role that may read tags but not taggings gets 42501
+CREATE ROLE tagstore_outsider;
+GRANT USAGE ON SCHEMA tagstore TO tagstore_outsider;
+GRANT SELECT ON tagstore.tag TO tagstore_outsider;
+SET ROLE tagstore_outsider;
+SELECT errcheck($$SELECT * FROM tagstore.entities_with_all('{sizes.large}')$$) AS outsider;
+RESET ROLE;
+REVOKE ALL ON tagstore.tag FROM tagstore_outsider;
+REVOKE ALL ON SCHEMA tagstore FROM tagstore_outsider;
+DROP ROLE tagstore_outsider;

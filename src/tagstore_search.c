@@ -41,6 +41,7 @@
 #include "port/pg_bitutils.h"
 #include "storage/bufmgr.h"
 #include "storage/predicate.h"
+#include "utils/acl.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -265,6 +266,9 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 
 	s->heap = table_openrv(makeRangeVar("tagstore", "tagging", -1), AccessShareLock);
+	/* reading the index directly skips the executor's permission check: do it here */
+	if (pg_class_aclcheck(RelationGetRelid(s->heap), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "tagging");
 	s->index = index_open(get_relname_relid("tagging_pkey", RelationGetNamespace(s->heap)),
 						  AccessShareLock);
 	s->scan = index_beginscan(s->heap, s->index, GetActiveSnapshot(), 2, 0);

@@ -9,7 +9,7 @@ CREATE EXTENSION IF NOT EXISTS intarray;
 CREATE SCHEMA IF NOT EXISTS bench;
 DROP TABLE IF EXISTS bench.raw_tags, bench.raw_taggings, bench.queries, bench.chain,
 	bench.b1_tag, bench.b1_entity, bench.b1_tagging, bench.b2_tagging, bench.b3_entity,
-	bench.b4_tagging, bench.query_forms, bench.w_tagging;
+	bench.b4_tagging, bench.query_forms, bench.w_tagging CASCADE;
 SET search_path = bench, public;
 
 CREATE TABLE raw_tags (id int PRIMARY KEY, taxonomy text, parent int, value text, depth int);
