@@ -70,6 +70,16 @@ stop_cluster() {
 	as_cluster_user "$PGBIN/pg_ctl" -D "$work/$1/data" -m fast stop >/dev/null
 }
 
+# pg_dump / pg_restore round trip
+echo "== dump and restore"
+start_cluster dump
+as_cluster_user env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" \
+	"$here/test/dump_restore.sh" "$PGBIN" >"$work/dump.log" 2>&1
+stop_cluster dump
+cat "$work/dump.log"
+passed=$((passed + $(grep -c '^ok: ' "$work/dump.log")))
+failed=$((failed + $(grep -c '^FAILED' "$work/dump.log")))
+
 # Django example app: Django's own test runner against its own database
 echo "== django"
 start_cluster django
