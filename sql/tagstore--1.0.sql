@@ -1645,17 +1645,10 @@ RETURNS bigint[]
 	AS 'MODULE_PATHNAME', 'tagstore_entity_ids' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- The entities among ids that pass the entity filters, in id order (the
--- order in which tagstore first saw them): cheap, and deterministic.
+-- order in which tagstore first saw them): C, see src/tagstore_search.c.
 CREATE FUNCTION tagstore._entities(ids bigint[], entity_type text, external_id_prefix text)
 RETURNS TABLE (entity_type text, external_id text)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp AS $$
-	SELECT e.entity_type, e.external_id
-	FROM unnest(ids) i JOIN tagstore.entity e ON e.id = i
-	WHERE ($2 IS NULL OR e.entity_type = $2)
-	  AND ($3 IS NULL OR starts_with(e.external_id, $3))
-	ORDER BY e.id
-$$;
+	AS 'MODULE_PATHNAME', 'tagstore_entities' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 CREATE FUNCTION tagstore.entities_with_all(tags @extschema@.tagpath[], entity_type text DEFAULT NULL,
 	external_id_prefix text DEFAULT NULL, include_descendants boolean DEFAULT true,

@@ -42,6 +42,7 @@
 #include "storage/bufmgr.h"
 #include "storage/predicate.h"
 #include "utils/acl.h"
+#include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -576,5 +577,162 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 		MemoryContextSwitchTo(old);
 	}
 	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * tagstore._entities(ids bigint[], entity_type text, external_id_prefix text)
+ * -> (entity_type, external_id): the names of the entities with those ids
+ * (sorted, as _entity_ids returns them) that pass the filters, in id order.
+ *
+ * A large answer is a big share of all entities: one pass over the entity
+ * table, testing each id against a bitmap of the answer, beats a lookup per
+ * id.  A small answer is looked up id by id in entity_pkey.
+ */
+typedef struct EntityName
+{
+	Datum		type;
+	Datum		external_id;
+} EntityName;
+
+/* Does an entity pass the filters? */
+static bool
+entity_passes(Datum type, Datum external_id, text *want_type, text *prefix)
+{
+	if (want_type)
+	{
+		text	   *t = DatumGetTextPP(type);
+
+		if (VARSIZE_ANY_EXHDR(t) != VARSIZE_ANY_EXHDR(want_type) ||
+			memcmp(VARDATA_ANY(t), VARDATA_ANY(want_type), VARSIZE_ANY_EXHDR(t)) != 0)
+			return false;
+	}
+	if (prefix)
+	{
+		text	   *x = DatumGetTextPP(external_id);
+
+		if (VARSIZE_ANY_EXHDR(x) < VARSIZE_ANY_EXHDR(prefix) ||
+			memcmp(VARDATA_ANY(x), VARDATA_ANY(prefix), VARSIZE_ANY_EXHDR(prefix)) != 0)
+			return false;
+	}
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(tagstore_entities);
+Datum
+tagstore_entities(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	text	   *want_type = PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1);
+	text	   *prefix = PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2);
+	Datum	   *elems;
+	int			n = 0;
+	IdSet		ids;
+	Relation	heap;
+	Snapshot	snapshot = GetActiveSnapshot();
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &elems, NULL, &n);
+	if (n == 0)
+		return (Datum) 0;
+	ids.ids = palloc(sizeof(int64) * n);
+	ids.n = n;
+	for (int i = 0; i < n; i++)
+		ids.ids[i] = DatumGetInt64(elems[i]);
+	idset_normalize(&ids);		/* cheap when already sorted; safe if not */
+
+	heap = table_openrv(makeRangeVar("tagstore", "entity", -1), AccessShareLock);
+	if (pg_class_aclcheck(RelationGetRelid(heap), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "entity");
+
+	if ((double) ids.n * 16 > Max(heap->rd_rel->reltuples, 1))
+	{
+		/* one pass over the table; rows land at their rank in the answer */
+		int64		lo = ids.ids[0];
+		Size		words = (Size) ((ids.ids[ids.n - 1] - lo) / 64) + 1;
+		uint64	   *bits = palloc0(words * sizeof(uint64));
+		EntityName *found = palloc0(sizeof(EntityName) * ids.n);
+		TableScanDesc scan;
+		TupleTableSlot *slot = table_slot_create(heap, NULL);
+
+		PredicateLockRelation(heap, snapshot);	/* for serializable transactions */
+		scan = table_beginscan(heap, snapshot, 0, NULL);
+		for (int i = 0; i < ids.n; i++)
+			bits[(ids.ids[i] - lo) / 64] |= UINT64CONST(1) << ((ids.ids[i] - lo) % 64);
+		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		{
+			bool		isnull;
+			int64		id = DatumGetInt64(slot_getattr(slot, 1, &isnull));
+			uint64		off = (uint64) (id - lo);
+			int			at;
+
+			CHECK_FOR_INTERRUPTS();
+			if (id < lo || off / 64 >= words || !(bits[off / 64] & (UINT64CONST(1) << (off % 64))))
+				continue;
+			/* its rank: binary search in the sorted answer */
+			{
+				int			l = 0,
+							h = ids.n - 1;
+
+				while (l < h)
+				{
+					int			m = (l + h) / 2;
+
+					if (ids.ids[m] < id)
+						l = m + 1;
+					else
+						h = m;
+				}
+				at = l;
+			}
+			found[at].type = datumCopy(slot_getattr(slot, 2, &isnull), false, -1);
+			found[at].external_id = datumCopy(slot_getattr(slot, 3, &isnull), false, -1);
+		}
+		table_endscan(scan);
+		ExecDropSingleTupleTableSlot(slot);
+		for (int i = 0; i < ids.n; i++)
+		{
+			Datum		values[2] = {found[i].type, found[i].external_id};
+			bool		nulls[2] = {false, false};
+
+			if (found[i].type && entity_passes(values[0], values[1], want_type, prefix))
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	else
+	{
+		/* a lookup per id, in id order */
+		Relation	index = index_open(get_relname_relid("entity_pkey", RelationGetNamespace(heap)),
+									   AccessShareLock);
+		IndexScanDesc scan = index_beginscan(heap, index, snapshot, 1, 0);
+		TupleTableSlot *slot = table_slot_create(heap, NULL);
+
+		for (int i = 0; i < ids.n; i++)
+		{
+			ScanKeyData key;
+
+			CHECK_FOR_INTERRUPTS();
+			ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(ids.ids[i]));
+			index_rescan(scan, &key, 1, NULL, 0);
+			if (index_getnext_slot(scan, ForwardScanDirection, slot))
+			{
+				bool		isnull;
+				Datum		values[2];
+				bool		nulls[2] = {false, false};
+
+				values[0] = slot_getattr(slot, 2, &isnull);
+				values[1] = slot_getattr(slot, 3, &isnull);
+				if (entity_passes(values[0], values[1], want_type, prefix))
+					tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			}
+		}
+		index_endscan(scan);
+		ExecDropSingleTupleTableSlot(slot);
+		index_close(index, AccessShareLock);
+	}
+	table_close(heap, AccessShareLock);
 	return (Datum) 0;
 }
