@@ -244,27 +244,52 @@ tagstore_type_namespace(Oid type)
 	return nsp;
 }
 
+/* Plans kept for the session; cached_type is the tagpath type they are for. */
+static Oid	cached_type = InvalidOid;
+static SPIPlanPtr cached_subtree_ids;
+static SPIPlanPtr cached_exact_id;
+static SPIPlanPtr cached_filtered;
+
+/* Prepares and keeps a plan. */
+static SPIPlanPtr
+keep_plan(const char *sql, int nargs, Oid *types)
+{
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
+
+	if (plan == NULL || SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	return plan;
+}
+
 static void
 searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext resultcxt)
 {
 	Oid			types[3] = {tagpath_type, tagpath_type, JSONBOID};
 	Oid			run_types[3] = {INT8OID, INT8OID, JSONBOID};
-	/* the caller's search_path need not see tagpath's operators: qualify them */
-	const char *nsp = quote_identifier(get_namespace_name(tagstore_type_namespace(tagpath_type)));
 
 	memset(s, 0, sizeof(Searcher));
 	s->data_filter = data_filter;
 	s->resultcxt = resultcxt;
-	s->subtree_ids = SPI_prepare(psprintf("SELECT id FROM tagstore.tag"
-										  " WHERE key OPERATOR(%s.>=) $1 AND key OPERATOR(%s.<) $2",
-										  nsp, nsp), 2, types);
-	s->exact_id = SPI_prepare(psprintf("SELECT id FROM tagstore.tag WHERE key OPERATOR(%s.=) $1", nsp),
-							  1, types);
-	s->filtered = SPI_prepare("SELECT entity_id FROM tagstore.tagging"
-							  " WHERE tag_id BETWEEN $1 AND $2 AND data @> $3 AND data IS NOT NULL",
-							  3, run_types);
-	if (s->subtree_ids == NULL || s->exact_id == NULL || s->filtered == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+
+	/* the queries are prepared once per session (per installation of the type) */
+	if (cached_type != tagpath_type)
+	{
+		/* the caller's search_path need not see tagpath's operators: qualify them */
+		const char *nsp = quote_identifier(get_namespace_name(tagstore_type_namespace(tagpath_type)));
+
+		cached_subtree_ids = keep_plan(psprintf("SELECT id FROM tagstore.tag"
+												" WHERE key OPERATOR(%s.>=) $1 AND key OPERATOR(%s.<) $2",
+												nsp, nsp), 2, types);
+		cached_exact_id = keep_plan(psprintf("SELECT id FROM tagstore.tag WHERE key OPERATOR(%s.=) $1", nsp),
+									1, types);
+		cached_filtered = keep_plan("SELECT entity_id FROM tagstore.tagging"
+									" WHERE tag_id BETWEEN $1 AND $2 AND data @> $3 AND data IS NOT NULL",
+									3, run_types);
+		cached_type = tagpath_type;
+	}
+	s->subtree_ids = cached_subtree_ids;
+	s->exact_id = cached_exact_id;
+	s->filtered = cached_filtered;
 
 	s->heap = table_openrv(makeRangeVar("tagstore", "tagging", -1), AccessShareLock);
 	/* reading the index directly skips the executor's permission check: do it here */
