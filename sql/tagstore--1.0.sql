@@ -500,7 +500,7 @@ CREATE FUNCTION @extschema@.tagpath_array_gist_picksplit(internal, internal) RET
 CREATE FUNCTION @extschema@.tagpath_array_gist_union(internal, internal) RETURNS @extschema@.tagpath_gist
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.tagpath_array_gist_same(@extschema@.tagpath_gist, @extschema@.tagpath_gist, internal) RETURNS internal
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'tagpath_gist_same' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.tagpath_array_gist_options(internal) RETURNS void
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 

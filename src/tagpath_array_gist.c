@@ -308,15 +308,3 @@ tagpath_array_gist_picksplit(PG_FUNCTION_ARGS)
 	v->spl_rdatum = PointerGetDatum(right);
 	PG_RETURN_POINTER(v);
 }
-
-PG_FUNCTION_INFO_V1(tagpath_array_gist_same);
-Datum
-tagpath_array_gist_same(PG_FUNCTION_ARGS)
-{
-	TagArrayKey *a = (TagArrayKey *) PG_GETARG_POINTER(0);
-	TagArrayKey *b = (TagArrayKey *) PG_GETARG_POINTER(1);
-	bool	   *result = (bool *) PG_GETARG_POINTER(2);
-
-	*result = VARSIZE(a) == VARSIZE(b) && memcmp(a, b, VARSIZE(a)) == 0;
-	PG_RETURN_POINTER(result);
-}

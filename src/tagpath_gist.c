@@ -638,6 +638,7 @@ tagpath_gist_picksplit(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(v);
 }
 
+/* Are two keys identical?  Used by both opclasses: keys are plain bytes. */
 PG_FUNCTION_INFO_V1(tagpath_gist_same);
 Datum
 tagpath_gist_same(PG_FUNCTION_ARGS)
