@@ -14,17 +14,18 @@ OBJS = \
 	src/tagpath_support.o \
 	src/tagquery_op.o \
 	src/tagstore.o \
+	src/tagstore_posting.o \
 	src/tagstore_search.o \
 	src/tagstore_write.o \
 	src/tagtxtquery.o
 DATA = sql/tagstore--1.0.sql
 
 # pg_regress suites: sql/<name>.sql with expected/<name>.out
-REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions
+REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings
 REGRESS_OPTS = --inputdir=. --encoding=UTF8 --no-locale
 
 # isolation specs: test/specs/<name>.spec with test/expected/<name>.out
-ISOLATION = add_same_tag tag_same_entity tag_untag move_and_add remove_and_tag update_conflict retag_data
+ISOLATION = add_same_tag tag_same_entity tag_untag move_and_add remove_and_tag update_conflict retag_data refresh_postings
 ISOLATION_OPTS = --inputdir=test --encoding=UTF8 --no-locale
 
 # -Wextra's unused-parameter fires in PostgreSQL's own headers and on every

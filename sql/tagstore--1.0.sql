@@ -689,6 +689,71 @@ SELECT pg_catalog.pg_extension_config_dump('tagstore.entity_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('tagstore.tagging', '');
 SELECT pg_catalog.pg_extension_config_dump('tagstore.tagging_revision', '');
 
+-- Closure postings (src/tagstore_posting.c): for tags with large subtrees,
+-- the entities tagged anywhere under them, kept ready to read.  Writers only
+-- append to posting_change; refresh_postings folds it in.  Postings are a
+-- cache of the taggings: pg_dump leaves them out, and refresh_postings(true)
+-- rebuilds them after a restore.
+CREATE TABLE tagstore.posted_tag (
+	tag_id bigint PRIMARY KEY REFERENCES tagstore.tag ON DELETE CASCADE,
+	stale boolean NOT NULL DEFAULT true,
+	entities bigint
+);
+
+CREATE TABLE tagstore.posting (
+	tag_id bigint NOT NULL REFERENCES tagstore.posted_tag ON DELETE CASCADE,
+	chunk bigint NOT NULL,
+	members bytea NOT NULL,
+	PRIMARY KEY (tag_id, chunk)
+);
+
+CREATE TABLE tagstore.posting_change (
+	tag_id bigint NOT NULL,
+	entity_id bigint NOT NULL
+);
+
+CREATE FUNCTION tagstore._tagging_changed() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'tagstore_tagging_changed' LANGUAGE C;
+CREATE TRIGGER tagging_changed BEFORE INSERT OR DELETE OR UPDATE OF tag_id, entity_id
+	ON tagstore.tagging FOR EACH ROW EXECUTE FUNCTION tagstore._tagging_changed();
+
+-- A tag moved or deleted changes its ancestors' subtrees: their postings
+-- are stale until the next refresh_postings.
+CREATE FUNCTION tagstore._subtree_changed() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	p bigint;
+BEGIN
+	FOREACH p IN ARRAY ARRAY[OLD.parent_id, CASE WHEN TG_OP = 'UPDATE' THEN NEW.parent_id END] LOOP
+		WHILE p IS NOT NULL LOOP
+			UPDATE tagstore.posted_tag SET stale = true WHERE tag_id = p AND NOT stale;
+			SELECT parent_id INTO p FROM tagstore.tag WHERE id = p;
+		END LOOP;
+	END LOOP;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER tag_deleted AFTER DELETE ON tagstore.tag
+	FOR EACH ROW EXECUTE FUNCTION tagstore._subtree_changed();
+CREATE TRIGGER tag_moved AFTER UPDATE OF parent_id ON tagstore.tag
+	FOR EACH ROW WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id)
+	EXECUTE FUNCTION tagstore._subtree_changed();
+
+-- TRUNCATE skips row triggers: every posting goes stale.
+CREATE FUNCTION tagstore._taggings_truncated() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	UPDATE tagstore.posted_tag SET stale = true WHERE NOT stale;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER taggings_truncated BEFORE TRUNCATE ON tagstore.tagging
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._taggings_truncated();
+
+CREATE FUNCTION tagstore.refresh_postings(rebuild boolean DEFAULT false,
+										  min_taggings integer DEFAULT 2000) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'tagstore_refresh_postings' LANGUAGE C VOLATILE;
+
 COMMENT ON TABLE tagstore.taxonomy IS 'taxonomies: named sets or trees of tags';
 COMMENT ON TABLE tagstore.tag IS 'live tags; key is the case-folded path, unique';
 COMMENT ON TABLE tagstore.tag_tombstone IS 'deleted tags: name to id, so that re-creating a name continues its revisions';
@@ -696,6 +761,14 @@ COMMENT ON TABLE tagstore.tag_revision IS 'superseded revisions of tags, and the
 COMMENT ON TABLE tagstore.entity IS 'tagged entities, named by (entity_type, external_id)';
 COMMENT ON TABLE tagstore.tagging IS 'which entity carries which tag, with optional data';
 COMMENT ON TABLE tagstore.tagging_revision IS 'superseded revisions of taggings, and their tombstones';
+COMMENT ON TABLE tagstore.posted_tag IS 'tags whose subtree''s entities are kept in tagstore.posting; stale ones are not read';
+COMMENT ON TABLE tagstore.posting IS 'per posted tag, the entities tagged under it, in chunks of 65536 ids';
+COMMENT ON TABLE tagstore.posting_change IS 'taggings written since the postings were refreshed';
+COMMENT ON FUNCTION tagstore._tagging_changed() IS 'internal trigger: logs tagging changes for the postings';
+COMMENT ON FUNCTION tagstore._subtree_changed() IS 'internal trigger: a moved or deleted tag makes its ancestors'' postings stale';
+COMMENT ON FUNCTION tagstore._taggings_truncated() IS 'internal trigger: TRUNCATE of tagging makes every posting stale';
+COMMENT ON FUNCTION tagstore.refresh_postings(boolean, integer) IS
+	'folds pending tagging changes into the closure postings and rebuilds stale ones; rebuild => true re-chooses the posted tags (subtrees with at least min_taggings taggings)';
 
 --
 -- Internal helpers
@@ -1650,12 +1723,14 @@ CREATE FUNCTION tagstore._entities(ids bigint[], entity_type text, external_id_p
 RETURNS TABLE (entity_type text, external_id text)
 	AS 'MODULE_PATHNAME', 'tagstore_entities' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
+-- The search functions below carry no SET search_path, so that the planner
+-- inlines them into the caller's query (no second materialisation of the
+-- answer); every name in them is schema-qualified.
 CREATE FUNCTION tagstore.entities_with_all(tags @extschema@.tagpath[], entity_type text DEFAULT NULL,
 	external_id_prefix text DEFAULT NULL, include_descendants boolean DEFAULT true,
 	exclude @extschema@.tagpath[] DEFAULT NULL)
 RETURNS TABLE (entity_type text, external_id text)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
 	SELECT * FROM tagstore._entities(tagstore._entity_ids($1, true, $4, $5), $2, $3)
 $$;
 
@@ -1663,30 +1738,27 @@ CREATE FUNCTION tagstore.entities_with_any(tags @extschema@.tagpath[], entity_ty
 	external_id_prefix text DEFAULT NULL, include_descendants boolean DEFAULT true,
 	exclude @extschema@.tagpath[] DEFAULT NULL)
 RETURNS TABLE (entity_type text, external_id text)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
 	SELECT * FROM tagstore._entities(tagstore._entity_ids($1, false, $4, $5), $2, $3)
 $$;
 
 CREATE FUNCTION tagstore.count_entities_with_all(tags @extschema@.tagpath[], entity_type text DEFAULT NULL,
 	external_id_prefix text DEFAULT NULL, include_descendants boolean DEFAULT true,
 	exclude @extschema@.tagpath[] DEFAULT NULL) RETURNS bigint
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
 	SELECT CASE WHEN $2 IS NULL AND $3 IS NULL
-				THEN cardinality(tagstore._entity_ids($1, true, $4, $5))::bigint
-				ELSE (SELECT count(*) FROM tagstore._entities(tagstore._entity_ids($1, true, $4, $5), $2, $3))
+				THEN pg_catalog.cardinality(tagstore._entity_ids($1, true, $4, $5))::bigint
+				ELSE (SELECT pg_catalog.count(*) FROM tagstore._entities(tagstore._entity_ids($1, true, $4, $5), $2, $3))
 		   END
 $$;
 
 CREATE FUNCTION tagstore.count_entities_with_any(tags @extschema@.tagpath[], entity_type text DEFAULT NULL,
 	external_id_prefix text DEFAULT NULL, include_descendants boolean DEFAULT true,
 	exclude @extschema@.tagpath[] DEFAULT NULL) RETURNS bigint
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
 	SELECT CASE WHEN $2 IS NULL AND $3 IS NULL
-				THEN cardinality(tagstore._entity_ids($1, false, $4, $5))::bigint
-				ELSE (SELECT count(*) FROM tagstore._entities(tagstore._entity_ids($1, false, $4, $5), $2, $3))
+				THEN pg_catalog.cardinality(tagstore._entity_ids($1, false, $4, $5))::bigint
+				ELSE (SELECT pg_catalog.count(*) FROM tagstore._entities(tagstore._entity_ids($1, false, $4, $5), $2, $3))
 		   END
 $$;
 

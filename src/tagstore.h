@@ -254,6 +254,21 @@ typedef struct TagTxtSigArg
 extern bool tagtxtquery_match_datum(Datum query, const TagPath *path);
 extern bool tagtxtquery_sig_may_match(Datum query, BITVECP sig, int siglen);
 
+/* tagstore_search.c: sets of entity ids */
+typedef struct IdSet
+{
+	int64	   *ids;			/* sorted and duplicate-free once normalized */
+	int			n;
+} IdSet;
+
+extern void idset_append(IdSet *s, int *cap, int64 id);
+extern void idset_normalize(IdSet *s);
+extern void idset_subtract(IdSet *a, const IdSet *b);
+extern IdSet tagstore_subtree_entities(Oid tagpath_type, TagPath *tag);
+
+/* tagstore_posting.c: closure postings */
+extern bool posting_read(int64 tag_id, TagPath *key, Oid tagpath_type, IdSet *set, int *cap);
+
 /* casefold.c */
 extern Datum tagpath_casefold(PG_FUNCTION_ARGS);
 extern char *tagstore_casefold(const char *s, int len, int *outlen);

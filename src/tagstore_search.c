@@ -57,13 +57,6 @@
 
 #include "tagstore.h"
 
-/* A sorted set of entity ids. */
-typedef struct IdSet
-{
-	int64	   *ids;
-	int			n;
-} IdSet;
-
 static int
 cmp_int64(const void *a, const void *b)
 {
@@ -74,7 +67,7 @@ cmp_int64(const void *a, const void *b)
 }
 
 /* Appends an id, growing the array as needed. */
-static void
+void
 idset_append(IdSet *s, int *cap, int64 id)
 {
 	if (s->n == *cap)
@@ -94,7 +87,7 @@ idset_append(IdSet *s, int *cap, int64 id)
  * and are dense, so this is usually a pass through a bitmap, O(n + max/64);
  * sparse ids fall back to sorting.
  */
-static void
+void
 idset_normalize(IdSet *s)
 {
 	int64		lo = PG_INT64_MAX,
@@ -168,7 +161,7 @@ idset_intersect(IdSet *a, const IdSet *b)
 }
 
 /* a := a \ b */
-static void
+void
 idset_subtract(IdSet *a, const IdSet *b)
 {
 	int			i = 0,
@@ -221,6 +214,8 @@ typedef struct Searcher
 	SPIPlanPtr	exact_id;		/* id of the tag with a key */
 	SPIPlanPtr	filtered;		/* entities of a tag id run whose data matches */
 	Datum		data_filter;	/* jsonb the tagging data must contain, or 0 */
+	Oid			tagpath_type;
+	bool		use_postings;	/* read posted tags from their postings */
 	MemoryContext resultcxt;	/* where id arrays are kept */
 	/* the direct index-only scan of tagging_pkey */
 	Relation	heap;
@@ -269,6 +264,8 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 
 	memset(s, 0, sizeof(Searcher));
 	s->data_filter = data_filter;
+	s->tagpath_type = tagpath_type;
+	s->use_postings = true;
 	s->resultcxt = resultcxt;
 
 	/* the queries are prepared once per session (per installation of the type) */
@@ -400,6 +397,17 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 
 	args[0] = PointerGetDatum(key);
 	args[1] = PointerGetDatum(tagpath_subtree_upper(key));
+
+	/* a large subtree has its answer stored: tagstore_posting.c */
+	if (descendants && !s->data_filter && s->use_postings)
+	{
+		collect_cursor(SPI_cursor_open(NULL, s->exact_id, args, NULL, true), &tags, &tagcap);
+		if (tags.n == 0)
+			return set;			/* no such tag, so nothing under it */
+		if (posting_read(tags.ids[0], key, s->tagpath_type, &set, &cap))
+			return set;
+		tags.n = 0;
+	}
 	collect_cursor(SPI_cursor_open(NULL, descendants ? s->subtree_ids : s->exact_id,
 								   args, NULL, true), &tags, &tagcap);
 	idset_normalize(&tags);
@@ -415,6 +423,20 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 		i = j + 1;
 	}
 	idset_normalize(&set);
+	return set;
+}
+
+/* The entities under a tag, read from the taggings, never from postings. */
+IdSet
+tagstore_subtree_entities(Oid tagpath_type, TagPath *tag)
+{
+	Searcher	s;
+	IdSet		set;
+
+	searcher_init(&s, tagpath_type, 0, CurrentMemoryContext);
+	s.use_postings = false;
+	set = entities_under(&s, tag, true);
+	searcher_end(&s);
 	return set;
 }
 

@@ -30,7 +30,7 @@ for n in $sizes; do
 	/usr/bin/python3 "$here/test/bench/generate.py" "$data" --entities "$n"
 	[ "$CLUSTER_USER" != "$(id -un)" ] && chown -R "$CLUSTER_USER" "$data"
 	start=$(date +%s)
-	psql_bench -v datadir="$data" -f "$work/load.sql" >/dev/null
+	psql_bench -v datadir="$data" -f "$work/load.sql" | sed -n "/closure postings/,/^$/p"
 	echo "loaded in $(( $(date +%s) - start )) s"
 	psql_bench -f "$work/sizes.sql"
 	psql_bench -c "SET bench.reps = $reps" -f "$work/run.sql"

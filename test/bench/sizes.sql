@@ -6,7 +6,8 @@ CREATE TABLE IF NOT EXISTS sizes (entities int, name text, bytes numeric, gin_by
 DELETE FROM sizes WHERE entities = (SELECT count(*) FROM tagstore.entity);
 WITH design(name, rels) AS (VALUES
 	('tagstore', ARRAY['tagstore.taxonomy', 'tagstore.tag', 'tagstore.tag_tombstone', 'tagstore.tag_revision',
-					   'tagstore.entity', 'tagstore.tagging', 'tagstore.tagging_revision']),
+					   'tagstore.entity', 'tagstore.tagging', 'tagstore.tagging_revision',
+					   'tagstore.posted_tag', 'tagstore.posting', 'tagstore.posting_change']),
 	('recursive CTE', ARRAY['bench.b1_tag', 'bench.b1_entity', 'bench.b1_tagging']),
 	('ltree GiST', ARRAY['bench.b1_tag', 'bench.b1_entity', 'bench.b2_tagging']),
 	('int[] GIN', ARRAY['bench.b1_tag', 'bench.b3_entity']),

@@ -1,0 +1,145 @@
+-- Closure postings: with every tagged subtree posted, searches must still
+-- equal the recursive-CTE reference of tagstore_differential (whose schema
+-- and functions this reuses) while postings are fresh, while tagging
+-- changes are pending, while moves and deletions leave them stale, and
+-- after refreshing.
+SET search_path = diff, public;
+
+-- check_postings(): each posted tag's search (which reads its posting) against the
+-- reference walk; returns how many were checked and how many differ
+CREATE FUNCTION check_postings(OUT checked int, OUT fresh int, OUT mismatches int)
+LANGUAGE plpgsql AS $$
+DECLARE
+	t record;
+	got bigint;
+	want bigint;
+BEGIN
+	checked := 0; fresh := 0; mismatches := 0;
+	FOR t IN SELECT g.id, g.path, p.stale FROM tagstore.posted_tag p
+			 JOIN tagstore.tag g ON g.id = p.tag_id ORDER BY g.key LOOP
+		got := tagstore.count_entities_with_all(ARRAY[t.path]);
+		want := cardinality(ref_search(ARRAY[t.id], true, true, NULL, NULL, NULL));
+		checked := checked + 1;
+		fresh := fresh + (NOT t.stale)::int;
+		IF got <> want THEN
+			mismatches := mismatches + 1;
+			RAISE NOTICE 'posting of % (stale: %): % entities, want %', t.path, t.stale, got, want;
+		END IF;
+	END LOOP;
+END $$;
+
+-- random taggings and untaggings through the API, leaving changes pending
+CREATE FUNCTION churn(n int) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	t tagstore.tag;
+	e text;
+BEGIN
+	FOR i IN 1 .. n LOOP
+		t := random_tag();
+		e := 'e' || (1 + floor(random() * 650)::int);
+		IF random() < 0.6 THEN
+			PERFORM tagstore.add_tag_to(t.path, 'item', e);
+		ELSE
+			PERFORM tagstore.remove_tag_from(t.path, e.entity_type, e.external_id)
+			FROM tagstore.tagging x JOIN tagstore.entity e ON e.id = x.entity_id
+			WHERE x.tag_id = t.id LIMIT 1;
+		END IF;
+	END LOOP;
+END $$;
+
+-- post every subtree that carries a tagging
+SELECT tagstore.refresh_postings(rebuild => true, min_taggings => 1) >= 0 AS refreshed;
+SELECT count(*) > 20 AS many_posted, bool_and(NOT stale) AS all_fresh,
+       (SELECT count(*) FROM tagstore.posting_change) AS pending
+FROM tagstore.posted_tag;
+SELECT * FROM check_postings();
+SELECT setseed(0.21);
+SELECT cases, mismatches, nonempty > cases / 3 AS many_nonempty FROM compare(200);
+
+-- searches really read the postings: emptying one changes the answer
+BEGIN;
+CREATE TEMP TABLE biggest AS
+	SELECT g.path, p.entities FROM tagstore.posted_tag p JOIN tagstore.tag g ON g.id = p.tag_id
+	ORDER BY p.entities DESC, g.key LIMIT 1;
+UPDATE tagstore.posting SET members = '' WHERE tag_id = (SELECT tagstore.tag_id(path) FROM biggest);
+SELECT tagstore.count_entities_with_all(ARRAY[path]) AS after_emptying, entities > 0 AS had_some
+FROM biggest;
+-- and a damaged one is an error, not a wrong answer
+UPDATE tagstore.posting SET members = '\x010203' WHERE tag_id = (SELECT tagstore.tag_id(path) FROM biggest);
+SELECT tagstore.count_entities_with_all(ARRAY[path]) FROM biggest;
+ROLLBACK;
+
+-- pending changes: readers correct postings by the taggings themselves
+SELECT setseed(0.22);
+SELECT churn(150);
+SELECT count(*) > 0 AS changes_pending FROM tagstore.posting_change;
+SELECT checked, fresh = checked AS all_fresh, mismatches FROM check_postings();
+SELECT cases, mismatches FROM compare(200);
+
+-- folding them in
+SELECT tagstore.refresh_postings() > 0 AS folded;
+SELECT count(*) AS pending FROM tagstore.posting_change;
+SELECT checked, fresh = checked AS all_fresh, mismatches FROM check_postings();
+
+-- moves and removals make the ancestors' postings stale; readers skip them
+SELECT setseed(0.23);
+DO $$
+DECLARE
+	t tagstore.tag;
+	p tagstore.tag;
+BEGIN
+	FOR i IN 1 .. 15 LOOP
+		t := random_tag();
+		SELECT * INTO p FROM forest() f WHERE f.taxonomy_id = t.taxonomy_id AND NOT f.key <@ t.key
+		OFFSET floor(random() * 50) LIMIT 1;
+		PERFORM tagstore.move_tag(t.path, p.path);
+	END LOOP;
+	FOR i IN 1 .. 4 LOOP
+		t := random_tag();
+		PERFORM tagstore.remove_tag(t.path, cascade => true);
+	END LOOP;
+END $$;
+SELECT churn(100);
+SELECT checked, fresh < checked AS some_stale, mismatches FROM check_postings();
+SELECT cases, mismatches FROM compare(200);
+
+-- a refresh rebuilds the stale ones and folds in the rest
+SELECT tagstore.refresh_postings() > 0 AS folded;
+SELECT count(*) AS pending FROM tagstore.posting_change;
+SELECT checked, fresh = checked AS all_fresh, mismatches FROM check_postings();
+SELECT cases, mismatches FROM compare(200);
+
+-- deleting entities cascades to their taggings, which the postings learn of
+DELETE FROM tagstore.entity WHERE id IN (SELECT id FROM tagstore.entity ORDER BY id LIMIT 40);
+SELECT checked, mismatches FROM check_postings();
+SELECT cases, mismatches FROM compare(100);
+
+-- a tagging moved to another tag or entity by a plain UPDATE
+UPDATE tagstore.tagging SET tag_id = (SELECT id FROM forest() ORDER BY key LIMIT 1)
+WHERE (tag_id, entity_id) IN (SELECT x.tag_id, x.entity_id FROM tagstore.tagging x
+							  WHERE x.tag_id <> (SELECT id FROM forest() ORDER BY key LIMIT 1)
+							  ORDER BY x.entity_id DESC LIMIT 5)
+  AND NOT EXISTS (SELECT FROM tagstore.tagging y WHERE y.entity_id = tagging.entity_id
+				  AND y.tag_id = (SELECT id FROM forest() ORDER BY key LIMIT 1));
+SELECT checked, mismatches FROM check_postings();
+
+-- TRUNCATE bypasses row triggers: every posting goes stale, none is read
+BEGIN;
+TRUNCATE tagstore.tagging CASCADE;
+SELECT bool_and(stale) AS all_stale FROM tagstore.posted_tag;
+SELECT count(*) AS found FROM tagstore.posted_tag p JOIN tagstore.tag g ON g.id = p.tag_id
+WHERE tagstore.count_entities_with_all(ARRAY[g.path]) > 0;
+ROLLBACK;
+
+-- a rebuild with a higher bar posts fewer tags, still exactly
+SELECT tagstore.refresh_postings(true, 25) > 0 AS folded;
+SELECT checked > 0 AS some, checked < (SELECT count(*) FROM forest()) AS fewer, mismatches
+FROM check_postings();
+SELECT cases, mismatches FROM compare(100);
+
+-- bad arguments
+SELECT tagstore.refresh_postings(NULL);
+SELECT tagstore.refresh_postings(false, 0);
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT tagstore.refresh_postings();
+ROLLBACK;
