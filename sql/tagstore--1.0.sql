@@ -750,6 +750,13 @@ END $$;
 CREATE TRIGGER taggings_truncated BEFORE TRUNCATE ON tagstore.tagging
 	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._taggings_truncated();
 
+-- how the postings stand: what to watch when scheduling refresh_postings
+CREATE VIEW tagstore.posting_status AS
+SELECT (SELECT count(*) FROM tagstore.posted_tag) AS posted_tags,
+	   (SELECT count(*) FROM tagstore.posted_tag WHERE stale) AS stale_tags,
+	   (SELECT count(*) FROM tagstore.posting_change) AS pending_changes,
+	   pg_catalog.pg_total_relation_size('tagstore.posting') AS posting_bytes;
+
 CREATE FUNCTION tagstore.refresh_postings(rebuild boolean DEFAULT false,
 										  min_taggings integer DEFAULT 2000) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'tagstore_refresh_postings' LANGUAGE C VOLATILE;
@@ -764,6 +771,7 @@ COMMENT ON TABLE tagstore.tagging_revision IS 'superseded revisions of taggings,
 COMMENT ON TABLE tagstore.posted_tag IS 'tags whose subtree''s entities are kept in tagstore.posting; stale ones are not read';
 COMMENT ON TABLE tagstore.posting IS 'per posted tag, the entities tagged under it, in chunks of 65536 ids';
 COMMENT ON TABLE tagstore.posting_change IS 'taggings written since the postings were refreshed';
+COMMENT ON VIEW tagstore.posting_status IS 'posted and stale tags, pending changes and the postings'' size';
 COMMENT ON FUNCTION tagstore._tagging_changed() IS 'internal trigger: logs tagging changes for the postings';
 COMMENT ON FUNCTION tagstore._subtree_changed() IS 'internal trigger: a moved or deleted tag makes its ancestors'' postings stale';
 COMMENT ON FUNCTION tagstore._taggings_truncated() IS 'internal trigger: TRUNCATE of tagging makes every posting stale';
