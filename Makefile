@@ -5,6 +5,7 @@ EXTENSION = tagstore
 MODULE_big = tagstore
 OBJS = \
 	src/casefold.o \
+	src/idset.o \
 	src/tagpath_array.o \
 	src/tagpath_array_gist.o \
 	src/tagpath_gist.o \

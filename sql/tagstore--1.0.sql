@@ -1724,6 +1724,10 @@ CREATE FUNCTION tagstore._entity_ids(tags @extschema@.tagpath[], match_all boole
 	include_descendants boolean, exclude @extschema@.tagpath[], data_filter jsonb DEFAULT NULL)
 RETURNS bigint[]
 	AS 'MODULE_PATHNAME', 'tagstore_entity_ids' LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION tagstore._count_entity_ids(tags @extschema@.tagpath[], match_all boolean,
+	include_descendants boolean, exclude @extschema@.tagpath[], data_filter jsonb DEFAULT NULL)
+RETURNS bigint
+	AS 'MODULE_PATHNAME', 'tagstore_count_entity_ids' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- The entities among ids that pass the entity filters, in id order (the
 -- order in which tagstore first saw them): C, see src/tagstore_search.c.
@@ -1755,7 +1759,7 @@ CREATE FUNCTION tagstore.count_entities_with_all(tags @extschema@.tagpath[], ent
 	exclude @extschema@.tagpath[] DEFAULT NULL) RETURNS bigint
 LANGUAGE sql STABLE AS $$
 	SELECT CASE WHEN $2 IS NULL AND $3 IS NULL
-				THEN pg_catalog.cardinality(tagstore._entity_ids($1, true, $4, $5))::bigint
+				THEN tagstore._count_entity_ids($1, true, $4, $5)
 				ELSE (SELECT pg_catalog.count(*) FROM tagstore._entities(tagstore._entity_ids($1, true, $4, $5), $2, $3))
 		   END
 $$;
@@ -1765,7 +1769,7 @@ CREATE FUNCTION tagstore.count_entities_with_any(tags @extschema@.tagpath[], ent
 	exclude @extschema@.tagpath[] DEFAULT NULL) RETURNS bigint
 LANGUAGE sql STABLE AS $$
 	SELECT CASE WHEN $2 IS NULL AND $3 IS NULL
-				THEN pg_catalog.cardinality(tagstore._entity_ids($1, false, $4, $5))::bigint
+				THEN tagstore._count_entity_ids($1, false, $4, $5)
 				ELSE (SELECT pg_catalog.count(*) FROM tagstore._entities(tagstore._entity_ids($1, false, $4, $5), $2, $3))
 		   END
 $$;
@@ -2074,6 +2078,8 @@ COMMENT ON FUNCTION tagstore.find_tags(text, text) IS
 COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql';
 COMMENT ON FUNCTION tagstore._entity_ids(@extschema@.tagpath[], boolean, boolean, @extschema@.tagpath[], jsonb) IS
 	'internal: the search engine (C), returning entity ids';
+COMMENT ON FUNCTION tagstore._count_entity_ids(@extschema@.tagpath[], boolean, boolean, @extschema@.tagpath[], jsonb) IS
+	'internal: how many entity ids _entity_ids returns';
 COMMENT ON FUNCTION tagstore._entities(bigint[], text, text) IS 'internal: entity names for ids, filtered';
 COMMENT ON FUNCTION tagstore._search_tags(text[], text[], text[], boolean) IS 'internal: the query behind search_tags';
 COMMENT ON FUNCTION tagstore._matches_any(text, text[], boolean) IS 'internal: case-insensitive match against any of several values or patterns';

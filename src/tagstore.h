@@ -254,20 +254,31 @@ typedef struct TagTxtSigArg
 extern bool tagtxtquery_match_datum(Datum query, const TagPath *path);
 extern bool tagtxtquery_sig_may_match(Datum query, BITVECP sig, int siglen);
 
-/* tagstore_search.c: sets of entity ids */
+/* idset.c: sets of entity ids, as a sorted array or a bitmap */
 typedef struct IdSet
 {
-	int64	   *ids;			/* sorted and duplicate-free once normalized */
-	int			n;
+	int64	   *ids;			/* array form: sorted, duplicate-free once normalized */
+	int			n;				/* members, in either form */
+	uint64	   *bits;			/* bitmap form, if not NULL: ids base + 64 * w + b */
+	int64		base;			/* a multiple of 64 */
+	int64		nwords;
 } IdSet;
 
 extern void idset_append(IdSet *s, int *cap, int64 id);
 extern void idset_normalize(IdSet *s);
+extern IdSet idset_bitmap(int64 base, int64 nwords);
+extern void idset_bitmap_set(IdSet *s, int64 id, bool member);
+extern void idset_recount(IdSet *s);
+extern void idset_flatten(IdSet *s);
+extern void idset_intersect(IdSet *a, const IdSet *b);
 extern void idset_subtract(IdSet *a, const IdSet *b);
+extern IdSet idset_union(IdSet *sets, int nsets);
+
+/* tagstore_search.c */
 extern IdSet tagstore_subtree_entities(Oid tagpath_type, TagPath *tag);
 
 /* tagstore_posting.c: closure postings */
-extern bool posting_read(int64 tag_id, TagPath *key, Oid tagpath_type, IdSet *set, int *cap);
+extern IdSet posting_read(int64 tag_id, TagPath *key, Oid tagpath_type);
 
 /* casefold.c */
 extern Datum tagpath_casefold(PG_FUNCTION_ARGS);

@@ -66,7 +66,6 @@
 
 /* Plans kept for the session, for the tagpath type of the installation. */
 static Oid	plans_type = InvalidOid;
-static SPIPlanPtr plan_posted;		/* is a tag posted, and fresh? */
 static SPIPlanPtr plan_chunks;		/* the chunks of a posting */
 static SPIPlanPtr plan_pending;		/* pending entities under a key, and if they belong */
 
@@ -90,9 +89,7 @@ prepare_plans(Oid tagpath_type)
 	if (plans_type == tagpath_type)
 		return;
 	nsp = quote_identifier(get_namespace_name(tagstore_type_namespace(tagpath_type)));
-	plan_posted = keep_plan("SELECT NOT stale FROM tagstore.posted_tag WHERE tag_id = $1",
-							1, id_type);
-	plan_chunks = keep_plan("SELECT chunk, members FROM tagstore.posting WHERE tag_id = $1",
+	plan_chunks = keep_plan("SELECT chunk, members FROM tagstore.posting WHERE tag_id = $1 ORDER BY chunk",
 							1, id_type);
 	plan_pending = keep_plan(psprintf(
 		"SELECT p.entity_id, EXISTS (SELECT FROM tagstore.tagging x JOIN tagstore.tag u ON u.id = x.tag_id"
@@ -103,19 +100,38 @@ prepare_plans(Oid tagpath_type)
 	plans_type = tagpath_type;
 }
 
-/* Appends the entities of one stored chunk. */
+/* The value of column col of row i of the last SPI result, as int64. */
+static int64
+spi_int64(uint64 i, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, col, &isnull);
+
+	return isnull ? 0 : DatumGetInt64(d);
+}
+
+/* The first id of a chunk (floor division, so that negative ids have chunks too). */
+static inline int64
+chunk_of(int64 id)
+{
+	return id >= 0 ? id / CHUNK_IDS : -((-(id + 1)) / CHUNK_IDS) - 1;
+}
+
+/* Adds the entities of one stored chunk to a bitmap set that spans it. */
 static void
-chunk_decode(int64 chunk, bytea *members, IdSet *set, int *cap)
+chunk_decode(int64 chunk, bytea *members, IdSet *set)
 {
 	const uint8 *p = (const uint8 *) VARDATA_ANY(members);
 	int			len = VARSIZE_ANY_EXHDR(members);
-	int64		base = chunk << CHUNK_BITS;
+	uint64	   *words = set->bits + (chunk * CHUNK_IDS - set->base) / 64;
 
+	Assert(chunk * CHUNK_IDS >= set->base &&
+		   (chunk + 1) * CHUNK_IDS <= set->base + set->nwords * 64);
 	if (len == BITMAP_BYTES)
 	{
+		/* byte k, bit b is id 8k + b: little-endian words */
 		for (int byte = 0; byte < BITMAP_BYTES; byte++)
-			for (uint8 b = p[byte]; b; b &= b - 1)
-				idset_append(set, cap, base + byte * 8 + pg_rightmost_one_pos32(b));
+			words[byte / 8] |= (uint64) p[byte] << (8 * (byte % 8));
 	}
 	else
 	{
@@ -125,7 +141,11 @@ chunk_decode(int64 chunk, bytea *members, IdSet *set, int *cap)
 					 errmsg("tagstore.posting holds a damaged chunk (%d bytes)", len),
 					 errhint("Rebuild the postings with tagstore.refresh_postings(rebuild => true).")));
 		for (int i = 0; i < len; i += 2)
-			idset_append(set, cap, base + (p[i] | (p[i + 1] << 8)));
+		{
+			int			low = p[i] | (p[i + 1] << 8);
+
+			words[low / 64] |= UINT64CONST(1) << (low % 64);
+		}
 	}
 }
 
@@ -163,64 +183,69 @@ chunk_encode(const int64 *ids, int from, int to)
 	return out;
 }
 
-/*
- * Reads tag_id's posting into set (normalized): if it is posted and not
- * stale, returns true with the posting, corrected for the pending changes
- * under key; else returns false and leaves set alone.  Runs inside SPI.
- */
-bool
-posting_read(int64 tag_id, TagPath *key, Oid tagpath_type, IdSet *set, int *cap)
+/* A posting as stored, ignoring pending changes, as a bitmap set. */
+static IdSet
+posting_load(int64 tag_id, bool read_only)
 {
-	Datum		id_arg[1] = {Int64GetDatum(tag_id)};
-	Datum		key_arg[1] = {PointerGetDatum(key)};
-	IdSet		gone = {NULL, 0};
-	int			gonecap = 16;
+	Datum		arg[1] = {Int64GetDatum(tag_id)};
+	IdSet		set;
 	bool		isnull;
-	MemoryContext setcxt = GetMemoryChunkContext(set->ids);
-	MemoryContext old;
+	MemoryContext cxt = CurrentMemoryContext;
+
+	if (SPI_execute_plan(plan_chunks, arg, NULL, read_only, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading tagstore.posting failed");
+	MemoryContextSwitchTo(cxt);		/* SPI returns in its own context */
+	if (SPI_processed == 0)
+		set = idset_bitmap(0, 0);
+	else
+	{
+		int64		first = spi_int64(0, 1);
+		int64		last = spi_int64(SPI_processed - 1, 1);
+
+		set = idset_bitmap(first * CHUNK_IDS, (last - first + 1) * (CHUNK_IDS / 64));
+	}
+	for (uint64 i = 0; i < SPI_processed; i++)
+		chunk_decode(spi_int64(i, 1),
+					 DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+												   2, &isnull)),
+					 &set);
+	SPI_freetuptable(SPI_tuptable);
+	idset_recount(&set);
+	return set;
+}
+
+/*
+ * The entities under a fresh posted tag (its id, and key its case-folded
+ * path): the posting corrected by the pending changes under key, whose
+ * entities are members if the taggings of this snapshot say so.  A bitmap
+ * set, in the current memory context.  Runs inside SPI.
+ */
+IdSet
+posting_read(int64 tag_id, TagPath *key, Oid tagpath_type)
+{
+	Datum		key_arg[1] = {PointerGetDatum(key)};
+	IdSet		set;
+
+	MemoryContext cxt = CurrentMemoryContext;
 
 	prepare_plans(tagpath_type);
-	if (SPI_execute_plan(plan_posted, id_arg, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "reading tagstore.posted_tag failed");
-	if (SPI_processed == 0 ||
-		!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)))
-		return false;
-
-	if (SPI_execute_plan(plan_chunks, id_arg, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading tagstore.posting failed");
-	old = MemoryContextSwitchTo(setcxt);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		int64		chunk = DatumGetInt64(SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &isnull));
-		bytea	   *members = DatumGetByteaPP(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull));
-
-		chunk_decode(chunk, members, set, cap);
-	}
-	MemoryContextSwitchTo(old);
-	SPI_freetuptable(SPI_tuptable);
-
-	/* the pending entities: members are added, the others removed */
+	MemoryContextSwitchTo(cxt);
+	set = posting_load(tag_id, true);
 	if (SPI_execute_plan(plan_pending, key_arg, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading tagstore.posting_change failed");
-	old = MemoryContextSwitchTo(setcxt);
-	gone.ids = palloc(sizeof(int64) * gonecap);
+	MemoryContextSwitchTo(cxt);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		int64		entity = DatumGetInt64(SPI_getbinval(tup, SPI_tuptable->tupdesc, 1, &isnull));
+		bool		isnull;
 
-		if (DatumGetBool(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull)))
-			idset_append(set, cap, entity);
-		else
-			idset_append(&gone, &gonecap, entity);
+		idset_bitmap_set(&set, spi_int64(i, 1),
+						 DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+													2, &isnull)));
 	}
-	MemoryContextSwitchTo(old);
+	if (SPI_processed > 0)
+		idset_recount(&set);
 	SPI_freetuptable(SPI_tuptable);
-	idset_normalize(set);
-	idset_normalize(&gone);
-	idset_subtract(set, &gone);
-	return true;
+	return set;
 }
 
 /*
@@ -264,9 +289,9 @@ tagstore_tagging_changed(PG_FUNCTION_ARGS)
 	return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(trig->tg_event) ? trig->tg_newtuple : trig->tg_trigtuple);
 }
 
-/* Replaces the stored chunks of a posting by those of set (normalized). */
+/* Replaces the stored chunks of a posting by those of set. */
 static void
-posting_write(int64 tag_id, const IdSet *set)
+posting_write(int64 tag_id, IdSet *set)
 {
 	Datum	   *chunks = palloc(sizeof(Datum) * Max(set->n, 1));
 	Datum	   *members = palloc(sizeof(Datum) * Max(set->n, 1));
@@ -274,11 +299,10 @@ posting_write(int64 tag_id, const IdSet *set)
 	Datum		args[3];
 	Oid			types[3] = {INT8OID, INT8ARRAYOID, BYTEAARRAYOID};
 
+	idset_flatten(set);
 	for (int i = 0; i < set->n;)
 	{
-		/* floor division, so that negative ids have chunks too */
-		int64		chunk = set->ids[i] >= 0 ? set->ids[i] / CHUNK_IDS
-			: -((-(set->ids[i] + 1)) / CHUNK_IDS) - 1;
+		int64		chunk = chunk_of(set->ids[i]);
 		int			j = i;
 
 		while (j < set->n && set->ids[j] < (chunk + 1) * CHUNK_IDS)
@@ -288,12 +312,12 @@ posting_write(int64 tag_id, const IdSet *set)
 		i = j;
 	}
 	args[0] = Int64GetDatum(tag_id);
-	if (SPI_execute_with_args("DELETE FROM tagstore.posting WHERE tag_id = $1",
-							  1, types, args, NULL, false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "deleting from tagstore.posting failed");
 	args[1] = PointerGetDatum(construct_array(chunks, nchunks, INT8OID, sizeof(int64),
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[2] = PointerGetDatum(construct_array(members, nchunks, BYTEAOID, -1, false, TYPALIGN_INT));
+	if (SPI_execute_with_args("DELETE FROM tagstore.posting WHERE tag_id = $1",
+							  1, types, args, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "deleting from tagstore.posting failed");
 	if (SPI_execute_with_args("INSERT INTO tagstore.posting (tag_id, chunk, members)"
 							  " SELECT $1, unnest($2), unnest($3)",
 							  3, types, args, NULL, false, 0) != SPI_OK_INSERT)
@@ -304,16 +328,6 @@ posting_write(int64 tag_id, const IdSet *set)
 							  (Datum[]) {Int64GetDatum(tag_id), Int64GetDatum(set->n)},
 							  NULL, false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "updating tagstore.posted_tag failed");
-}
-
-/* The value of column col of row i of the last SPI result, as int64. */
-static int64
-spi_int64(uint64 i, int col)
-{
-	bool		isnull;
-	Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, col, &isnull);
-
-	return isnull ? 0 : DatumGetInt64(d);
 }
 
 static int
@@ -396,23 +410,6 @@ choose_posted(int min_taggings)
 		elog(ERROR, "inserting into tagstore.posted_tag failed");
 }
 
-/* Appends the stored chunks of a posting, ignoring pending changes. */
-static void
-posting_load(int64 tag_id, IdSet *set, int *cap)
-{
-	Datum		arg[1] = {Int64GetDatum(tag_id)};
-	bool		isnull;
-
-	if (SPI_execute_plan(plan_chunks, arg, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading tagstore.posting failed");
-	for (uint64 i = 0; i < SPI_processed; i++)
-		chunk_decode(spi_int64(i, 1),
-					 DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
-												   2, &isnull)),
-					 set, cap);
-	SPI_freetuptable(SPI_tuptable);
-}
-
 /*
  * Folds the change rows at ctids into the fresh postings above them: for
  * each (posted ancestor-or-self of the tag, entity), whether the entity
@@ -456,29 +453,14 @@ apply_changes(Datum ctids, const char *nsp)
 
 	for (int i = 0; i < n;)
 	{
-		IdSet		set,
-					gone;
-		int			cap = 1024,
-					gonecap = 16;
+		IdSet		set = posting_load(tags[i], false);
 		int			j;
 
-		set.ids = palloc(sizeof(int64) * cap);
-		set.n = 0;
-		gone.ids = palloc(sizeof(int64) * gonecap);
-		gone.n = 0;
-		posting_load(tags[i], &set, &cap);
 		for (j = i; j < n && tags[j] == tags[i]; j++)
-		{
-			if (members[j])
-				idset_append(&set, &cap, entities[j]);
-			else
-				idset_append(&gone, &gonecap, entities[j]);
-		}
-		idset_normalize(&set);
-		idset_subtract(&set, &gone);
+			idset_bitmap_set(&set, entities[j], members[j]);
+		idset_recount(&set);
 		posting_write(tags[i], &set);
-		pfree(set.ids);
-		pfree(gone.ids);
+		pfree(set.bits);
 		i = j;
 	}
 }
@@ -517,6 +499,7 @@ rebuild_stale(Oid tagpath_type)
 		IdSet		set = tagstore_subtree_entities(tagpath_type, keys[i]);
 
 		CHECK_FOR_INTERRUPTS();
+		MemoryContextSwitchTo(each);
 		posting_write(ids[i], &set);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(each);

@@ -58,148 +58,6 @@
 
 #include "tagstore.h"
 
-static int
-cmp_int64(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return (x > y) - (x < y);
-}
-
-/* Appends an id, growing the array as needed. */
-void
-idset_append(IdSet *s, int *cap, int64 id)
-{
-	if (s->n == *cap)
-	{
-		if ((Size) *cap * 2 * sizeof(int64) > MaxAllocSize)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("too many entities in one search")));
-		*cap *= 2;
-		s->ids = repalloc(s->ids, sizeof(int64) * *cap);
-	}
-	s->ids[s->n++] = id;
-}
-
-/*
- * Sorts and removes duplicates in place.  Entity ids come from a sequence
- * and are dense, so this is usually a pass through a bitmap, O(n + max/64);
- * sparse ids fall back to sorting.
- */
-void
-idset_normalize(IdSet *s)
-{
-	int64		lo = PG_INT64_MAX,
-				hi = PG_INT64_MIN;
-	Size		words;
-	uint64	   *bits;
-	int			k = 0;
-
-	if (s->n <= 1)
-		return;
-	for (int i = 0; i < s->n; i++)
-	{
-		lo = Min(lo, s->ids[i]);
-		hi = Max(hi, s->ids[i]);
-	}
-	words = (Size) ((hi - lo) / 64) + 1;
-	if (hi - lo < 0 || words > (Size) s->n * 4 + 1024)
-	{
-		qsort(s->ids, s->n, sizeof(int64), cmp_int64);
-		for (int i = 1; i < s->n; i++)
-			if (s->ids[i] != s->ids[k])
-				s->ids[++k] = s->ids[i];
-		s->n = k + 1;
-		return;
-	}
-	bits = palloc0(words * sizeof(uint64));
-	for (int i = 0; i < s->n; i++)
-	{
-		uint64		off = (uint64) (s->ids[i] - lo);
-
-		bits[off / 64] |= UINT64CONST(1) << (off % 64);
-	}
-	for (Size w = 0; w < words; w++)
-	{
-		uint64		word = bits[w];
-
-		while (word)
-		{
-			int			b = pg_rightmost_one_pos64(word);
-
-			s->ids[k++] = lo + (int64) (w * 64 + b);
-			word &= word - 1;
-		}
-	}
-	s->n = k;
-	pfree(bits);
-}
-
-/* a := a ∩ b */
-static void
-idset_intersect(IdSet *a, const IdSet *b)
-{
-	int			i = 0,
-				j = 0,
-				k = 0;
-
-	while (i < a->n && j < b->n)
-	{
-		if (a->ids[i] < b->ids[j])
-			i++;
-		else if (a->ids[i] > b->ids[j])
-			j++;
-		else
-		{
-			a->ids[k++] = a->ids[i];
-			i++;
-			j++;
-		}
-	}
-	a->n = k;
-}
-
-/* a := a \ b */
-void
-idset_subtract(IdSet *a, const IdSet *b)
-{
-	int			i = 0,
-				j = 0,
-				k = 0;
-
-	while (i < a->n)
-	{
-		while (j < b->n && b->ids[j] < a->ids[i])
-			j++;
-		if (j >= b->n || b->ids[j] != a->ids[i])
-			a->ids[k++] = a->ids[i];
-		i++;
-	}
-	a->n = k;
-}
-
-/* The union of sets, as a new set. */
-static IdSet
-idset_union(IdSet *sets, int nsets)
-{
-	IdSet		u;
-	Size		total = 0;
-
-	for (int i = 0; i < nsets; i++)
-		total += sets[i].n;
-	u.ids = palloc(sizeof(int64) * Max(total, 1));
-	u.n = 0;
-	for (int i = 0; i < nsets; i++)
-	{
-		memcpy(u.ids + u.n, sets[i].ids, sizeof(int64) * sets[i].n);
-		u.n += sets[i].n;
-	}
-	idset_normalize(&u);
-	return u;
-}
-
 /*
  * How one search reads.  The tags under a query tag come from the tags'
  * key range; their ids, sorted, are coalesced into runs of consecutive ids
@@ -213,6 +71,7 @@ typedef struct Searcher
 {
 	SPIPlanPtr	subtree_ids;	/* ids of the tags in a key range */
 	SPIPlanPtr	exact_id;		/* id of the tag with a key */
+	SPIPlanPtr	tag_state;		/* that, and whether it has a fresh posting */
 	SPIPlanPtr	filtered;		/* entities of a tag id run whose data matches */
 	Datum		data_filter;	/* jsonb the tagging data must contain, or 0 */
 	Oid			tagpath_type;
@@ -244,6 +103,7 @@ tagstore_type_namespace(Oid type)
 static Oid	cached_type = InvalidOid;
 static SPIPlanPtr cached_subtree_ids;
 static SPIPlanPtr cached_exact_id;
+static SPIPlanPtr cached_tag_state;
 static SPIPlanPtr cached_filtered;
 
 /* Prepares and keeps a plan. */
@@ -280,6 +140,10 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 												nsp, nsp), 2, types);
 		cached_exact_id = keep_plan(psprintf("SELECT id FROM tagstore.tag WHERE key OPERATOR(%s.=) $1", nsp),
 									1, types);
+		cached_tag_state = keep_plan(psprintf("SELECT t.id, coalesce(NOT p.stale, false) FROM tagstore.tag t"
+											  " LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id"
+											  " WHERE t.key OPERATOR(%s.=) $1", nsp),
+									 1, types);
 		cached_filtered = keep_plan("SELECT entity_id FROM tagstore.tagging"
 									" WHERE tag_id BETWEEN $1 AND $2 AND data @> $3 AND data IS NOT NULL",
 									3, run_types);
@@ -287,6 +151,7 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 	}
 	s->subtree_ids = cached_subtree_ids;
 	s->exact_id = cached_exact_id;
+	s->tag_state = cached_tag_state;
 	s->filtered = cached_filtered;
 
 	s->heap = table_openrv(makeRangeVar("tagstore", "tagging", -1), AccessShareLock);
@@ -381,8 +246,8 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 	TagPath    *key = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold,
 																	   PointerGetDatum(tag)));
 	Datum		args[2];
-	IdSet		tags;
-	IdSet		set;
+	IdSet		tags = {0};
+	IdSet		set = {0};
 	int			tagcap = 64;
 	int			cap = 256;
 	MemoryContext old;
@@ -402,12 +267,25 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 	/* a large subtree has its answer stored: tagstore_posting.c */
 	if (descendants && !s->data_filter && s->use_postings)
 	{
-		collect_cursor(SPI_cursor_open(NULL, s->exact_id, args, NULL, true), &tags, &tagcap);
-		if (tags.n == 0)
+		int64		id;
+		bool		fresh,
+					isnull;
+
+		if (SPI_execute_plan(s->tag_state, args, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "reading tagstore.tag failed");
+		if (SPI_processed == 0)
 			return set;			/* no such tag, so nothing under it */
-		if (posting_read(tags.ids[0], key, s->tagpath_type, &set, &cap))
+		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		fresh = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+		SPI_freetuptable(SPI_tuptable);
+		if (fresh)
+		{
+			pfree(set.ids);
+			old = MemoryContextSwitchTo(s->resultcxt);
+			set = posting_read(id, key, s->tagpath_type);
+			MemoryContextSwitchTo(old);
 			return set;
-		tags.n = 0;
+		}
 	}
 	collect_cursor(SPI_cursor_open(NULL, descendants ? s->subtree_ids : s->exact_id,
 								   args, NULL, true), &tags, &tagcap);
@@ -473,9 +351,9 @@ tag_array(ArrayType *arr, const char *argname, bool allow_empty, Datum **elems)
  * matching entities.  With data_filter, only taggings whose data contains
  * it count for the tags (exclusions count all taggings).
  */
-PG_FUNCTION_INFO_V1(tagstore_entity_ids);
-Datum
-tagstore_entity_ids(PG_FUNCTION_ARGS)
+/* The search of _entity_ids and _count_entity_ids, on their arguments. */
+static IdSet
+search(FunctionCallInfo fcinfo)
 {
 	ArrayType  *tags;
 	bool		match_all,
@@ -489,7 +367,6 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 	Searcher	s;
 	IdSet	   *sets;
 	IdSet		result;
-	Datum	   *out;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -516,6 +393,8 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 	for (int i = 0; i < n; i++)
 		sets[i] = entities_under(&s, DatumGetTagPathP(elems[i]), descendants);
 
+	/* the sets live in the caller's context: SPI_finish frees SPI's */
+	MemoryContextSwitchTo(callercxt);
 	if (match_all)
 	{
 		/* intersect smallest first: the running result only shrinks */
@@ -530,12 +409,7 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 				idset_intersect(&result, &sets[i]);
 	}
 	else
-	{
-		MemoryContext old = MemoryContextSwitchTo(callercxt);
-
 		result = idset_union(sets, n);
-		MemoryContextSwitchTo(old);
-	}
 
 	/* excluded tags always take their descendants with them, whatever their data */
 	s.data_filter = 0;
@@ -543,16 +417,35 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 	{
 		IdSet		x = entities_under(&s, DatumGetTagPathP(xelems[i]), true);
 
+		MemoryContextSwitchTo(callercxt);	/* SPI calls return in SPI's context */
 		idset_subtract(&result, &x);
 	}
 	searcher_end(&s);
 	SPI_finish();
+	return result;
+}
 
+PG_FUNCTION_INFO_V1(tagstore_entity_ids);
+Datum
+tagstore_entity_ids(PG_FUNCTION_ARGS)
+{
+	IdSet		result = search(fcinfo);
+	Datum	   *out;
+
+	idset_flatten(&result);
 	out = palloc(sizeof(Datum) * Max(result.n, 1));
 	for (int i = 0; i < result.n; i++)
 		out[i] = Int64GetDatum(result.ids[i]);
 	PG_RETURN_ARRAYTYPE_P(construct_array(out, result.n, INT8OID, sizeof(int64),
 										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/* tagstore._count_entity_ids(same arguments) -> bigint: how many _entity_ids returns. */
+PG_FUNCTION_INFO_V1(tagstore_count_entity_ids);
+Datum
+tagstore_count_entity_ids(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(search(fcinfo).n);
 }
 
 /* A "text or text[]" argument of search_tags as a text[] (NULL stays NULL). */
@@ -676,7 +569,7 @@ tagstore_entities(PG_FUNCTION_ARGS)
 	text	   *prefix = PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2);
 	Datum	   *elems;
 	int			n = 0;
-	IdSet		ids;
+	IdSet		ids = {0};
 	Relation	heap;
 	Snapshot	snapshot = GetActiveSnapshot();
 
@@ -699,11 +592,16 @@ tagstore_entities(PG_FUNCTION_ARGS)
 
 	if ((double) ids.n * 40 > Max(heap->rd_rel->reltuples, 1))
 	{
-		/* one pass over the table; rows land at their rank in the answer */
+		/*
+		 * One pass over the table.  Entities are usually stored in id order,
+		 * so rows are emitted as they come; the first row out of order sends
+		 * the pass back to the start, where rows land at their rank instead.
+		 */
 		int64		lo = ids.ids[0];
 		Size		words = (Size) ((ids.ids[ids.n - 1] - lo) / 64) + 1;
 		uint64	   *bits = palloc0(words * sizeof(uint64));
-		EntityName *found = palloc0(sizeof(EntityName) * ids.n);
+		EntityName *found = NULL;
+		int64		last = PG_INT64_MIN;
 		TableScanDesc scan;
 		TupleTableSlot *slot = table_slot_create(heap, NULL);
 
@@ -721,6 +619,24 @@ tagstore_entities(PG_FUNCTION_ARGS)
 			CHECK_FOR_INTERRUPTS();
 			if (id < lo || off / 64 >= words || !(bits[off / 64] & (UINT64CONST(1) << (off % 64))))
 				continue;
+			if (found == NULL && id > last)
+			{
+				Datum		values[2] = {slot_getattr(slot, 2, &isnull), slot_getattr(slot, 3, &isnull)};
+				bool		nulls[2] = {false, false};
+
+				if (entity_passes(values[0], values[1], want_type, prefix))
+					tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+				last = id;
+				continue;
+			}
+			if (found == NULL)
+			{
+				/* out of order: start again, ranking rows */
+				tuplestore_clear(rsinfo->setResult);
+				found = palloc0(sizeof(EntityName) * ids.n);
+				table_rescan(scan, NULL);
+				continue;
+			}
 			/* its rank: binary search in the sorted answer */
 			{
 				int			l = 0,
@@ -742,7 +658,7 @@ tagstore_entities(PG_FUNCTION_ARGS)
 		}
 		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
-		for (int i = 0; i < ids.n; i++)
+		for (int i = 0; found != NULL && i < ids.n; i++)
 		{
 			Datum		values[2] = {found[i].type, found[i].external_id};
 			bool		nulls[2] = {false, false};
