@@ -460,7 +460,7 @@ apply_changes(Datum ctids, const char *nsp)
 			idset_bitmap_set(&set, entities[j], members[j]);
 		idset_recount(&set);
 		posting_write(tags[i], &set);
-		pfree(set.bits);
+		pfree(set.ids);		/* posting_write left it an array */
 		i = j;
 	}
 }
