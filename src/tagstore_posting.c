@@ -5,15 +5,18 @@
  *
  * Expanding a broad tag at query time means reading every tagging under it
  * (a root can cover most of them).  For tags whose subtree carries at least
- * tagstore.posting_threshold taggings, tagstore keeps the answer instead:
+ * min_taggings taggings (an argument of refresh_postings, default 2,000),
+ * tagstore keeps the answer instead:
  *
  *	posted_tag (tag_id, stale)			which tags have a posting
  *	posting (tag_id, chunk, members)	the posting, in chunks of 65,536 ids
  *	posting_change (tag_id, entity_id)	taggings written since it was made
  *
  * A chunk holds the entities with id >> 16 = chunk, by their low 16 bits:
- * up to 4,095 of them as little-endian uint16s, more as an 8 kB bitmap.
- * On the bench's 1M entities the 528 posted tags take about 40 MB.
+ * up to 4,095 of them as little-endian uint16s, more as an 8 kB bitmap
+ * (byte order fixed, so dumps and replicas read the same on any machine).
+ * Read, a posting becomes a bitmap set (idset.c).  On the bench's 1M
+ * entities, 694 posted tags hold 24M memberships in 24 MB.
  *
  * Writers never touch postings (that would serialise every tagging on the
  * root's rows): a trigger on tagging appends (tag, entity) to posting_change
@@ -52,7 +55,6 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
-#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"

@@ -49,6 +49,14 @@ SELECT * FROM tagstore.entities_with_all('{sizes.large}', exclude => '{Biology.p
 SELECT tagstore.count_entities_with_all('{sizes.large}') AS large_things;
 SELECT * FROM tagstore.tree('Biology');
 
+-- closure postings: broad tags' answers stored (here every tagged subtree);
+-- a new tagging is pending until the next refresh, and found meanwhile
+SELECT tagstore.refresh_postings(rebuild => true, min_taggings => 1);
+SELECT tagstore.add_tag_to('Biology.animal.fish', 'thing', 'salmon');
+SELECT * FROM tagstore.posting_status;
+SELECT * FROM tagstore.entities_with_all('{Biology.animal}');
+SELECT tagstore.refresh_postings() AS folded_in;
+
 -- reshape the tree: searches follow at once
 SELECT tagstore.move_tag('Biology.animal.mammal.canine', 'Biology.animal');
 SELECT tagstore.rename_tag('Biology.animal', 'Animalia');

@@ -36,14 +36,20 @@ for n in $sizes; do
 	psql_bench -c "SET bench.reps = $reps" -f "$work/run.sql"
 	psql_bench -f "$work/moves.sql"
 	echo
-	echo "== tagging throughput, 2 clients, 15 s each (tagstore includes revisions)"
-	for script in tag_plain tag_tagstore; do
-		tps=$(as_cluster_user "$PGBIN/pgbench" -n -c 2 -j 2 -T 15 -D entities="$n" \
-			-f "$work/$script.pgbench" -h "$work" -p 54330 postgres 2>&1 |
-			sed -n 's/^tps = \([0-9.]*\) .*/\1/p')
-		echo "$script: $tps tps"
-		eval "tps_$script=$tps"
+	echo "== tagging throughput, 2 clients: 3 alternating runs of 10 s each, median (tagstore includes revisions)"
+	declare -A runs=([tag_plain]="" [tag_tagstore]="")
+	for round in 1 2 3; do
+		for script in tag_plain tag_tagstore; do
+			runs[$script]+=" $(as_cluster_user "$PGBIN/pgbench" -n -c 2 -j 2 -T 10 -D entities="$n" \
+				-f "$work/$script.pgbench" -h "$work" -p 54330 postgres 2>&1 |
+				sed -n 's/^tps = \([0-9.]*\) .*/\1/p')"
+		done
 	done
-	echo "tagstore / plain insert: $(echo "scale=2; $tps_tag_tagstore / $tps_tag_plain" | bc)"
+	median() { printf '%s\n' $1 | sort -n | sed -n 2p; }
+	plain=$(median "${runs[tag_plain]}")
+	tagstore=$(median "${runs[tag_tagstore]}")
+	echo "plain insert:${runs[tag_plain]} tps (median $plain)"
+	echo "tagstore:${runs[tag_tagstore]} tps (median $tagstore)"
+	echo "tagstore / plain insert: $(echo "scale=2; $tagstore / $plain" | bc)"
 done
 psql_bench -f "$work/report.sql"

@@ -1,5 +1,6 @@
--- Times moving a subtree of about 10,000 tags: tagstore.move_tag against
--- what the int[]/GIN design must rewrite for the same move.  Both roll back.
+-- Times moving a subtree of about 10,000 tags: tagstore.move_tag (median of
+-- three) against what the int[]/GIN design must rewrite for the same move.
+-- Every move is rolled back.
 \set ON_ERROR_STOP 1
 SET search_path = bench, public;
 \pset footer off
@@ -15,10 +16,30 @@ SELECT count(*) AS subtree_taggings FROM raw_taggings r JOIN chain c ON c.id = r
 WHERE c.ids @> ARRAY[:moved] \gset
 SELECT tagstore.count_entities_with_all(ARRAY[:'moved_path'::tagpath]) AS before_count \gset
 
+-- tagstore's move: the median of three, each rolled back
+SELECT set_config('bench.moved', :'moved_path', false), set_config('bench.target', :'target_path', false) \gset
+DO $$
+DECLARE
+	t0 timestamptz;
+	times numeric[] := '{}';
+BEGIN
+	FOR i IN 1 .. 3 LOOP
+		BEGIN
+			t0 := clock_timestamp();
+			PERFORM tagstore.move_tag(current_setting('bench.moved')::tagpath,
+									  current_setting('bench.target')::tagpath);
+			times := times || (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric;
+			RAISE EXCEPTION USING ERRCODE = 'TSRBK';	-- undo the move
+		EXCEPTION WHEN SQLSTATE 'TSRBK' THEN
+			NULL;
+		END;
+	END LOOP;
+	PERFORM set_config('bench.move_ms',
+		(SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t))::text FROM unnest(times) t), false);
+END $$;
+SELECT current_setting('bench.move_ms') AS tagstore_ms \gset
 BEGIN;
-SELECT clock_timestamp() AS t0 \gset
 SELECT tagstore.move_tag(:'moved_path'::tagpath, :'target_path'::tagpath) AS new_path \gset
-SELECT round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000) AS tagstore_ms \gset
 SELECT tagstore.count_entities_with_all(ARRAY[:'new_path'::tagpath]) = :before_count
    AND tagstore.count_entities_with_all(ARRAY[:'target_path'::tagpath])
 	   >= :before_count AS searches_correct_after_move \gset
