@@ -69,7 +69,9 @@
 /* Plans kept for the session, for the tagpath type of the installation. */
 static Oid	plans_type = InvalidOid;
 static SPIPlanPtr plan_chunks;		/* the chunks of a posting */
-static SPIPlanPtr plan_pending;		/* pending entities under a key, and if they belong */
+static SPIPlanPtr plan_pending;		/* pending entities under a key, and if they belong
+									 * (by the entity's few taggings: a join would let
+									 * the planner walk the whole subtree per entity) */
 
 static SPIPlanPtr
 keep_plan(const char *sql, int nargs, Oid *types)
@@ -94,8 +96,8 @@ prepare_plans(Oid tagpath_type)
 	plan_chunks = keep_plan("SELECT chunk, members FROM tagstore.posting WHERE tag_id = $1 ORDER BY chunk",
 							1, id_type);
 	plan_pending = keep_plan(psprintf(
-		"SELECT p.entity_id, EXISTS (SELECT FROM tagstore.tagging x JOIN tagstore.tag u ON u.id = x.tag_id"
-		"                            WHERE x.entity_id = p.entity_id AND u.key OPERATOR(%s.<@) $1)"
+		"SELECT p.entity_id, EXISTS (SELECT FROM tagstore.tagging x WHERE x.entity_id = p.entity_id"
+		"       AND (SELECT u.key FROM tagstore.tag u WHERE u.id = x.tag_id) OPERATOR(%s.<@) $1)"
 		" FROM (SELECT DISTINCT c.entity_id FROM tagstore.posting_change c"
 		"       JOIN tagstore.tag t ON t.id = c.tag_id WHERE t.key OPERATOR(%s.<@) $1) p",
 		nsp, nsp), 1, key_type);
@@ -413,57 +415,244 @@ choose_posted(int min_taggings)
 }
 
 /*
- * Folds the change rows at ctids into the fresh postings above them: for
- * each (posted ancestor-or-self of the tag, entity), whether the entity
- * is still tagged under that ancestor decides its bit.
+ * The tag tree as refresh sees it: for each tag (sorted by id), its parent
+ * and the nearest ancestor-or-self with a fresh posting, so that the posted
+ * ancestors of a tag are a short walk of "nearest" links.
  */
-static void
-apply_changes(Datum ctids, const char *nsp)
+typedef struct TagTree
 {
-	int64	   *tags,
-			   *entities;
-	bool	   *members;
 	int			n;
+	int64	   *ids;			/* sorted */
+	int		   *parent;			/* index, or -1 */
+	int		   *nearest;		/* index of the nearest fresh posted ancestor-or-self, or -1 */
+} TagTree;
 
-	if (SPI_execute_with_args(psprintf(
-		"SELECT pend.tag, pend.entity, EXISTS (SELECT FROM tagstore.tagging x"
-		"       JOIN tagstore.tag u ON u.id = x.tag_id"
-		"       WHERE x.entity_id = pend.entity AND u.key OPERATOR(%s.<@) a.key)"
-		" FROM (SELECT DISTINCT up.id, c.entity_id FROM tagstore.posting_change c,"
-		"       LATERAL (WITH RECURSIVE up(id) AS (SELECT c.tag_id UNION ALL"
-		"                SELECT t.parent_id FROM tagstore.tag t JOIN up ON t.id = up.id"
-		"                WHERE t.parent_id IS NOT NULL) SELECT id FROM up) up"
-		"       WHERE c.ctid = ANY ($1)) pend(tag, entity)"
-		" JOIN tagstore.posted_tag p ON p.tag_id = pend.tag AND NOT p.stale"
-		" JOIN tagstore.tag a ON a.id = pend.tag"
-		" ORDER BY 1, 2", nsp),
-							  1, (Oid[]) {TIDARRAYOID}, &ctids, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading tagstore.posting_change failed");
-	n = (int) SPI_processed;
-	tags = palloc(sizeof(int64) * Max(n, 1));
-	entities = palloc(sizeof(int64) * Max(n, 1));
-	members = palloc(sizeof(bool) * Max(n, 1));
-	for (int i = 0; i < n; i++)
+static int
+tree_find(const TagTree *tree, int64 id)
+{
+	int			l = 0,
+				h = tree->n - 1;
+
+	while (l <= h)
+	{
+		int			m = l + (h - l) / 2;
+
+		if (tree->ids[m] == id)
+			return m;
+		if (tree->ids[m] < id)
+			l = m + 1;
+		else
+			h = m - 1;
+	}
+	return -1;
+}
+
+static TagTree
+tree_load(void)
+{
+	TagTree		tree;
+	int64	   *parents;
+	bool	   *fresh;
+	int		   *by_key;
+
+	/* in id order; by_key then lists them parents first (key order) */
+	if (SPI_execute("SELECT t.id, t.parent_id, coalesce(NOT p.stale, false),"
+					" rank() OVER (ORDER BY t.key) FROM tagstore.tag t"
+					" LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id ORDER BY t.id",
+					false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading tagstore.tag failed");
+	tree.n = (int) SPI_processed;
+	tree.ids = palloc(sizeof(int64) * Max(tree.n, 1));
+	tree.parent = palloc(sizeof(int) * Max(tree.n, 1));
+	tree.nearest = palloc(sizeof(int) * Max(tree.n, 1));
+	parents = palloc(sizeof(int64) * Max(tree.n, 1));
+	fresh = palloc(sizeof(bool) * Max(tree.n, 1));
+	by_key = palloc(sizeof(int) * Max(tree.n, 1));
+	for (int i = 0; i < tree.n; i++)
 	{
 		bool		isnull;
 
-		tags[i] = spi_int64(i, 1);
-		entities[i] = spi_int64(i, 2);
-		members[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
+		tree.ids[i] = spi_int64(i, 1);
+		parents[i] = spi_int64(i, 2);
+		fresh[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
+		by_key[spi_int64(i, 4) - 1] = i;
+	}
+	SPI_freetuptable(SPI_tuptable);
+	for (int i = 0; i < tree.n; i++)
+		tree.parent[i] = parents[i] == 0 ? -1 : tree_find(&tree, parents[i]);
+	for (int k = 0; k < tree.n; k++)
+	{
+		int			i = by_key[k];
+		int			up = tree.parent[i];
+
+		tree.nearest[i] = fresh[i] ? i : (up < 0 ? -1 : tree.nearest[up]);
+	}
+	return tree;
+}
+
+/* Appends the indexes of the fresh posted ancestors-or-self of tag id. */
+static int
+posted_above(const TagTree *tree, int64 id, int *out, int n)
+{
+	int			i = tree_find(tree, id);
+
+	for (int a = i < 0 ? -1 : tree->nearest[i]; a >= 0;
+		 a = tree->parent[a] < 0 ? -1 : tree->nearest[tree->parent[a]])
+		out[n++] = a;
+	return n;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	return *(const int *) a - *(const int *) b;
+}
+
+/* One posting bit to set: entity under posted tag (index), member or not. */
+typedef struct Membership
+{
+	int			tag;
+	int64		entity;
+	bool		member;
+} Membership;
+
+static int
+cmp_membership(const void *a, const void *b)
+{
+	const Membership *x = a;
+	const Membership *y = b;
+
+	if (x->tag != y->tag)
+		return x->tag - y->tag;
+	return (x->entity > y->entity) - (x->entity < y->entity);
+}
+
+/*
+ * Folds the change rows at ctids into the fresh postings above them.  For
+ * each changed entity, the posted ancestors of its changed tags are the
+ * postings to fix, and the posted ancestors of the tags it carries now
+ * say which of them it belongs to.
+ */
+static void
+apply_changes(Datum ctids)
+{
+	TagTree		tree = tree_load();
+	int64	   *chg_entity,
+			   *chg_tag,
+			   *cur_entity,
+			   *cur_tag;
+	int			nchg,
+				ncur;
+	Datum	   *entities;
+	int			nentities = 0;
+	Membership *bits = NULL;
+	int			nbits = 0,
+				bitscap = 1024;
+	int		   *above = palloc(sizeof(int) * (tree.n + 1));	/* a tag's posted ancestors */
+	int			j = 0;
+
+	/* the changes, by entity */
+	if (SPI_execute_with_args("SELECT DISTINCT entity_id, tag_id FROM tagstore.posting_change"
+							  " WHERE ctid = ANY ($1) ORDER BY 1, 2",
+							  1, (Oid[]) {TIDARRAYOID}, &ctids, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading tagstore.posting_change failed");
+	nchg = (int) SPI_processed;
+	chg_entity = palloc(sizeof(int64) * Max(nchg, 1));
+	chg_tag = palloc(sizeof(int64) * Max(nchg, 1));
+	entities = palloc(sizeof(Datum) * Max(nchg, 1));
+	for (int i = 0; i < nchg; i++)
+	{
+		chg_entity[i] = spi_int64(i, 1);
+		chg_tag[i] = spi_int64(i, 2);
+		if (i == 0 || chg_entity[i] != chg_entity[i - 1])
+			entities[nentities++] = Int64GetDatum(chg_entity[i]);
 	}
 	SPI_freetuptable(SPI_tuptable);
 
-	for (int i = 0; i < n;)
+	/* what those entities carry now */
+	if (SPI_execute_with_args("SELECT entity_id, tag_id FROM tagstore.tagging"
+							  " WHERE entity_id = ANY ($1) ORDER BY 1",
+							  1, (Oid[]) {INT8ARRAYOID},
+							  (Datum[]) {PointerGetDatum(construct_array(entities, nentities, INT8OID,
+																		 sizeof(int64), FLOAT8PASSBYVAL,
+																		 TYPALIGN_DOUBLE))},
+							  NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading tagstore.tagging failed");
+	ncur = (int) SPI_processed;
+	cur_entity = palloc(sizeof(int64) * Max(ncur, 1));
+	cur_tag = palloc(sizeof(int64) * Max(ncur, 1));
+	for (int i = 0; i < ncur; i++)
 	{
-		IdSet		set = posting_load(tags[i], false);
-		int			j;
+		cur_entity[i] = spi_int64(i, 1);
+		cur_tag[i] = spi_int64(i, 2);
+	}
+	SPI_freetuptable(SPI_tuptable);
 
-		for (j = i; j < n && tags[j] == tags[i]; j++)
-			idset_bitmap_set(&set, entities[j], members[j]);
+	bits = palloc(sizeof(Membership) * bitscap);
+	for (int i = 0; i < nchg;)
+	{
+		int64		e = chg_entity[i];
+		int		   *now = NULL;
+		int			nnow = 0,
+					nowcap = 0;
+		int			k;
+
+		/* the posted tags e is under now */
+		while (j < ncur && cur_entity[j] < e)
+			j++;
+		for (; j < ncur && cur_entity[j] == e; j++)
+		{
+			int			na = posted_above(&tree, cur_tag[j], above, 0);
+
+			if (nnow + na > nowcap)
+			{
+				nowcap = Max(nowcap * 2, nnow + na + 16);
+				now = now ? repalloc(now, sizeof(int) * nowcap) : palloc(sizeof(int) * nowcap);
+			}
+			memcpy(now + nnow, above, sizeof(int) * na);
+			nnow += na;
+		}
+		if (nnow > 1)
+			qsort(now, nnow, sizeof(int), cmp_int);
+
+		/* the postings its changes touch, and whether it belongs to each */
+		for (k = i; k < nchg && chg_entity[k] == e; k++)
+		{
+			int			na = posted_above(&tree, chg_tag[k], above, 0);
+
+			for (int x = 0; x < na; x++)
+			{
+				if (nbits == bitscap)
+				{
+					bitscap *= 2;
+					bits = repalloc_huge(bits, sizeof(Membership) * bitscap);
+				}
+				bits[nbits].tag = above[x];
+				bits[nbits].entity = e;
+				bits[nbits].member = nnow > 0 &&
+					bsearch(&above[x], now, nnow, sizeof(int), cmp_int) != NULL;
+				nbits++;
+			}
+		}
+		if (now)
+			pfree(now);
+		i = k;
+	}
+
+	/* one rewrite per posting */
+	qsort(bits, nbits, sizeof(Membership), cmp_membership);
+	for (int i = 0; i < nbits;)
+	{
+		int			tag = bits[i].tag;
+		IdSet		set = posting_load(tree.ids[tag], false);
+		int			k;
+
+		for (k = i; k < nbits && bits[k].tag == tag; k++)
+			idset_bitmap_set(&set, bits[k].entity, bits[k].member);
 		idset_recount(&set);
-		posting_write(tags[i], &set);
-		pfree(set.ids);		/* posting_write left it an array */
-		i = j;
+		posting_write(tree.ids[tag], &set);
+		pfree(set.ids);			/* posting_write left it an array */
+		i = k;
 	}
 }
 
@@ -522,7 +711,6 @@ tagstore_refresh_postings(PG_FUNCTION_ARGS)
 	bool		rebuild = PG_ARGISNULL(0) ? false : PG_GETARG_BOOL(0);
 	int32		min_taggings = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1);
 	Oid			tagpath_type;
-	const char *nsp;
 	Datum		ctids;
 	bool		isnull;
 	int64		folded;
@@ -554,7 +742,6 @@ tagstore_refresh_postings(PG_FUNCTION_ARGS)
 					true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "tagstore.tag.key not found");
 	tagpath_type = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	nsp = quote_identifier(get_namespace_name(tagstore_type_namespace(tagpath_type)));
 	prepare_plans(tagpath_type);
 
 	/* exactly the changes this refresh accounts for: later ones stay pending */
@@ -567,7 +754,7 @@ tagstore_refresh_postings(PG_FUNCTION_ARGS)
 	if (rebuild)
 		choose_posted(min_taggings);
 	else if (folded > 0)
-		apply_changes(ctids, nsp);
+		apply_changes(ctids);
 	rebuild_stale(tagpath_type);
 	if (folded > 0 &&
 		SPI_execute_with_args("DELETE FROM tagstore.posting_change WHERE ctid = ANY ($1)",
