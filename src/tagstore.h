@@ -276,6 +276,7 @@ extern IdSet idset_union(IdSet *sets, int nsets);
 
 /* tagstore_search.c */
 extern IdSet tagstore_subtree_entities(Oid tagpath_type, TagPath *tag);
+extern struct _SPI_plan *tagstore_keep_plan(const char *sql, int nargs, Oid *types, bool generic);
 
 /* tagstore_posting.c: closure postings */
 extern IdSet posting_read(int64 tag_id, TagPath *key, Oid tagpath_type);

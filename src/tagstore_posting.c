@@ -73,16 +73,6 @@ static SPIPlanPtr plan_pending;		/* pending entities under a key, and if they be
 									 * (by the entity's few taggings: a join would let
 									 * the planner walk the whole subtree per entity) */
 
-static SPIPlanPtr
-keep_plan(const char *sql, int nargs, Oid *types)
-{
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
-
-	if (plan == NULL || SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
-	return plan;
-}
-
 static void
 prepare_plans(Oid tagpath_type)
 {
@@ -93,14 +83,14 @@ prepare_plans(Oid tagpath_type)
 	if (plans_type == tagpath_type)
 		return;
 	nsp = quote_identifier(get_namespace_name(tagstore_type_namespace(tagpath_type)));
-	plan_chunks = keep_plan("SELECT chunk, members FROM tagstore.posting WHERE tag_id = $1 ORDER BY chunk",
-							1, id_type);
-	plan_pending = keep_plan(psprintf(
+	plan_chunks = tagstore_keep_plan("SELECT chunk, members FROM tagstore.posting"
+									 " WHERE tag_id = $1 ORDER BY chunk", 1, id_type, true);
+	plan_pending = tagstore_keep_plan(psprintf(
 		"SELECT p.entity_id, EXISTS (SELECT FROM tagstore.tagging x WHERE x.entity_id = p.entity_id"
 		"       AND (SELECT u.key FROM tagstore.tag u WHERE u.id = x.tag_id) OPERATOR(%s.<@) $1)"
 		" FROM (SELECT DISTINCT c.entity_id FROM tagstore.posting_change c"
 		"       JOIN tagstore.tag t ON t.id = c.tag_id WHERE t.key OPERATOR(%s.<@) $1) p",
-		nsp, nsp), 1, key_type);
+		nsp, nsp), 1, key_type, true);
 	plans_type = tagpath_type;
 }
 

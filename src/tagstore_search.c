@@ -106,14 +106,20 @@ static SPIPlanPtr cached_exact_id;
 static SPIPlanPtr cached_tag_state;
 static SPIPlanPtr cached_filtered;
 
-/* Prepares and keeps a plan. */
-static SPIPlanPtr
-keep_plan(const char *sql, int nargs, Oid *types)
+/*
+ * Prepares a plan and keeps it for the session.  Generic plans unless told
+ * otherwise: their index conditions are as good as custom ones here (the
+ * planner support of tagpath_support.c bounds <@ for generic plans too), and
+ * re-planning each call would cost more than the lookup (the statistics of
+ * tag.key are long, compressed paths).
+ */
+SPIPlanPtr
+tagstore_keep_plan(const char *sql, int nargs, Oid *types, bool generic)
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, types, generic ? CURSOR_OPT_GENERIC_PLAN : 0);
 
 	if (plan == NULL || SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
 	return plan;
 }
 
@@ -135,18 +141,21 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 		/* the caller's search_path need not see tagpath's operators: qualify them */
 		const char *nsp = quote_identifier(get_namespace_name(tagstore_type_namespace(tagpath_type)));
 
-		cached_subtree_ids = keep_plan(psprintf("SELECT id FROM tagstore.tag"
-												" WHERE key OPERATOR(%s.>=) $1 AND key OPERATOR(%s.<) $2",
-												nsp, nsp), 2, types);
-		cached_exact_id = keep_plan(psprintf("SELECT id FROM tagstore.tag WHERE key OPERATOR(%s.=) $1", nsp),
-									1, types);
-		cached_tag_state = keep_plan(psprintf("SELECT t.id, coalesce(NOT p.stale, false) FROM tagstore.tag t"
-											  " LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id"
-											  " WHERE t.key OPERATOR(%s.=) $1", nsp),
-									 1, types);
-		cached_filtered = keep_plan("SELECT entity_id FROM tagstore.tagging"
-									" WHERE tag_id BETWEEN $1 AND $2 AND data @> $3 AND data IS NOT NULL",
-									3, run_types);
+		cached_subtree_ids = tagstore_keep_plan(psprintf("SELECT id FROM tagstore.tag"
+														 " WHERE key OPERATOR(%s.>=) $1 AND key OPERATOR(%s.<) $2",
+														 nsp, nsp), 2, types, true);
+		cached_exact_id = tagstore_keep_plan(psprintf("SELECT id FROM tagstore.tag"
+													  " WHERE key OPERATOR(%s.=) $1", nsp),
+											 1, types, true);
+		cached_tag_state = tagstore_keep_plan(psprintf("SELECT t.id, coalesce(NOT p.stale, false)"
+													   " FROM tagstore.tag t"
+													   " LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id"
+													   " WHERE t.key OPERATOR(%s.=) $1", nsp),
+											  1, types, true);
+		/* custom plans: whether the GIN index on data pays depends on the filter */
+		cached_filtered = tagstore_keep_plan("SELECT entity_id FROM tagstore.tagging"
+											 " WHERE tag_id BETWEEN $1 AND $2 AND data @> $3 AND data IS NOT NULL",
+											 3, run_types, false);
 		cached_type = tagpath_type;
 	}
 	s->subtree_ids = cached_subtree_ids;

@@ -42,16 +42,8 @@ typedef struct FastPlans
 
 static FastPlans plans;
 
-/* Prepares and keeps a plan. */
-static SPIPlanPtr
-keep(const char *sql, int nargs, Oid *types)
-{
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
-
-	if (plan == NULL || SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
-	return plan;
-}
+/* Every plan here is a lookup by key or an insert: generic plans (see tagstore_keep_plan). */
+#define keep(sql, nargs, types) tagstore_keep_plan(sql, nargs, types, true)
 
 /* Prepares the session's plans, for the tagpath type of this installation. */
 static void
@@ -69,8 +61,9 @@ prepare_plans(Oid tagpath_type)
 
 	if (plans.tagpath_type == tagpath_type)
 		return;
-	plans.tag_by_key = keep(psprintf("SELECT id FROM tagstore.tag WHERE key OPERATOR(%s.=) $1 FOR KEY SHARE",
-									 nsp), 1, key_types);
+	plans.tag_by_key = keep(psprintf("SELECT id FROM tagstore.tag"
+									 " WHERE key OPERATOR(%s.=) $1 FOR KEY SHARE", nsp),
+							1, key_types);
 	plans.tag_by_id = keep("SELECT id FROM tagstore.tag WHERE id = $1 FOR KEY SHARE", 1, id_types);
 	/*
 	 * The entity, and a FOR UPDATE check that the pair is not tagged: if a
