@@ -2,9 +2,11 @@
  * tagstore.c
  *	  The module: its magic block and its settings.
  *
- * The types live in tagpath_*.c, tagquery_*.c and tagtxtquery.c; the
- * search engine in tagstore_search.c; the tagging API is SQL, in
- * sql/tagstore--1.0.sql.
+ * The types live in tagpath_*.c, tagquery_*.c and tagtxtquery.c (case
+ * folding in casefold.c); the search engine in tagstore_search.c, its sets
+ * of entity ids in idset.c and its stored closure postings in
+ * tagstore_posting.c; tagging's fast path in tagstore_write.c.  The rest of
+ * the tagging API is SQL, in sql/tagstore--1.0.sql.
  */
 #include "postgres.h"
 
