@@ -324,86 +324,6 @@ posting_write(int64 tag_id, IdSet *set)
 		elog(ERROR, "updating tagstore.posted_tag failed");
 }
 
-static int
-cmp_by_id(const void *a, const void *b, void *arg)
-{
-	const int64 *ids = arg;
-	int64		x = ids[*(const int *) a];
-	int64		y = ids[*(const int *) b];
-
-	return (x > y) - (x < y);
-}
-
-/*
- * Chooses the tags to post afresh: those whose subtree carries at least
- * min_taggings taggings.  Tags come in descending key order, so that every
- * tag comes after its descendants and its count is complete when reached.
- */
-static void
-choose_posted(int min_taggings)
-{
-	int64	   *ids,
-			   *parents,
-			   *totals;
-	int		   *order;
-	int			n;
-	Datum	   *chosen;
-	int			nchosen = 0;
-
-	if (SPI_execute("DELETE FROM tagstore.posted_tag", false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "deleting from tagstore.posted_tag failed");
-	if (SPI_execute("SELECT t.id, t.parent_id, coalesce(g.n, 0) FROM tagstore.tag t"
-					" LEFT JOIN (SELECT tag_id, count(*) AS n FROM tagstore.tagging GROUP BY tag_id) g"
-					" ON g.tag_id = t.id ORDER BY t.key DESC", true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "counting taggings failed");
-	n = (int) SPI_processed;
-	ids = palloc(sizeof(int64) * Max(n, 1));
-	parents = palloc(sizeof(int64) * Max(n, 1));
-	totals = palloc(sizeof(int64) * Max(n, 1));
-	order = palloc(sizeof(int) * Max(n, 1));
-	chosen = palloc(sizeof(Datum) * Max(n, 1));
-	for (int i = 0; i < n; i++)
-	{
-		ids[i] = spi_int64(i, 1);
-		parents[i] = spi_int64(i, 2);
-		totals[i] = spi_int64(i, 3);
-		order[i] = i;
-	}
-
-	/* positions sorted by id, to find a parent by binary search */
-	qsort_arg(order, n, sizeof(int), cmp_by_id, ids);
-	for (int i = 0; i < n; i++)
-	{
-		int			l = 0,
-					h = n - 1;
-
-		if (totals[i] >= min_taggings)
-			chosen[nchosen++] = Int64GetDatum(ids[i]);
-		if (parents[i] == 0)
-			continue;
-		while (l < h)
-		{
-			int			m = (l + h) / 2;
-
-			if (ids[order[m]] < parents[i])
-				l = m + 1;
-			else
-				h = m;
-		}
-		if (ids[order[l]] == parents[i])
-			totals[order[l]] += totals[i];
-	}
-	SPI_freetuptable(SPI_tuptable);
-
-	if (SPI_execute_with_args("INSERT INTO tagstore.posted_tag (tag_id) SELECT unnest($1)",
-							  1, (Oid[]) {INT8ARRAYOID},
-							  (Datum[]) {PointerGetDatum(construct_array(chosen, nchosen, INT8OID,
-																		 sizeof(int64), FLOAT8PASSBYVAL,
-																		 TYPALIGN_DOUBLE))},
-							  NULL, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "inserting into tagstore.posted_tag failed");
-}
-
 /*
  * The tag tree as refresh sees it: for each tag (sorted by id), its parent
  * and the nearest ancestor-or-self with a fresh posting, so that the posted
@@ -415,6 +335,7 @@ typedef struct TagTree
 	int64	   *ids;			/* sorted */
 	int		   *parent;			/* index, or -1 */
 	int		   *nearest;		/* index of the nearest fresh posted ancestor-or-self, or -1 */
+	int		   *by_key;			/* indexes in key order: every tag after its ancestors */
 } TagTree;
 
 static int
@@ -443,9 +364,8 @@ tree_load(void)
 	TagTree		tree;
 	int64	   *parents;
 	bool	   *fresh;
-	int		   *by_key;
 
-	/* in id order; by_key then lists them parents first (key order) */
+	/* in id order, with each one's rank in key order */
 	if (SPI_execute("SELECT t.id, t.parent_id, coalesce(NOT p.stale, false),"
 					" rank() OVER (ORDER BY t.key) FROM tagstore.tag t"
 					" LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id ORDER BY t.id",
@@ -457,7 +377,7 @@ tree_load(void)
 	tree.nearest = palloc(sizeof(int) * Max(tree.n, 1));
 	parents = palloc(sizeof(int64) * Max(tree.n, 1));
 	fresh = palloc(sizeof(bool) * Max(tree.n, 1));
-	by_key = palloc(sizeof(int) * Max(tree.n, 1));
+	tree.by_key = palloc(sizeof(int) * Max(tree.n, 1));
 	for (int i = 0; i < tree.n; i++)
 	{
 		bool		isnull;
@@ -465,14 +385,14 @@ tree_load(void)
 		tree.ids[i] = spi_int64(i, 1);
 		parents[i] = spi_int64(i, 2);
 		fresh[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
-		by_key[spi_int64(i, 4) - 1] = i;
+		tree.by_key[spi_int64(i, 4) - 1] = i;
 	}
 	SPI_freetuptable(SPI_tuptable);
 	for (int i = 0; i < tree.n; i++)
 		tree.parent[i] = parents[i] == 0 ? -1 : tree_find(&tree, parents[i]);
 	for (int k = 0; k < tree.n; k++)
 	{
-		int			i = by_key[k];
+		int			i = tree.by_key[k];
 		int			up = tree.parent[i];
 
 		tree.nearest[i] = fresh[i] ? i : (up < 0 ? -1 : tree.nearest[up]);
@@ -515,6 +435,56 @@ cmp_membership(const void *a, const void *b)
 	if (x->tag != y->tag)
 		return x->tag - y->tag;
 	return (x->entity > y->entity) - (x->entity < y->entity);
+}
+
+/*
+ * Chooses the tags to post afresh: those whose subtree carries at least
+ * min_taggings taggings.  Tags are summed in descending key order, so that
+ * every tag comes after its descendants and its count is complete when
+ * reached.
+ */
+static void
+choose_posted(int min_taggings)
+{
+	TagTree		tree;
+	int64	   *totals;
+	Datum	   *chosen;
+	int			nchosen = 0;
+
+	if (SPI_execute("DELETE FROM tagstore.posted_tag", false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "deleting from tagstore.posted_tag failed");
+	tree = tree_load();
+	totals = palloc0(sizeof(int64) * Max(tree.n, 1));
+	chosen = palloc(sizeof(Datum) * Max(tree.n, 1));
+	if (SPI_execute("SELECT tag_id, count(*) FROM tagstore.tagging GROUP BY tag_id",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "counting taggings failed");
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		int			i = tree_find(&tree, spi_int64(r, 1));
+
+		if (i >= 0)
+			totals[i] += spi_int64(r, 2);
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	for (int k = tree.n - 1; k >= 0; k--)
+	{
+		int			i = tree.by_key[k];
+
+		if (totals[i] >= min_taggings)
+			chosen[nchosen++] = Int64GetDatum(tree.ids[i]);
+		if (tree.parent[i] >= 0)
+			totals[tree.parent[i]] += totals[i];
+	}
+
+	if (SPI_execute_with_args("INSERT INTO tagstore.posted_tag (tag_id) SELECT unnest($1)",
+							  1, (Oid[]) {INT8ARRAYOID},
+							  (Datum[]) {PointerGetDatum(construct_array(chosen, nchosen, INT8OID,
+																		 sizeof(int64), FLOAT8PASSBYVAL,
+																		 TYPALIGN_DOUBLE))},
+							  NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "inserting into tagstore.posted_tag failed");
 }
 
 /*
