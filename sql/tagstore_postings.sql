@@ -139,7 +139,12 @@ SELECT checked > 0 AS some, checked < (SELECT count(*) FROM forest()) AS fewer, 
 FROM check_postings();
 SELECT cases, mismatches FROM compare(100);
 
--- bad arguments
+-- bad arguments; counts check theirs in C too (_count_entity_ids)
+SELECT errcheck($$SELECT tagstore.count_entities_with_all('{}')$$);
+SELECT errcheck($$SELECT tagstore.count_entities_with_all(NULL)$$);
+SELECT errcheck($$SELECT tagstore.count_entities_with_any(ARRAY['Alpha', NULL]::tagpath[])$$);
+SELECT errcheck($$SELECT tagstore.count_entities_with_all('{{Alpha}}')$$);
+SELECT errcheck($$SELECT tagstore.count_entities_with_all('{Alpha}', include_descendants => NULL)$$);
 SELECT tagstore.refresh_postings(NULL);
 SELECT tagstore.refresh_postings(false, 0);
 BEGIN ISOLATION LEVEL REPEATABLE READ;
