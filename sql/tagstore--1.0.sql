@@ -1724,10 +1724,6 @@ CREATE FUNCTION tagstore._entity_ids(tags @extschema@.tagpath[], match_all boole
 	include_descendants boolean, exclude @extschema@.tagpath[], data_filter jsonb DEFAULT NULL)
 RETURNS bigint[]
 	AS 'MODULE_PATHNAME', 'tagstore_entity_ids' LANGUAGE C STABLE PARALLEL RESTRICTED;
-CREATE FUNCTION tagstore._count_entity_ids(tags @extschema@.tagpath[], match_all boolean,
-	include_descendants boolean, exclude @extschema@.tagpath[], data_filter jsonb DEFAULT NULL)
-RETURNS bigint
-	AS 'MODULE_PATHNAME', 'tagstore_count_entity_ids' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- The entities among ids that pass the entity filters, in id order (the
 -- order in which tagstore first saw them): C, see src/tagstore_search.c.
@@ -1735,44 +1731,30 @@ CREATE FUNCTION tagstore._entities(ids bigint[], entity_type text, external_id_p
 RETURNS TABLE (entity_type text, external_id text)
 	AS 'MODULE_PATHNAME', 'tagstore_entities' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
--- The search functions below carry no SET search_path, so that the planner
--- inlines them into the caller's query (no second materialisation of the
--- answer); every name in them is schema-qualified.
+-- The searches are C functions of their own (src/tagstore_search.c): a SQL
+-- wrapper would be parsed and planned at every call, which costs more than
+-- a selective search itself.
 CREATE FUNCTION tagstore.entities_with_all(tags @extschema@.tagpath[], entity_type text DEFAULT NULL,
 	external_id_prefix text DEFAULT NULL, include_descendants boolean DEFAULT true,
 	exclude @extschema@.tagpath[] DEFAULT NULL)
 RETURNS TABLE (entity_type text, external_id text)
-LANGUAGE sql STABLE AS $$
-	SELECT * FROM tagstore._entities(tagstore._entity_ids($1, true, $4, $5), $2, $3)
-$$;
+	AS 'MODULE_PATHNAME', 'tagstore_entities_with_all' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1000;
 
 CREATE FUNCTION tagstore.entities_with_any(tags @extschema@.tagpath[], entity_type text DEFAULT NULL,
 	external_id_prefix text DEFAULT NULL, include_descendants boolean DEFAULT true,
 	exclude @extschema@.tagpath[] DEFAULT NULL)
 RETURNS TABLE (entity_type text, external_id text)
-LANGUAGE sql STABLE AS $$
-	SELECT * FROM tagstore._entities(tagstore._entity_ids($1, false, $4, $5), $2, $3)
-$$;
+	AS 'MODULE_PATHNAME', 'tagstore_entities_with_any' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1000;
 
 CREATE FUNCTION tagstore.count_entities_with_all(tags @extschema@.tagpath[], entity_type text DEFAULT NULL,
 	external_id_prefix text DEFAULT NULL, include_descendants boolean DEFAULT true,
 	exclude @extschema@.tagpath[] DEFAULT NULL) RETURNS bigint
-LANGUAGE sql STABLE AS $$
-	SELECT CASE WHEN $2 IS NULL AND $3 IS NULL
-				THEN tagstore._count_entity_ids($1, true, $4, $5)
-				ELSE (SELECT pg_catalog.count(*) FROM tagstore._entities(tagstore._entity_ids($1, true, $4, $5), $2, $3))
-		   END
-$$;
+	AS 'MODULE_PATHNAME', 'tagstore_count_entities_with_all' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 CREATE FUNCTION tagstore.count_entities_with_any(tags @extschema@.tagpath[], entity_type text DEFAULT NULL,
 	external_id_prefix text DEFAULT NULL, include_descendants boolean DEFAULT true,
 	exclude @extschema@.tagpath[] DEFAULT NULL) RETURNS bigint
-LANGUAGE sql STABLE AS $$
-	SELECT CASE WHEN $2 IS NULL AND $3 IS NULL
-				THEN tagstore._count_entity_ids($1, false, $4, $5)
-				ELSE (SELECT pg_catalog.count(*) FROM tagstore._entities(tagstore._entity_ids($1, false, $4, $5), $2, $3))
-		   END
-$$;
+	AS 'MODULE_PATHNAME', 'tagstore_count_entities_with_any' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- entities whose tagging with the tag (or a descendant) carries data containing filter
 CREATE FUNCTION tagstore.entities_with_tag_data(tag @extschema@.tagpath, filter jsonb,
@@ -2078,8 +2060,6 @@ COMMENT ON FUNCTION tagstore.find_tags(text, text) IS
 COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql';
 COMMENT ON FUNCTION tagstore._entity_ids(@extschema@.tagpath[], boolean, boolean, @extschema@.tagpath[], jsonb) IS
 	'internal: the search engine (C), returning entity ids';
-COMMENT ON FUNCTION tagstore._count_entity_ids(@extschema@.tagpath[], boolean, boolean, @extschema@.tagpath[], jsonb) IS
-	'internal: how many entity ids _entity_ids returns';
 COMMENT ON FUNCTION tagstore._entities(bigint[], text, text) IS 'internal: entity names for ids, filtered';
 COMMENT ON FUNCTION tagstore._search_tags(text[], text[], text[], boolean) IS 'internal: the query behind search_tags';
 COMMENT ON FUNCTION tagstore._matches_any(text, text[], boolean) IS 'internal: case-insensitive match against any of several values or patterns';

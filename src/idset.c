@@ -113,6 +113,38 @@ bitmap_has(const IdSet *s, int64 id)
 		(s->bits[off / 64] & (UINT64CONST(1) << (off % 64))) != 0;
 }
 
+/* Is an id a member of a bitmap set? */
+bool
+idset_bitmap_has(const IdSet *s, int64 id)
+{
+	Assert(s->bits != NULL);
+	return bitmap_has(s, id);
+}
+
+/* Turns a normalized array set into its bitmap form. */
+void
+idset_to_bitmap(IdSet *s)
+{
+	IdSet		b;
+
+	if (s->bits != NULL)
+		return;
+	if (s->n == 0)
+		b = idset_bitmap(0, 0);
+	else
+	{
+		int64		base = s->ids[0] - (s->ids[0] % 64 + 64) % 64;
+
+		b = idset_bitmap(base, (s->ids[s->n - 1] - base) / 64 + 1);
+		for (int i = 0; i < s->n; i++)
+			b.bits[(s->ids[i] - base) / 64] |= UINT64CONST(1) << ((s->ids[i] - base) % 64);
+	}
+	b.n = s->n;
+	if (s->ids)
+		pfree(s->ids);
+	*s = b;
+}
+
 /* Adds or removes an id of a bitmap set (n is not kept: see idset_recount). */
 void
 idset_bitmap_set(IdSet *s, int64 id, bool member)

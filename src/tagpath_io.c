@@ -148,6 +148,18 @@ check_label_chars(int nchars, const char *what, int pos)
 						   nchars, TAGPATH_LABEL_MAX_CHARS)));
 }
 
+/* Appends the ASCII characters from the cursor up to run, and moves past them. */
+static void
+append_run(TagParser *tp, StringInfo buf, const unsigned char *run, int *nchars)
+{
+	int			n = (const char *) run - tp->p;
+
+	appendBinaryStringInfo(buf, tp->p, n);
+	tp->p += n;
+	tp->pos += n;
+	*nchars += n;
+}
+
 /*
  * Reads one label, quoted or plain, at the cursor and appends its bytes to
  * buf.  Returns false, consuming nothing, if no label starts here.
@@ -157,6 +169,7 @@ tagparser_read_label(TagParser *tp, StringInfo buf)
 {
 	int			start = tp->pos;
 	int			nchars = 0;
+	const unsigned char *run;
 
 	if (*tp->p == '"')
 	{
@@ -167,6 +180,15 @@ tagparser_read_label(TagParser *tp, StringInfo buf)
 			pg_wchar	cp;
 
 			CHECK_FOR_INTERRUPTS();
+			/* the common case first: a run of printable ASCII, copied at once */
+			run = (const unsigned char *) tp->p;
+			while (*run >= 0x20 && *run < 0x7F && *run != '"')
+				run++;
+			if ((const char *) run > tp->p)
+			{
+				append_run(tp, buf, run, &nchars);
+				continue;
+			}
 			if (*tp->p == '\0')
 				tagparser_error(tp, psprintf("Unterminated quoted label starting at character %d.",
 											 start));
@@ -193,11 +215,22 @@ tagparser_read_label(TagParser *tp, StringInfo buf)
 	}
 	else
 	{
-		while (*tp->p && tagpath_char_is_plain(tp->p, pg_mblen(tp->p)))
+		for (;;)
 		{
-			appendBinaryStringInfo(buf, tp->p, pg_mblen(tp->p));
-			tagparser_advance(tp);
-			nchars++;
+			run = (const unsigned char *) tp->p;
+			while ((*run >= 'a' && *run <= 'z') || (*run >= 'A' && *run <= 'Z') ||
+				   (*run >= '0' && *run <= '9') || *run == '_' || *run == '-')
+				run++;
+			if ((const char *) run > tp->p)
+				append_run(tp, buf, run, &nchars);
+			else if (*tp->p && tagpath_char_is_plain(tp->p, pg_mblen(tp->p)))
+			{
+				appendBinaryStringInfo(buf, tp->p, pg_mblen(tp->p));
+				tagparser_advance(tp);
+				nchars++;
+			}
+			else
+				break;
 		}
 		if (nchars == 0)
 			return false;

@@ -268,6 +268,8 @@ extern void idset_append(IdSet *s, int *cap, int64 id);
 extern void idset_normalize(IdSet *s);
 extern IdSet idset_bitmap(int64 base, int64 nwords);
 extern void idset_bitmap_set(IdSet *s, int64 id, bool member);
+extern bool idset_bitmap_has(const IdSet *s, int64 id);
+extern void idset_to_bitmap(IdSet *s);
 extern void idset_recount(IdSet *s);
 extern void idset_flatten(IdSet *s);
 extern void idset_intersect(IdSet *a, const IdSet *b);

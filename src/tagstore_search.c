@@ -30,6 +30,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/relscan.h"
 #include "access/stratnum.h"
@@ -59,24 +60,38 @@
 #include "tagstore.h"
 
 /*
- * How one search reads.  The tags under a query tag come from the tags'
- * key range; their ids, sorted, are coalesced into runs of consecutive ids
- * (a taxonomy imported in one go is numbered depth-first, so a subtree is
- * usually one run), and each run is one index-only range scan of
- * tagging_pkey (tag_id, entity_id), read directly through the index AM.
- * With a data filter, the taggings are read by a query instead, so that the
- * planner can use the GIN index on tagging.data.
+ * How one search reads.  A query tag is found by its key in tag_key, and
+ * whether it has a fresh posting in posted_tag's primary key.  The tags
+ * under it are the key range of tag_key; their ids, sorted, are coalesced
+ * into runs of consecutive ids (a taxonomy imported in one go is numbered
+ * depth-first, so a subtree is usually one run), and each run is one
+ * index-only range scan of tagging_pkey (tag_id, entity_id).  All of these
+ * are read directly through the index AM: a selective search is a handful
+ * of index descents, and going through the executor for each would cost
+ * several times more.  With a data filter, the taggings are read by a query
+ * instead, so that the planner can use the GIN index on tagging.data.
  */
 typedef struct Searcher
 {
-	SPIPlanPtr	subtree_ids;	/* ids of the tags in a key range */
-	SPIPlanPtr	exact_id;		/* id of the tag with a key */
-	SPIPlanPtr	tag_state;		/* that, and whether it has a fresh posting */
 	SPIPlanPtr	filtered;		/* entities of a tag id run whose data matches */
 	Datum		data_filter;	/* jsonb the tagging data must contain, or 0 */
 	Oid			tagpath_type;
 	bool		use_postings;	/* read posted tags from their postings */
 	MemoryContext resultcxt;	/* where id arrays are kept */
+	Snapshot	snapshot;
+	/* tags by key: tag_key, with the key operators' functions */
+	Relation	tag;
+	Relation	tag_key;
+	IndexScanDesc tag_scan;
+	TupleTableSlot *tag_slot;
+	RegProcedure key_eq,
+				key_ge,
+				key_lt;
+	/* whether a tag's posting is fresh: posted_tag_pkey */
+	Relation	posted;
+	Relation	posted_pkey;
+	IndexScanDesc posted_scan;
+	TupleTableSlot *posted_slot;
 	/* the direct index-only scan of tagging_pkey */
 	Relation	heap;
 	Relation	index;
@@ -99,11 +114,8 @@ tagstore_type_namespace(Oid type)
 	return nsp;
 }
 
-/* Plans kept for the session; cached_type is the tagpath type they are for. */
+/* The plan kept for the session; cached_type is the tagpath type it is for. */
 static Oid	cached_type = InvalidOid;
-static SPIPlanPtr cached_subtree_ids;
-static SPIPlanPtr cached_exact_id;
-static SPIPlanPtr cached_tag_state;
 static SPIPlanPtr cached_filtered;
 
 /*
@@ -123,10 +135,40 @@ tagstore_keep_plan(const char *sql, int nargs, Oid *types, bool generic)
 	return plan;
 }
 
+/* Opens one of tagstore's tables for reading, checking the caller may read it. */
+static Relation
+open_table(const char *name)
+{
+	Relation	rel = table_openrv(makeRangeVar("tagstore", (char *) name, -1), AccessShareLock);
+
+	/* reading through the index AM skips the executor's permission check: do it here */
+	if (pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, name);
+	return rel;
+}
+
+/* Opens an index of a table by name and begins a scan of it with nkeys keys. */
+static IndexScanDesc
+open_index_scan(Relation heap, const char *name, int nkeys, Snapshot snapshot, Relation *index)
+{
+	*index = index_open(get_relname_relid(name, RelationGetNamespace(heap)), AccessShareLock);
+	return index_beginscan(heap, *index, snapshot, nkeys, 0);
+}
+
+/* The function behind a btree strategy of an index's first column. */
+static RegProcedure
+key_proc(Relation index, Oid type, int16 strategy)
+{
+	Oid			opno = get_opfamily_member(index->rd_opfamily[0], type, type, strategy);
+
+	if (!OidIsValid(opno))
+		elog(ERROR, "operator %d of %s is missing", strategy, RelationGetRelationName(index));
+	return get_opcode(opno);
+}
+
 static void
 searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext resultcxt)
 {
-	Oid			types[3] = {tagpath_type, tagpath_type, JSONBOID};
 	Oid			run_types[3] = {INT8OID, INT8OID, JSONBOID};
 
 	memset(s, 0, sizeof(Searcher));
@@ -134,47 +176,38 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 	s->tagpath_type = tagpath_type;
 	s->use_postings = true;
 	s->resultcxt = resultcxt;
+	s->snapshot = GetActiveSnapshot();
 
-	/* the queries are prepared once per session (per installation of the type) */
+	/* custom plans: whether the GIN index on data pays depends on the filter */
 	if (cached_type != tagpath_type)
 	{
-		/* the caller's search_path need not see tagpath's operators: qualify them */
-		const char *nsp = quote_identifier(get_namespace_name(tagstore_type_namespace(tagpath_type)));
-
-		cached_subtree_ids = tagstore_keep_plan(psprintf("SELECT id FROM tagstore.tag"
-														 " WHERE key OPERATOR(%s.>=) $1 AND key OPERATOR(%s.<) $2",
-														 nsp, nsp), 2, types, true);
-		cached_exact_id = tagstore_keep_plan(psprintf("SELECT id FROM tagstore.tag"
-													  " WHERE key OPERATOR(%s.=) $1", nsp),
-											 1, types, true);
-		cached_tag_state = tagstore_keep_plan(psprintf("SELECT t.id, coalesce(NOT p.stale, false)"
-													   " FROM tagstore.tag t"
-													   " LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id"
-													   " WHERE t.key OPERATOR(%s.=) $1", nsp),
-											  1, types, true);
-		/* custom plans: whether the GIN index on data pays depends on the filter */
 		cached_filtered = tagstore_keep_plan("SELECT entity_id FROM tagstore.tagging"
 											 " WHERE tag_id BETWEEN $1 AND $2 AND data @> $3 AND data IS NOT NULL",
 											 3, run_types, false);
 		cached_type = tagpath_type;
 	}
-	s->subtree_ids = cached_subtree_ids;
-	s->exact_id = cached_exact_id;
-	s->tag_state = cached_tag_state;
 	s->filtered = cached_filtered;
 
-	s->heap = table_openrv(makeRangeVar("tagstore", "tagging", -1), AccessShareLock);
-	/* reading the index directly skips the executor's permission check: do it here */
-	if (pg_class_aclcheck(RelationGetRelid(s->heap), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
-		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "tagging");
-	s->index = index_open(get_relname_relid("tagging_pkey", RelationGetNamespace(s->heap)),
-						  AccessShareLock);
-	s->scan = index_beginscan(s->heap, s->index, GetActiveSnapshot(), 2, 0);
+	/* tagging first: what a caller without rights most needs to hear about */
+	s->heap = open_table("tagging");
+	s->scan = open_index_scan(s->heap, "tagging_pkey", 2, s->snapshot, &s->index);
 	s->scan->xs_want_itup = true;
 	s->slot = table_slot_create(s->heap, NULL);
 	s->vmbuffer = InvalidBuffer;
+
+	s->tag = open_table("tag");
+	s->tag_scan = open_index_scan(s->tag, "tag_key", 2, s->snapshot, &s->tag_key);
+	s->tag_slot = table_slot_create(s->tag, NULL);
+	s->key_eq = key_proc(s->tag_key, tagpath_type, BTEqualStrategyNumber);
+	s->key_ge = key_proc(s->tag_key, tagpath_type, BTGreaterEqualStrategyNumber);
+	s->key_lt = key_proc(s->tag_key, tagpath_type, BTLessStrategyNumber);
+
+	s->posted = open_table("posted_tag");
+	s->posted_scan = open_index_scan(s->posted, "posted_tag_pkey", 1, s->snapshot, &s->posted_pkey);
+	s->posted_slot = table_slot_create(s->posted, NULL);
+
 	/* an index-only scan takes predicate locks for serializable transactions */
-	PredicateLockRelation(s->heap, GetActiveSnapshot());
+	PredicateLockRelation(s->heap, s->snapshot);
 }
 
 static void
@@ -186,6 +219,62 @@ searcher_end(Searcher *s)
 	index_endscan(s->scan);
 	index_close(s->index, AccessShareLock);
 	table_close(s->heap, AccessShareLock);
+	ExecDropSingleTupleTableSlot(s->posted_slot);
+	index_endscan(s->posted_scan);
+	index_close(s->posted_pkey, AccessShareLock);
+	table_close(s->posted, AccessShareLock);
+	ExecDropSingleTupleTableSlot(s->tag_slot);
+	index_endscan(s->tag_scan);
+	index_close(s->tag_key, AccessShareLock);
+	table_close(s->tag, AccessShareLock);
+}
+
+/*
+ * Appends the ids of the tags whose key is in [lo, hi), or equal to lo if
+ * hi is NULL.  Tag ids are column 1 of tagstore.tag.
+ */
+static void
+collect_tags(Searcher *s, TagPath *lo, TagPath *hi, IdSet *set, int *cap)
+{
+	ScanKeyData keys[2];
+
+	/* a scan keeps its number of keys: an exact lookup says "= lo" twice */
+	if (hi == NULL)
+	{
+		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, s->key_eq, PointerGetDatum(lo));
+		keys[1] = keys[0];
+	}
+	else
+	{
+		ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, s->key_ge, PointerGetDatum(lo));
+		ScanKeyInit(&keys[1], 1, BTLessStrategyNumber, s->key_lt, PointerGetDatum(hi));
+	}
+	index_rescan(s->tag_scan, keys, 2, NULL, 0);
+	while (index_getnext_slot(s->tag_scan, ForwardScanDirection, s->tag_slot))
+	{
+		bool		isnull;
+
+		CHECK_FOR_INTERRUPTS();
+		idset_append(set, cap, DatumGetInt64(slot_getattr(s->tag_slot, 1, &isnull)));
+	}
+}
+
+/* Does the tag have a posting that is not stale?  (posted_tag: tag_id, stale) */
+static bool
+posting_fresh(Searcher *s, int64 tag_id)
+{
+	ScanKeyData key;
+	bool		fresh = false;
+
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(tag_id));
+	index_rescan(s->posted_scan, &key, 1, NULL, 0);
+	if (index_getnext_slot(s->posted_scan, ForwardScanDirection, s->posted_slot))
+	{
+		bool		isnull;
+
+		fresh = !DatumGetBool(slot_getattr(s->posted_slot, 2, &isnull));
+	}
+	return fresh;
 }
 
 /* Appends column 1 (int8) of every row of an open cursor. */
@@ -254,7 +343,7 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 {
 	TagPath    *key = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold,
 																	   PointerGetDatum(tag)));
-	Datum		args[2];
+	TagPath    *upper;
 	IdSet		tags = {0};
 	IdSet		set = {0};
 	int			tagcap = 64;
@@ -270,34 +359,28 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 	if (tagpath_nlevel(key) < 2)
 		return set;				/* a taxonomy name alone names no tag */
 
-	args[0] = PointerGetDatum(key);
-	args[1] = PointerGetDatum(tagpath_subtree_upper(key));
+	upper = tagpath_subtree_upper(key);
 
 	/* a large subtree has its answer stored: tagstore_posting.c */
 	if (descendants && !s->data_filter && s->use_postings)
 	{
-		int64		id;
-		bool		fresh,
-					isnull;
+		IdSet		self = {0};
+		int			selfcap = 1;
 
-		if (SPI_execute_plan(s->tag_state, args, NULL, true, 1) != SPI_OK_SELECT)
-			elog(ERROR, "reading tagstore.tag failed");
-		if (SPI_processed == 0)
+		self.ids = palloc(sizeof(int64));
+		collect_tags(s, key, NULL, &self, &selfcap);
+		if (self.n == 0)
 			return set;			/* no such tag, so nothing under it */
-		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-		fresh = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-		SPI_freetuptable(SPI_tuptable);
-		if (fresh)
+		if (posting_fresh(s, self.ids[0]))
 		{
 			pfree(set.ids);
 			old = MemoryContextSwitchTo(s->resultcxt);
-			set = posting_read(id, key, s->tagpath_type);
+			set = posting_read(self.ids[0], key, s->tagpath_type);
 			MemoryContextSwitchTo(old);
 			return set;
 		}
 	}
-	collect_cursor(SPI_cursor_open(NULL, descendants ? s->subtree_ids : s->exact_id,
-								   args, NULL, true), &tags, &tagcap);
+	collect_tags(s, key, descendants ? upper : NULL, &tags, &tagcap);
 	idset_normalize(&tags);
 
 	/* one range scan per run of consecutive tag ids */
@@ -354,49 +437,53 @@ tag_array(ArrayType *arr, const char *argname, bool allow_empty, Datum **elems)
 	return n;
 }
 
-/*
- * tagstore._entity_ids(tags tagpath[], match_all bool, include_descendants
- * bool, exclude tagpath[], data_filter jsonb) -> bigint[]: the ids of the
- * matching entities.  With data_filter, only taggings whose data contains
- * it count for the tags (exclusions count all taggings).
- */
-/* The search of _entity_ids and _count_entity_ids, on their arguments. */
-static IdSet
-search(FunctionCallInfo fcinfo)
+/* The tags argument, checked: never NULL. */
+static ArrayType *
+tags_arg(FunctionCallInfo fcinfo, int argno)
 {
-	ArrayType  *tags;
-	bool		match_all,
-				descendants;
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("tags must not be NULL")));
+	return PG_GETARG_ARRAYTYPE_P(argno);
+}
+
+/* A boolean argument that must not be NULL. */
+static bool
+flag_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", argname)));
+	return PG_GETARG_BOOL(argno);
+}
+
+/*
+ * The entities under all (match_all) or any of the tags, less those under
+ * any tag of exclude (may be NULL).  With data_filter (0 for none), only
+ * taggings whose data contains it count for the tags; exclusions count all
+ * taggings.
+ */
+static IdSet
+search(ArrayType *tags, bool match_all, bool descendants, ArrayType *exclude, Datum data_filter)
+{
 	Datum	   *elems,
 			   *xelems = NULL;
 	int			n,
 				nx = 0;
-	Oid			tagpath_type;
 	MemoryContext callercxt = CurrentMemoryContext;
 	Searcher	s;
 	IdSet	   *sets;
 	IdSet		result;
 
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("tags must not be NULL")));
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("include_descendants must not be NULL")));
-	tags = PG_GETARG_ARRAYTYPE_P(0);
-	match_all = PG_GETARG_BOOL(1);
-	descendants = PG_GETARG_BOOL(2);
-	tagpath_type = ARR_ELEMTYPE(tags);
 	n = tag_array(tags, "tags", false, &elems);
-	if (!PG_ARGISNULL(3))
-		nx = tag_array(PG_GETARG_ARRAYTYPE_P(3), "exclude", true, &xelems);
+	if (exclude)
+		nx = tag_array(exclude, "exclude", true, &xelems);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	searcher_init(&s, tagpath_type, PG_NARGS() > 4 && !PG_ARGISNULL(4) ? PG_GETARG_DATUM(4) : 0,
-				  callercxt);
+	searcher_init(&s, ARR_ELEMTYPE(tags), data_filter, callercxt);
 
 	sets = palloc(sizeof(IdSet) * n);
 	for (int i = 0; i < n; i++)
@@ -434,11 +521,21 @@ search(FunctionCallInfo fcinfo)
 	return result;
 }
 
+/*
+ * tagstore._entity_ids(tags tagpath[], match_all bool, include_descendants
+ * bool, exclude tagpath[], data_filter jsonb) -> bigint[]: the ids of the
+ * matching entities, sorted (for entities_with_tag_data).
+ */
 PG_FUNCTION_INFO_V1(tagstore_entity_ids);
 Datum
 tagstore_entity_ids(PG_FUNCTION_ARGS)
 {
-	IdSet		result = search(fcinfo);
+	ArrayType  *tags = tags_arg(fcinfo, 0);
+	bool		match_all = flag_arg(fcinfo, 1, "match_all");
+	bool		descendants = flag_arg(fcinfo, 2, "include_descendants");
+	IdSet		result = search(tags, match_all, descendants,
+								PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3),
+								PG_ARGISNULL(4) ? 0 : PG_GETARG_DATUM(4));
 	Datum	   *out;
 
 	idset_flatten(&result);
@@ -449,12 +546,62 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
-/* tagstore._count_entity_ids(same arguments) -> bigint: how many _entity_ids returns. */
-PG_FUNCTION_INFO_V1(tagstore_count_entity_ids);
-Datum
-tagstore_count_entity_ids(PG_FUNCTION_ARGS)
+static int64 entity_names(IdSet *ids, text *want_type, text *prefix, ReturnSetInfo *rsinfo);
+
+/*
+ * entities_with_all/any(tags, entity_type, external_id_prefix,
+ * include_descendants, exclude) and count_entities_with_all/any (same
+ * arguments) are C functions of their own: called from SQL, they need no
+ * parsing or inlining of a function body (which cost more than a selective
+ * search itself), and the answer is materialised once.
+ */
+static Datum
+entities_with(FunctionCallInfo fcinfo, bool match_all, bool counting)
 {
-	PG_RETURN_INT64(search(fcinfo).n);
+	ArrayType  *tags = tags_arg(fcinfo, 0);
+	text	   *want_type = PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1);
+	text	   *prefix = PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2);
+	bool		descendants = flag_arg(fcinfo, 3, "include_descendants");
+	ArrayType  *exclude = PG_ARGISNULL(4) ? NULL : PG_GETARG_ARRAYTYPE_P(4);
+	IdSet		result;
+
+	if (!counting)
+		InitMaterializedSRF(fcinfo, 0);
+	result = search(tags, match_all, descendants, exclude, 0);
+	if (counting && want_type == NULL && prefix == NULL)
+		PG_RETURN_INT64(result.n);
+	if (counting)
+		PG_RETURN_INT64(entity_names(&result, want_type, prefix, NULL));
+	entity_names(&result, want_type, prefix, (ReturnSetInfo *) fcinfo->resultinfo);
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(tagstore_entities_with_all);
+Datum
+tagstore_entities_with_all(PG_FUNCTION_ARGS)
+{
+	return entities_with(fcinfo, true, false);
+}
+
+PG_FUNCTION_INFO_V1(tagstore_entities_with_any);
+Datum
+tagstore_entities_with_any(PG_FUNCTION_ARGS)
+{
+	return entities_with(fcinfo, false, false);
+}
+
+PG_FUNCTION_INFO_V1(tagstore_count_entities_with_all);
+Datum
+tagstore_count_entities_with_all(PG_FUNCTION_ARGS)
+{
+	return entities_with(fcinfo, true, true);
+}
+
+PG_FUNCTION_INFO_V1(tagstore_count_entities_with_any);
+Datum
+tagstore_count_entities_with_any(PG_FUNCTION_ARGS)
+{
+	return entities_with(fcinfo, false, true);
 }
 
 /* A "text or text[]" argument of search_tags as a text[] (NULL stays NULL). */
@@ -531,13 +678,12 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 }
 
 /*
- * tagstore._entities(ids bigint[], entity_type text, external_id_prefix text)
- * -> (entity_type, external_id): the names of the entities with those ids
- * (sorted, as _entity_ids returns them) that pass the filters, in id order.
+ * The names of the entities of a set that pass the filters, in id order:
+ * put into rsinfo's tuplestore, or only counted if rsinfo is NULL.
  *
  * An answer of more than 1/40 of all entities is found in one pass over the
- * entity table, testing each id against a bitmap of the answer; a smaller
- * one is looked up id by id in entity_pkey (about 2 us an id, where the pass
+ * entity table, testing each id against the answer's bitmap; a smaller one
+ * is looked up id by id in entity_pkey (about 2 us an id, where the pass
  * costs about 50 ms per million entities).
  */
 typedef struct EntityName
@@ -546,9 +692,9 @@ typedef struct EntityName
 	Datum		external_id;
 } EntityName;
 
-/* Does an entity pass the filters? */
+/* Emits one entity if it passes the filters; true if it did. */
 static bool
-entity_passes(Datum type, Datum external_id, text *want_type, text *prefix)
+emit_entity(ReturnSetInfo *rsinfo, Datum type, Datum external_id, text *want_type, text *prefix)
 {
 	if (want_type)
 	{
@@ -566,147 +712,178 @@ entity_passes(Datum type, Datum external_id, text *want_type, text *prefix)
 			memcmp(VARDATA_ANY(x), VARDATA_ANY(prefix), VARSIZE_ANY_EXHDR(prefix)) != 0)
 			return false;
 	}
+	if (rsinfo)
+	{
+		Datum		values[2] = {type, external_id};
+		bool		nulls[2] = {false, false};
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
 	return true;
 }
 
+/* The position of id in a sorted array of ids that holds it. */
+static int
+id_rank(const IdSet *ids, int64 id)
+{
+	int			l = 0,
+				h = ids->n - 1;
+
+	while (l < h)
+	{
+		int			m = l + (h - l) / 2;
+
+		if (ids->ids[m] < id)
+			l = m + 1;
+		else
+			h = m;
+	}
+	return l;
+}
+
+/*
+ * One pass over the entity table, read through the heap AM directly (the
+ * table is tagstore's own, always heap).  Entities are usually stored in id
+ * order, so rows are emitted as they come; the first row out of order sends
+ * the pass back to the start, where rows land at their rank instead.
+ */
+static int64
+names_by_pass(Relation heap, Snapshot snapshot, IdSet *ids, text *want_type, text *prefix,
+			  ReturnSetInfo *rsinfo)
+{
+	TupleDesc	desc = RelationGetDescr(heap);
+	IdSet		sorted = {0};	/* the answer as an array, once out of order */
+	EntityName *found = NULL;
+	int64		last = PG_INT64_MIN;
+	int64		count = 0;
+	TableScanDesc scan;
+	HeapTuple	tuple;
+
+	idset_to_bitmap(ids);
+	PredicateLockRelation(heap, snapshot);	/* for serializable transactions */
+	scan = table_beginscan(heap, snapshot, 0, NULL);
+	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		bool		isnull;
+		int64		id = DatumGetInt64(heap_getattr(tuple, 1, desc, &isnull));
+
+		CHECK_FOR_INTERRUPTS();
+		if (!idset_bitmap_has(ids, id))
+			continue;
+		if (found == NULL && id > last)
+		{
+			count += emit_entity(rsinfo, heap_getattr(tuple, 2, desc, &isnull),
+								 heap_getattr(tuple, 3, desc, &isnull), want_type, prefix);
+			last = id;
+			continue;
+		}
+		if (found == NULL)
+		{
+			/* out of order: start again, ranking rows */
+			if (rsinfo)
+				tuplestore_clear(rsinfo->setResult);
+			count = 0;
+			sorted = *ids;
+			sorted.bits = palloc(sizeof(uint64) * Max(ids->nwords, 1));
+			memcpy(sorted.bits, ids->bits, sizeof(uint64) * ids->nwords);
+			idset_flatten(&sorted);
+			found = palloc0(sizeof(EntityName) * Max(sorted.n, 1));
+			table_rescan(scan, NULL);
+			continue;
+		}
+		found[id_rank(&sorted, id)] = (EntityName) {
+			datumCopy(heap_getattr(tuple, 2, desc, &isnull), false, -1),
+			datumCopy(heap_getattr(tuple, 3, desc, &isnull), false, -1)
+		};
+	}
+	table_endscan(scan);
+	for (int i = 0; found != NULL && i < sorted.n; i++)
+		if (found[i].type)
+			count += emit_entity(rsinfo, found[i].type, found[i].external_id, want_type, prefix);
+	return count;
+}
+
+/* A lookup per id in entity_pkey, in id order. */
+static int64
+names_by_lookup(Relation heap, Snapshot snapshot, IdSet *ids, text *want_type, text *prefix,
+				ReturnSetInfo *rsinfo)
+{
+	Relation	index = index_open(get_relname_relid("entity_pkey", RelationGetNamespace(heap)),
+								   AccessShareLock);
+	IndexScanDesc scan = index_beginscan(heap, index, snapshot, 1, 0);
+	TupleTableSlot *slot = table_slot_create(heap, NULL);
+	int64		count = 0;
+
+	idset_flatten(ids);
+	for (int i = 0; i < ids->n; i++)
+	{
+		ScanKeyData key;
+
+		CHECK_FOR_INTERRUPTS();
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(ids->ids[i]));
+		index_rescan(scan, &key, 1, NULL, 0);
+		if (index_getnext_slot(scan, ForwardScanDirection, slot))
+		{
+			bool		isnull;
+
+			count += emit_entity(rsinfo, slot_getattr(slot, 2, &isnull),
+								 slot_getattr(slot, 3, &isnull), want_type, prefix);
+		}
+	}
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, AccessShareLock);
+	return count;
+}
+
+static int64
+entity_names(IdSet *ids, text *want_type, text *prefix, ReturnSetInfo *rsinfo)
+{
+	Relation	heap;
+	int64		count;
+	int64		span;
+
+	if (ids->n == 0)
+		return 0;
+	heap = table_openrv(makeRangeVar("tagstore", "entity", -1), AccessShareLock);
+	if (pg_class_aclcheck(RelationGetRelid(heap), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "entity");
+
+	/* the pass tests ids in a bitmap: only if their range is dense enough */
+	span = ids->bits ? ids->nwords * 64 : ids->ids[ids->n - 1] - ids->ids[0];
+	if ((double) ids->n * 40 > Max(heap->rd_rel->reltuples, 1) && span / 64 <= (int64) ids->n * 4 + 1024)
+		count = names_by_pass(heap, GetActiveSnapshot(), ids, want_type, prefix, rsinfo);
+	else
+		count = names_by_lookup(heap, GetActiveSnapshot(), ids, want_type, prefix, rsinfo);
+	table_close(heap, AccessShareLock);
+	return count;
+}
+
+/*
+ * tagstore._entities(ids bigint[], entity_type text, external_id_prefix text)
+ * -> (entity_type, external_id): the names of the entities with those ids
+ * that pass the filters, in id order (for entities_with_tag_data).
+ */
 PG_FUNCTION_INFO_V1(tagstore_entities);
 Datum
 tagstore_entities(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	text	   *want_type = PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1);
-	text	   *prefix = PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2);
 	Datum	   *elems;
 	int			n = 0;
 	IdSet		ids = {0};
-	Relation	heap;
-	Snapshot	snapshot = GetActiveSnapshot();
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
 					  TYPALIGN_DOUBLE, &elems, NULL, &n);
-	if (n == 0)
-		return (Datum) 0;
-	ids.ids = palloc(sizeof(int64) * n);
+	ids.ids = palloc(sizeof(int64) * Max(n, 1));
 	ids.n = n;
 	for (int i = 0; i < n; i++)
 		ids.ids[i] = DatumGetInt64(elems[i]);
 	idset_normalize(&ids);		/* cheap when already sorted; safe if not */
-
-	heap = table_openrv(makeRangeVar("tagstore", "entity", -1), AccessShareLock);
-	if (pg_class_aclcheck(RelationGetRelid(heap), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
-		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "entity");
-
-	if ((double) ids.n * 40 > Max(heap->rd_rel->reltuples, 1))
-	{
-		/*
-		 * One pass over the table.  Entities are usually stored in id order,
-		 * so rows are emitted as they come; the first row out of order sends
-		 * the pass back to the start, where rows land at their rank instead.
-		 */
-		int64		lo = ids.ids[0];
-		Size		words = (Size) ((ids.ids[ids.n - 1] - lo) / 64) + 1;
-		uint64	   *bits = palloc0(words * sizeof(uint64));
-		EntityName *found = NULL;
-		int64		last = PG_INT64_MIN;
-		TableScanDesc scan;
-		TupleTableSlot *slot = table_slot_create(heap, NULL);
-
-		PredicateLockRelation(heap, snapshot);	/* for serializable transactions */
-		scan = table_beginscan(heap, snapshot, 0, NULL);
-		for (int i = 0; i < ids.n; i++)
-			bits[(ids.ids[i] - lo) / 64] |= UINT64CONST(1) << ((ids.ids[i] - lo) % 64);
-		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
-		{
-			bool		isnull;
-			int64		id = DatumGetInt64(slot_getattr(slot, 1, &isnull));
-			uint64		off = (uint64) (id - lo);
-			int			at;
-
-			CHECK_FOR_INTERRUPTS();
-			if (id < lo || off / 64 >= words || !(bits[off / 64] & (UINT64CONST(1) << (off % 64))))
-				continue;
-			if (found == NULL && id > last)
-			{
-				Datum		values[2] = {slot_getattr(slot, 2, &isnull), slot_getattr(slot, 3, &isnull)};
-				bool		nulls[2] = {false, false};
-
-				if (entity_passes(values[0], values[1], want_type, prefix))
-					tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-				last = id;
-				continue;
-			}
-			if (found == NULL)
-			{
-				/* out of order: start again, ranking rows */
-				tuplestore_clear(rsinfo->setResult);
-				found = palloc0(sizeof(EntityName) * ids.n);
-				table_rescan(scan, NULL);
-				continue;
-			}
-			/* its rank: binary search in the sorted answer */
-			{
-				int			l = 0,
-							h = ids.n - 1;
-
-				while (l < h)
-				{
-					int			m = (l + h) / 2;
-
-					if (ids.ids[m] < id)
-						l = m + 1;
-					else
-						h = m;
-				}
-				at = l;
-			}
-			found[at].type = datumCopy(slot_getattr(slot, 2, &isnull), false, -1);
-			found[at].external_id = datumCopy(slot_getattr(slot, 3, &isnull), false, -1);
-		}
-		table_endscan(scan);
-		ExecDropSingleTupleTableSlot(slot);
-		for (int i = 0; found != NULL && i < ids.n; i++)
-		{
-			Datum		values[2] = {found[i].type, found[i].external_id};
-			bool		nulls[2] = {false, false};
-
-			if (found[i].type && entity_passes(values[0], values[1], want_type, prefix))
-				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
-	}
-	else
-	{
-		/* a lookup per id, in id order */
-		Relation	index = index_open(get_relname_relid("entity_pkey", RelationGetNamespace(heap)),
-									   AccessShareLock);
-		IndexScanDesc scan = index_beginscan(heap, index, snapshot, 1, 0);
-		TupleTableSlot *slot = table_slot_create(heap, NULL);
-
-		for (int i = 0; i < ids.n; i++)
-		{
-			ScanKeyData key;
-
-			CHECK_FOR_INTERRUPTS();
-			ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(ids.ids[i]));
-			index_rescan(scan, &key, 1, NULL, 0);
-			if (index_getnext_slot(scan, ForwardScanDirection, slot))
-			{
-				bool		isnull;
-				Datum		values[2];
-				bool		nulls[2] = {false, false};
-
-				values[0] = slot_getattr(slot, 2, &isnull);
-				values[1] = slot_getattr(slot, 3, &isnull);
-				if (entity_passes(values[0], values[1], want_type, prefix))
-					tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-			}
-		}
-		index_endscan(scan);
-		ExecDropSingleTupleTableSlot(slot);
-		index_close(index, AccessShareLock);
-	}
-	table_close(heap, AccessShareLock);
+	entity_names(&ids, PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1),
+				 PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2),
+				 (ReturnSetInfo *) fcinfo->resultinfo);
 	return (Datum) 0;
 }
