@@ -229,36 +229,6 @@ searcher_end(Searcher *s)
 	table_close(s->tag, AccessShareLock);
 }
 
-/*
- * Appends the ids of the tags whose key is in [lo, hi), or equal to lo if
- * hi is NULL.  Tag ids are column 1 of tagstore.tag.
- */
-static void
-collect_tags(Searcher *s, TagPath *lo, TagPath *hi, IdSet *set, int *cap)
-{
-	ScanKeyData keys[2];
-
-	/* a scan keeps its number of keys: an exact lookup says "= lo" twice */
-	if (hi == NULL)
-	{
-		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, s->key_eq, PointerGetDatum(lo));
-		keys[1] = keys[0];
-	}
-	else
-	{
-		ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, s->key_ge, PointerGetDatum(lo));
-		ScanKeyInit(&keys[1], 1, BTLessStrategyNumber, s->key_lt, PointerGetDatum(hi));
-	}
-	index_rescan(s->tag_scan, keys, 2, NULL, 0);
-	while (index_getnext_slot(s->tag_scan, ForwardScanDirection, s->tag_slot))
-	{
-		bool		isnull;
-
-		CHECK_FOR_INTERRUPTS();
-		idset_append(set, cap, DatumGetInt64(slot_getattr(s->tag_slot, 1, &isnull)));
-	}
-}
-
 /* Does the tag have a posting that is not stale?  (posted_tag: tag_id, stale) */
 static bool
 posting_fresh(Searcher *s, int64 tag_id)
@@ -275,6 +245,50 @@ posting_fresh(Searcher *s, int64 tag_id)
 		fresh = !DatumGetBool(slot_getattr(s->posted_slot, 2, &isnull));
 	}
 	return fresh;
+}
+
+/*
+ * Appends the ids of the tags whose key is in [lo, hi), or equal to lo if
+ * hi is NULL (tagstore.tag: id is column 1, key column 6).  The first tag of
+ * a subtree's range is its root, whose posting, if posted_root is given and
+ * the posting is fresh, answers for the whole subtree: then its id goes
+ * there, nothing is appended, and the result is true.
+ */
+static bool
+collect_tags(Searcher *s, TagPath *lo, TagPath *hi, int64 *posted_root, IdSet *set, int *cap)
+{
+	ScanKeyData keys[2];
+	bool		first = true;
+
+	/* a scan keeps its number of keys: an exact lookup says "= lo" twice */
+	if (hi == NULL)
+	{
+		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, s->key_eq, PointerGetDatum(lo));
+		keys[1] = keys[0];
+	}
+	else
+	{
+		ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, s->key_ge, PointerGetDatum(lo));
+		ScanKeyInit(&keys[1], 1, BTLessStrategyNumber, s->key_lt, PointerGetDatum(hi));
+	}
+	index_rescan(s->tag_scan, keys, 2, NULL, 0);
+	while (index_getnext_slot(s->tag_scan, ForwardScanDirection, s->tag_slot))
+	{
+		bool		isnull;
+		int64		id = DatumGetInt64(slot_getattr(s->tag_slot, 1, &isnull));
+
+		CHECK_FOR_INTERRUPTS();
+		if (first && posted_root &&
+			tagpath_cmp_internal(DatumGetTagPathP(slot_getattr(s->tag_slot, 6, &isnull)), lo) == 0 &&
+			posting_fresh(s, id))
+		{
+			*posted_root = id;
+			return true;
+		}
+		first = false;
+		idset_append(set, cap, id);
+	}
+	return false;
 }
 
 /* Appends column 1 (int8) of every row of an open cursor. */
@@ -343,7 +357,7 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 {
 	TagPath    *key = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold,
 																	   PointerGetDatum(tag)));
-	TagPath    *upper;
+	int64		posted;
 	IdSet		tags = {0};
 	IdSet		set = {0};
 	int			tagcap = 64;
@@ -359,28 +373,17 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 	if (tagpath_nlevel(key) < 2)
 		return set;				/* a taxonomy name alone names no tag */
 
-	upper = tagpath_subtree_upper(key);
-
 	/* a large subtree has its answer stored: tagstore_posting.c */
-	if (descendants && !s->data_filter && s->use_postings)
+	if (collect_tags(s, key, descendants ? tagpath_subtree_upper(key) : NULL,
+					 descendants && !s->data_filter && s->use_postings ? &posted : NULL,
+					 &tags, &tagcap))
 	{
-		IdSet		self = {0};
-		int			selfcap = 1;
-
-		self.ids = palloc(sizeof(int64));
-		collect_tags(s, key, NULL, &self, &selfcap);
-		if (self.n == 0)
-			return set;			/* no such tag, so nothing under it */
-		if (posting_fresh(s, self.ids[0]))
-		{
-			pfree(set.ids);
-			old = MemoryContextSwitchTo(s->resultcxt);
-			set = posting_read(self.ids[0], key, s->tagpath_type);
-			MemoryContextSwitchTo(old);
-			return set;
-		}
+		pfree(set.ids);
+		old = MemoryContextSwitchTo(s->resultcxt);
+		set = posting_read(posted, key, s->tagpath_type);
+		MemoryContextSwitchTo(old);
+		return set;
 	}
-	collect_tags(s, key, descendants ? upper : NULL, &tags, &tagcap);
 	idset_normalize(&tags);
 
 	/* one range scan per run of consecutive tag ids */
