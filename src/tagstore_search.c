@@ -745,61 +745,109 @@ id_rank(const IdSet *ids, int64 id)
 }
 
 /*
- * One pass over the entity table, read through the heap AM directly (the
- * table is tagstore's own, always heap).  Entities are usually stored in id
- * order, so rows are emitted as they come; the first row out of order sends
- * the pass back to the start, where rows land at their rank instead.
+ * One pass over the entity table, page by page (the table is tagstore's
+ * own, always heap).  A row's id is read before anything else, so that only
+ * the answer's rows pay for a visibility check and the rest cost a bit test
+ * each.  Entities are usually stored in id order, so rows are emitted as
+ * they come; the first row out of order sends the pass back to the start,
+ * where rows land at their rank instead.
  */
 static int64
 names_by_pass(Relation heap, Snapshot snapshot, IdSet *ids, text *want_type, text *prefix,
 			  ReturnSetInfo *rsinfo)
 {
 	TupleDesc	desc = RelationGetDescr(heap);
+	BlockNumber nblocks = RelationGetNumberOfBlocks(heap);
+	/* as a sequential scan does: a large table is read through a small ring */
+	BufferAccessStrategy strategy = nblocks > (BlockNumber) NBuffers / 4 ?
+		GetAccessStrategy(BAS_BULKREAD) : NULL;
+	bool		restart = false;
 	IdSet		sorted = {0};	/* the answer as an array, once out of order */
 	EntityName *found = NULL;
 	int64		last = PG_INT64_MIN;
 	int64		count = 0;
-	TableScanDesc scan;
-	HeapTuple	tuple;
+	OffsetNumber members[MaxHeapTuplesPerPage];
 
 	idset_to_bitmap(ids);
 	PredicateLockRelation(heap, snapshot);	/* for serializable transactions */
-	scan = table_beginscan(heap, snapshot, 0, NULL);
-	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	for (BlockNumber blk = 0; blk < nblocks; blk = restart ? 0 : blk + 1)
 	{
-		bool		isnull;
-		int64		id = DatumGetInt64(heap_getattr(tuple, 1, desc, &isnull));
+		Buffer		buf = ReadBufferExtended(heap, MAIN_FORKNUM, blk, RBM_NORMAL, strategy);
+		Page		page;
+		bool		all_visible;
+		int			nmembers = 0;
+		HeapTupleData tuple;
 
 		CHECK_FOR_INTERRUPTS();
-		if (!idset_bitmap_has(ids, id))
-			continue;
-		if (found == NULL && id > last)
+		restart = false;
+		tuple.t_tableOid = RelationGetRelid(heap);
+
+		/* under the content lock: the visible rows of the answer on this page */
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		page = BufferGetPage(buf);
+		TestForOldSnapshot(snapshot, heap, page);
+		all_visible = PageIsAllVisible(page) && !snapshot->takenDuringRecovery;
+		for (OffsetNumber off = FirstOffsetNumber; off <= PageGetMaxOffsetNumber(page); off++)
 		{
-			count += emit_entity(rsinfo, heap_getattr(tuple, 2, desc, &isnull),
-								 heap_getattr(tuple, 3, desc, &isnull), want_type, prefix);
-			last = id;
-			continue;
+			ItemId		lp = PageGetItemId(page, off);
+			bool		isnull;
+			bool		visible;
+
+			if (!ItemIdIsNormal(lp))
+				continue;
+			tuple.t_data = (HeapTupleHeader) PageGetItem(page, lp);
+			tuple.t_len = ItemIdGetLength(lp);
+			ItemPointerSet(&tuple.t_self, blk, off);
+			if (!idset_bitmap_has(ids, DatumGetInt64(heap_getattr(&tuple, 1, desc, &isnull))))
+				continue;
+			visible = all_visible || HeapTupleSatisfiesVisibility(&tuple, snapshot, buf);
+			HeapCheckForSerializableConflictOut(visible, heap, &tuple, buf, snapshot);
+			if (visible)
+				members[nmembers++] = off;
 		}
-		if (found == NULL)
+		LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+
+		/* the pin keeps those rows in place while they are copied out */
+		for (int i = 0; i < nmembers; i++)
 		{
-			/* out of order: start again, ranking rows */
-			if (rsinfo)
-				tuplestore_clear(rsinfo->setResult);
-			count = 0;
-			sorted = *ids;
-			sorted.bits = palloc(sizeof(uint64) * Max(ids->nwords, 1));
-			memcpy(sorted.bits, ids->bits, sizeof(uint64) * ids->nwords);
-			idset_flatten(&sorted);
-			found = palloc0(sizeof(EntityName) * Max(sorted.n, 1));
-			table_rescan(scan, NULL);
-			continue;
+			bool		isnull;
+			int64		id;
+			Datum		type,
+						external_id;
+
+			tuple.t_data = (HeapTupleHeader) PageGetItem(page, PageGetItemId(page, members[i]));
+			tuple.t_len = ItemIdGetLength(PageGetItemId(page, members[i]));
+			id = DatumGetInt64(heap_getattr(&tuple, 1, desc, &isnull));
+			type = heap_getattr(&tuple, 2, desc, &isnull);
+			external_id = heap_getattr(&tuple, 3, desc, &isnull);
+			if (found == NULL && id > last)
+			{
+				count += emit_entity(rsinfo, type, external_id, want_type, prefix);
+				last = id;
+			}
+			else if (found == NULL)
+			{
+				/* out of order: start again, ranking rows */
+				if (rsinfo)
+					tuplestore_clear(rsinfo->setResult);
+				count = 0;
+				sorted = *ids;
+				sorted.bits = palloc(sizeof(uint64) * Max(ids->nwords, 1));
+				memcpy(sorted.bits, ids->bits, sizeof(uint64) * ids->nwords);
+				idset_flatten(&sorted);
+				found = palloc0(sizeof(EntityName) * Max(sorted.n, 1));
+				restart = true;
+				break;
+			}
+			else
+				found[id_rank(&sorted, id)] = (EntityName) {
+					datumCopy(type, false, -1), datumCopy(external_id, false, -1)
+				};
 		}
-		found[id_rank(&sorted, id)] = (EntityName) {
-			datumCopy(heap_getattr(tuple, 2, desc, &isnull), false, -1),
-			datumCopy(heap_getattr(tuple, 3, desc, &isnull), false, -1)
-		};
+		ReleaseBuffer(buf);
 	}
-	table_endscan(scan);
+	if (strategy)
+		FreeAccessStrategy(strategy);
 	for (int i = 0; found != NULL && i < sorted.n; i++)
 		if (found[i].type)
 			count += emit_entity(rsinfo, found[i].type, found[i].external_id, want_type, prefix);
