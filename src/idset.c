@@ -104,23 +104,6 @@ idset_bitmap(int64 base, int64 nwords)
 	return s;
 }
 
-static inline bool
-bitmap_has(const IdSet *s, int64 id)
-{
-	uint64		off = (uint64) (id - s->base);
-
-	return id >= s->base && off / 64 < (uint64) s->nwords &&
-		(s->bits[off / 64] & (UINT64CONST(1) << (off % 64))) != 0;
-}
-
-/* Is an id a member of a bitmap set? */
-bool
-idset_bitmap_has(const IdSet *s, int64 id)
-{
-	Assert(s->bits != NULL);
-	return bitmap_has(s, id);
-}
-
 /* Turns a normalized array set into its bitmap form. */
 void
 idset_to_bitmap(IdSet *s)
@@ -165,7 +148,7 @@ idset_bitmap_set(IdSet *s, int64 id, bool member)
 		s->base = wider.base;
 		s->nwords = wider.nwords;
 	}
-	else if (!member && !bitmap_has(s, id))
+	else if (!member && !idset_bitmap_has(s, id))
 		return;
 	off = (uint64) (id - s->base);
 	if (member)
@@ -213,7 +196,7 @@ filter_by_bitmap(IdSet *a, const IdSet *b, bool keep)
 	int			k = 0;
 
 	for (int i = 0; i < a->n; i++)
-		if (bitmap_has(b, a->ids[i]) == keep)
+		if (idset_bitmap_has(b, a->ids[i]) == keep)
 			a->ids[k++] = a->ids[i];
 	a->n = k;
 }

@@ -264,11 +264,21 @@ typedef struct IdSet
 	int64		nwords;
 } IdSet;
 
+/* Is an id a member of a bitmap set?  Inline: the pass over entities asks per row. */
+static inline bool
+idset_bitmap_has(const IdSet *s, int64 id)
+{
+	uint64		off = (uint64) (id - s->base);
+
+	Assert(s->bits != NULL);
+	return id >= s->base && off / 64 < (uint64) s->nwords &&
+		(s->bits[off / 64] & (UINT64CONST(1) << (off % 64))) != 0;
+}
+
 extern void idset_append(IdSet *s, int *cap, int64 id);
 extern void idset_normalize(IdSet *s);
 extern IdSet idset_bitmap(int64 base, int64 nwords);
 extern void idset_bitmap_set(IdSet *s, int64 id, bool member);
-extern bool idset_bitmap_has(const IdSet *s, int64 id);
 extern void idset_to_bitmap(IdSet *s);
 extern void idset_recount(IdSet *s);
 extern void idset_flatten(IdSet *s);
