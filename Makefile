@@ -5,6 +5,7 @@ EXTENSION = tagstore
 MODULE_big = tagstore
 OBJS = \
 	src/casefold.o \
+	src/entity_rows.o \
 	src/idset.o \
 	src/tagpath_array.o \
 	src/tagpath_array_gist.o \

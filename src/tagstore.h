@@ -286,7 +286,15 @@ extern void idset_intersect(IdSet *a, const IdSet *b);
 extern void idset_subtract(IdSet *a, const IdSet *b);
 extern IdSet idset_union(IdSet *sets, int nsets);
 
+/* entity_rows.c: the rows of an answer's entities, in id order */
+typedef struct EntityRows EntityRows;
+extern EntityRows *entity_rows_begin(IdSet *ids, text *want_type, text *prefix);
+extern bool entity_rows_next(EntityRows *rows, Datum *type, Datum *external_id);
+extern int64 entity_rows_count(EntityRows *rows);
+extern void entity_rows_end(EntityRows *rows);
+
 /* tagstore_search.c */
+extern EntityRows *tagstore_entities_begin(Datum *args, bool *nulls, bool match_all);
 extern IdSet tagstore_subtree_entities(Oid tagpath_type, TagPath *tag);
 extern struct _SPI_plan *tagstore_keep_plan(const char *sql, int nargs, Oid *types, bool generic);
 

@@ -549,33 +549,85 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
-static int64 entity_names(IdSet *ids, text *want_type, text *prefix, ReturnSetInfo *rsinfo);
+/*
+ * The search of entities_with_all/any, on their arguments (tags,
+ * entity_type, external_id_prefix, include_descendants, exclude), ready to
+ * read the entities' rows.  Shared by the functions below and the streaming
+ * scan of tagstore_scan.c.
+ */
+static void
+check_search_args(bool *nulls)
+{
+	if (nulls[0])
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("tags must not be NULL")));
+	if (nulls[3])
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("include_descendants must not be NULL")));
+}
+
+EntityRows *
+tagstore_entities_begin(Datum *args, bool *nulls, bool match_all)
+{
+	IdSet		result;
+
+	check_search_args(nulls);
+	result = search(DatumGetArrayTypeP(args[0]), match_all, DatumGetBool(args[3]),
+					nulls[4] ? NULL : DatumGetArrayTypeP(args[4]), 0);
+	return entity_rows_begin(&result, nulls[1] ? NULL : DatumGetTextPP(args[1]),
+							 nulls[2] ? NULL : DatumGetTextPP(args[2]));
+}
+
+/* Puts all of the rows into a set-returning function's result, and ends reading. */
+static void
+put_rows(EntityRows *rows, ReturnSetInfo *rsinfo)
+{
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	while (entity_rows_next(rows, &values[0], &values[1]))
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	entity_rows_end(rows);
+}
 
 /*
  * entities_with_all/any(tags, entity_type, external_id_prefix,
  * include_descendants, exclude) and count_entities_with_all/any (same
  * arguments) are C functions of their own: called from SQL, they need no
  * parsing or inlining of a function body (which cost more than a selective
- * search itself), and the answer is materialised once.
+ * search itself).  In FROM, the planner hook of tagstore_scan.c streams the
+ * answer instead of calling these.
  */
 static Datum
 entities_with(FunctionCallInfo fcinfo, bool match_all, bool counting)
 {
-	ArrayType  *tags = tags_arg(fcinfo, 0);
-	text	   *want_type = PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1);
-	text	   *prefix = PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2);
-	bool		descendants = flag_arg(fcinfo, 3, "include_descendants");
-	ArrayType  *exclude = PG_ARGISNULL(4) ? NULL : PG_GETARG_ARRAYTYPE_P(4);
-	IdSet		result;
+	Datum		args[5];
+	bool		nulls[5];
 
-	if (!counting)
-		InitMaterializedSRF(fcinfo, 0);
-	result = search(tags, match_all, descendants, exclude, 0);
-	if (counting && want_type == NULL && prefix == NULL)
-		PG_RETURN_INT64(result.n);
+	for (int i = 0; i < 5; i++)
+	{
+		nulls[i] = PG_ARGISNULL(i);
+		args[i] = nulls[i] ? (Datum) 0 : PG_GETARG_DATUM(i);
+	}
+	if (counting && nulls[1] && nulls[2])
+	{
+		/* no name filters: the size of the set, no rows read */
+		check_search_args(nulls);
+		PG_RETURN_INT64(search(PG_GETARG_ARRAYTYPE_P(0), match_all, PG_GETARG_BOOL(3),
+							   nulls[4] ? NULL : PG_GETARG_ARRAYTYPE_P(4), 0).n);
+	}
 	if (counting)
-		PG_RETURN_INT64(entity_names(&result, want_type, prefix, NULL));
-	entity_names(&result, want_type, prefix, (ReturnSetInfo *) fcinfo->resultinfo);
+	{
+		EntityRows *rows = tagstore_entities_begin(args, nulls, match_all);
+		int64		n = entity_rows_count(rows);
+
+		entity_rows_end(rows);
+		PG_RETURN_INT64(n);
+	}
+	InitMaterializedSRF(fcinfo, 0);
+	put_rows(tagstore_entities_begin(args, nulls, match_all), (ReturnSetInfo *) fcinfo->resultinfo);
 	return (Datum) 0;
 }
 
@@ -681,238 +733,6 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 }
 
 /*
- * The names of the entities of a set that pass the filters, in id order:
- * put into rsinfo's tuplestore, or only counted if rsinfo is NULL.
- *
- * An answer of more than 1/100 of all entities is found in one pass over
- * the entity table, testing each id against the answer's bitmap; a smaller
- * one is looked up id by id in entity_pkey.  Measured at 200,000 entities:
- * a lookup costs about 2.5 us, the pass about 16 ns a row (3 ms), so the
- * pass wins from about 1/150 of the table; 1/100 leaves a margin for the
- * pass's fixed costs.
- */
-typedef struct EntityName
-{
-	Datum		type;
-	Datum		external_id;
-} EntityName;
-
-/* Emits one entity if it passes the filters; true if it did. */
-static bool
-emit_entity(ReturnSetInfo *rsinfo, Datum type, Datum external_id, text *want_type, text *prefix)
-{
-	if (want_type)
-	{
-		text	   *t = DatumGetTextPP(type);
-
-		if (VARSIZE_ANY_EXHDR(t) != VARSIZE_ANY_EXHDR(want_type) ||
-			memcmp(VARDATA_ANY(t), VARDATA_ANY(want_type), VARSIZE_ANY_EXHDR(t)) != 0)
-			return false;
-	}
-	if (prefix)
-	{
-		text	   *x = DatumGetTextPP(external_id);
-
-		if (VARSIZE_ANY_EXHDR(x) < VARSIZE_ANY_EXHDR(prefix) ||
-			memcmp(VARDATA_ANY(x), VARDATA_ANY(prefix), VARSIZE_ANY_EXHDR(prefix)) != 0)
-			return false;
-	}
-	if (rsinfo)
-	{
-		Datum		values[2] = {type, external_id};
-		bool		nulls[2] = {false, false};
-
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return true;
-}
-
-/* The position of id in a sorted array of ids that holds it. */
-static int
-id_rank(const IdSet *ids, int64 id)
-{
-	int			l = 0,
-				h = ids->n - 1;
-
-	while (l < h)
-	{
-		int			m = l + (h - l) / 2;
-
-		if (ids->ids[m] < id)
-			l = m + 1;
-		else
-			h = m;
-	}
-	return l;
-}
-
-/*
- * One pass over the entity table, page by page (the table is tagstore's
- * own, always heap).  A row's id is read before anything else, so that only
- * the answer's rows pay for a visibility check and the rest cost a bit test
- * each.  Entities are usually stored in id order, so rows are emitted as
- * they come; the first row out of order sends the pass back to the start,
- * where rows land at their rank instead.
- */
-static int64
-names_by_pass(Relation heap, Snapshot snapshot, IdSet *ids, text *want_type, text *prefix,
-			  ReturnSetInfo *rsinfo)
-{
-	TupleDesc	desc = RelationGetDescr(heap);
-	BlockNumber nblocks = RelationGetNumberOfBlocks(heap);
-	/* as a sequential scan does: a large table is read through a small ring */
-	BufferAccessStrategy strategy = nblocks > (BlockNumber) NBuffers / 4 ?
-		GetAccessStrategy(BAS_BULKREAD) : NULL;
-	bool		restart = false;
-	IdSet		sorted = {0};	/* the answer as an array, once out of order */
-	EntityName *found = NULL;
-	int64		last = PG_INT64_MIN;
-	int64		count = 0;
-	OffsetNumber members[MaxHeapTuplesPerPage];
-
-	idset_to_bitmap(ids);
-	PredicateLockRelation(heap, snapshot);	/* for serializable transactions */
-	for (BlockNumber blk = 0; blk < nblocks; blk = restart ? 0 : blk + 1)
-	{
-		Buffer		buf = ReadBufferExtended(heap, MAIN_FORKNUM, blk, RBM_NORMAL, strategy);
-		Page		page;
-		bool		all_visible;
-		int			nmembers = 0;
-		HeapTupleData tuple;
-
-		CHECK_FOR_INTERRUPTS();
-		restart = false;
-		tuple.t_tableOid = RelationGetRelid(heap);
-
-		/* under the content lock: the visible rows of the answer on this page */
-		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		page = BufferGetPage(buf);
-		TestForOldSnapshot(snapshot, heap, page);
-		all_visible = PageIsAllVisible(page) && !snapshot->takenDuringRecovery;
-		for (OffsetNumber off = FirstOffsetNumber; off <= PageGetMaxOffsetNumber(page); off++)
-		{
-			ItemId		lp = PageGetItemId(page, off);
-			bool		isnull;
-			bool		visible;
-
-			if (!ItemIdIsNormal(lp))
-				continue;
-			tuple.t_data = (HeapTupleHeader) PageGetItem(page, lp);
-			tuple.t_len = ItemIdGetLength(lp);
-			ItemPointerSet(&tuple.t_self, blk, off);
-			if (!idset_bitmap_has(ids, DatumGetInt64(heap_getattr(&tuple, 1, desc, &isnull))))
-				continue;
-			visible = all_visible || HeapTupleSatisfiesVisibility(&tuple, snapshot, buf);
-			HeapCheckForSerializableConflictOut(visible, heap, &tuple, buf, snapshot);
-			if (visible)
-				members[nmembers++] = off;
-		}
-		LockBuffer(buf, BUFFER_LOCK_UNLOCK);
-
-		/* the pin keeps those rows in place while they are copied out */
-		for (int i = 0; i < nmembers; i++)
-		{
-			bool		isnull;
-			int64		id;
-			Datum		type,
-						external_id;
-
-			tuple.t_data = (HeapTupleHeader) PageGetItem(page, PageGetItemId(page, members[i]));
-			tuple.t_len = ItemIdGetLength(PageGetItemId(page, members[i]));
-			id = DatumGetInt64(heap_getattr(&tuple, 1, desc, &isnull));
-			type = heap_getattr(&tuple, 2, desc, &isnull);
-			external_id = heap_getattr(&tuple, 3, desc, &isnull);
-			if (found == NULL && id > last)
-			{
-				count += emit_entity(rsinfo, type, external_id, want_type, prefix);
-				last = id;
-			}
-			else if (found == NULL)
-			{
-				/* out of order: start again, ranking rows */
-				if (rsinfo)
-					tuplestore_clear(rsinfo->setResult);
-				count = 0;
-				sorted = *ids;
-				sorted.bits = palloc(sizeof(uint64) * Max(ids->nwords, 1));
-				memcpy(sorted.bits, ids->bits, sizeof(uint64) * ids->nwords);
-				idset_flatten(&sorted);
-				found = palloc0(sizeof(EntityName) * Max(sorted.n, 1));
-				restart = true;
-				break;
-			}
-			else
-				found[id_rank(&sorted, id)] = (EntityName) {
-					datumCopy(type, false, -1), datumCopy(external_id, false, -1)
-				};
-		}
-		ReleaseBuffer(buf);
-	}
-	if (strategy)
-		FreeAccessStrategy(strategy);
-	for (int i = 0; found != NULL && i < sorted.n; i++)
-		if (found[i].type)
-			count += emit_entity(rsinfo, found[i].type, found[i].external_id, want_type, prefix);
-	return count;
-}
-
-/* A lookup per id in entity_pkey, in id order. */
-static int64
-names_by_lookup(Relation heap, Snapshot snapshot, IdSet *ids, text *want_type, text *prefix,
-				ReturnSetInfo *rsinfo)
-{
-	Relation	index = index_open(get_relname_relid("entity_pkey", RelationGetNamespace(heap)),
-								   AccessShareLock);
-	IndexScanDesc scan = index_beginscan(heap, index, snapshot, 1, 0);
-	TupleTableSlot *slot = table_slot_create(heap, NULL);
-	int64		count = 0;
-
-	idset_flatten(ids);
-	for (int i = 0; i < ids->n; i++)
-	{
-		ScanKeyData key;
-
-		CHECK_FOR_INTERRUPTS();
-		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(ids->ids[i]));
-		index_rescan(scan, &key, 1, NULL, 0);
-		if (index_getnext_slot(scan, ForwardScanDirection, slot))
-		{
-			bool		isnull;
-
-			count += emit_entity(rsinfo, slot_getattr(slot, 2, &isnull),
-								 slot_getattr(slot, 3, &isnull), want_type, prefix);
-		}
-	}
-	index_endscan(scan);
-	ExecDropSingleTupleTableSlot(slot);
-	index_close(index, AccessShareLock);
-	return count;
-}
-
-static int64
-entity_names(IdSet *ids, text *want_type, text *prefix, ReturnSetInfo *rsinfo)
-{
-	Relation	heap;
-	int64		count;
-	int64		span;
-
-	if (ids->n == 0)
-		return 0;
-	heap = table_openrv(makeRangeVar("tagstore", "entity", -1), AccessShareLock);
-	if (pg_class_aclcheck(RelationGetRelid(heap), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
-		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, "entity");
-
-	/* the pass tests ids in a bitmap: only if their range is dense enough */
-	span = ids->bits ? ids->nwords * 64 : ids->ids[ids->n - 1] - ids->ids[0];
-	if ((double) ids->n * 100 > Max(heap->rd_rel->reltuples, 1) && span / 64 <= (int64) ids->n * 4 + 1024)
-		count = names_by_pass(heap, GetActiveSnapshot(), ids, want_type, prefix, rsinfo);
-	else
-		count = names_by_lookup(heap, GetActiveSnapshot(), ids, want_type, prefix, rsinfo);
-	table_close(heap, AccessShareLock);
-	return count;
-}
-
-/*
  * tagstore._entities(ids bigint[], entity_type text, external_id_prefix text)
  * -> (entity_type, external_id): the names of the entities with those ids
  * that pass the filters, in id order (for entities_with_tag_data).
@@ -935,8 +755,8 @@ tagstore_entities(PG_FUNCTION_ARGS)
 	for (int i = 0; i < n; i++)
 		ids.ids[i] = DatumGetInt64(elems[i]);
 	idset_normalize(&ids);		/* cheap when already sorted; safe if not */
-	entity_names(&ids, PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1),
-				 PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2),
-				 (ReturnSetInfo *) fcinfo->resultinfo);
+	put_rows(entity_rows_begin(&ids, PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1),
+							   PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2)),
+			 (ReturnSetInfo *) fcinfo->resultinfo);
 	return (Datum) 0;
 }
