@@ -17,13 +17,14 @@ OBJS = \
 	src/tagquery_op.o \
 	src/tagstore.o \
 	src/tagstore_posting.o \
+	src/tagstore_scan.o \
 	src/tagstore_search.o \
 	src/tagstore_write.o \
 	src/tagtxtquery.o
 DATA = sql/tagstore--1.0.sql
 
 # pg_regress suites: sql/<name>.sql with expected/<name>.out
-REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings
+REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_stream
 REGRESS_OPTS = --inputdir=. --encoding=UTF8 --no-locale
 
 # isolation specs: test/specs/<name>.spec with test/expected/<name>.out

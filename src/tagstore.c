@@ -5,13 +5,17 @@
  * The types live in tagpath_*.c, tagquery_*.c and tagtxtquery.c (case
  * folding in casefold.c); the search engine in tagstore_search.c, its sets
  * of entity ids in idset.c and its stored closure postings in
- * tagstore_posting.c; tagging's fast path in tagstore_write.c.  The rest of
- * the tagging API is SQL, in sql/tagstore--1.0.sql.
+ * tagstore_posting.c, the answer's rows in entity_rows.c, streamed in FROM
+ * by the custom scan of tagstore_scan.c; tagging's fast path in
+ * tagstore_write.c.  The rest of the tagging API is SQL, in
+ * sql/tagstore--1.0.sql.
  */
 #include "postgres.h"
 
 #include "fmgr.h"
 #include "utils/guc.h"
+
+#include "tagstore.h"
 
 PG_MODULE_MAGIC;
 
@@ -20,7 +24,7 @@ static char *tagstore_actor = NULL;
 
 void		_PG_init(void);
 
-/* Defines the extension's settings. */
+/* Defines the extension's settings and installs the planner hook of tagstore_scan.c. */
 void
 _PG_init(void)
 {
@@ -34,4 +38,5 @@ _PG_init(void)
 							   0,
 							   NULL, NULL, NULL);
 	MarkGUCPrefixReserved("tagstore");
+	tagstore_scan_init();
 }

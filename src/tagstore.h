@@ -293,6 +293,9 @@ extern bool entity_rows_next(EntityRows *rows, Datum *type, Datum *external_id);
 extern int64 entity_rows_count(EntityRows *rows);
 extern void entity_rows_end(EntityRows *rows);
 
+/* tagstore_scan.c */
+extern void tagstore_scan_init(void);
+
 /* tagstore_search.c */
 extern EntityRows *tagstore_entities_begin(Datum *args, bool *nulls, bool match_all);
 extern IdSet tagstore_subtree_entities(Oid tagpath_type, TagPath *tag);

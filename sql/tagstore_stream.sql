@@ -1,0 +1,125 @@
+-- The streaming scan (src/tagstore_scan.c): in FROM, entities_with_all/any
+-- are planned as a custom scan that hands out rows straight from the entity
+-- table.  It must return exactly the rows, in the order, that the function
+-- itself returns (called in the select list, it runs as a plain function),
+-- wherever it takes over, and leave alone the uses it does not handle.
+SET search_path = diff, public;
+
+-- which scan a query gets
+CREATE FUNCTION scan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	line text;
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+		IF line ~ '(Custom|Function) Scan' THEN
+			RETURN substring(line FROM '(Custom Scan \([a-z ]+\)|Function Scan)');
+		END IF;
+	END LOOP;
+	RETURN NULL;
+END $$;
+
+SELECT tagstore.create_taxonomy('Stream') IS NOT NULL AS created;
+SELECT count(tagstore.add_tag('Stream', v)) AS tags FROM unnest(ARRAY['wide', 'narrow']) v;
+SELECT count(tagstore.add_tag_to('Stream.wide', CASE WHEN i % 2 = 0 THEN 'doc' ELSE 'item' END, 's' || i))
+	AS wide FROM generate_series(1, 300) i;
+SELECT count(tagstore.add_tag_to('Stream.narrow', 'item', 's' || i)) AS narrow FROM unnest(ARRAY[7, 77, 301]) i;
+ANALYZE tagstore.entity;		-- the choice between a pass and lookups reads its row count
+
+SELECT q AS query, scan_of(q) AS scan FROM (VALUES
+	($$SELECT * FROM tagstore.entities_with_all('{Stream.wide}')$$),
+	($$SELECT external_id FROM tagstore.entities_with_any('{Stream.wide}', 'doc', 's1', true, '{Stream.narrow}') WHERE external_id > 's2'$$),
+	($$SELECT e FROM tagstore.entities_with_all('{Stream.wide}') e$$),
+	($$SELECT * FROM tagstore.entities_with_all('{Stream.wide}') WITH ORDINALITY$$),
+	($$SELECT * FROM tagstore.tag t, LATERAL tagstore.entities_with_all(ARRAY[t.path]) WHERE t.value = 'narrow'$$),
+	($$SELECT tagstore.entities_with_all('{Stream.wide}')$$)
+) v(q);
+
+-- same(q): the rows of "SELECT * FROM <q>" (streamed) against those of
+-- "SELECT <q>" (the function), in order
+CREATE FUNCTION same(q text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	streamed text[];
+	called text[];
+BEGIN
+	EXECUTE format('SELECT coalesce(array_agg(entity_type || '':'' || external_id), ''{}'') FROM %s', q)
+		INTO streamed;
+	EXECUTE format('SELECT coalesce(array_agg((f).entity_type || '':'' || (f).external_id), ''{}'') FROM (SELECT %s AS f) s', q)
+		INTO called;
+	IF streamed IS DISTINCT FROM called THEN
+		RAISE NOTICE '%: streamed % rows, the function %', q, cardinality(streamed), cardinality(called);
+	END IF;
+	RETURN streamed IS NOT DISTINCT FROM called;
+END $$;
+
+-- by a pass (wide), by lookups (narrow), with filters and exclusions, empty
+SELECT same($$tagstore.entities_with_all('{Stream.wide}')$$) AS wide,
+       same($$tagstore.entities_with_all('{Stream.narrow}')$$) AS narrow,
+       same($$tagstore.entities_with_any('{Stream.wide, Stream.narrow}', 'item', 's3')$$) AS filtered,
+       same($$tagstore.entities_with_all('{Stream}', exclude => '{Stream.narrow}')$$) AS excluded,
+       same($$tagstore.entities_with_all('{Stream.nosuch}')$$) AS empty,
+       (SELECT count(*) FROM tagstore.entities_with_all('{Stream.wide}')) AS wide_rows;
+
+-- every tag of the random forests of tagstore_differential, with entity
+-- rows stored out of id order there
+SELECT count(*) AS tags, count(*) FILTER (WHERE NOT same(format('tagstore.entities_with_any(%L)', ARRAY[path])))
+	AS differ
+FROM forest();
+
+-- rows out of id order on disk still stream in id order
+UPDATE tagstore.entity SET external_id = external_id WHERE external_id IN ('s10', 's20', 's7');
+SELECT same($$tagstore.entities_with_all('{Stream.wide}')$$) AS wide,
+       same($$tagstore.entities_with_all('{Stream.narrow}')$$) AS narrow;
+
+-- a LIMIT stops early with the first rows; a cursor reads on across fetches
+SELECT string_agg(external_id, ' ') AS first_two
+FROM (SELECT external_id FROM tagstore.entities_with_all('{Stream.narrow}') LIMIT 2) s;
+BEGIN;
+DECLARE c CURSOR FOR SELECT external_id FROM tagstore.entities_with_all('{Stream.wide}');
+FETCH 2 FROM c;
+FETCH 2 FROM c;
+CLOSE c;
+COMMIT;
+
+-- rescans: the scan on the inner side of a nested loop, searched again each time
+SET enable_material = off;
+SET enable_hashjoin = off;
+SET enable_mergejoin = off;
+SELECT scan_of($$SELECT * FROM (VALUES (3), (4)) v(n)
+	JOIN tagstore.entities_with_all('{Stream.narrow}') e ON length(e.external_id) = v.n$$) AS inner_scan;
+SELECT v.n, string_agg(e.external_id, ' ') AS ids FROM (VALUES (3), (4)) v(n)
+	JOIN tagstore.entities_with_all('{Stream.narrow}') e ON length(e.external_id) = v.n
+GROUP BY v.n ORDER BY v.n;
+RESET enable_material;
+RESET enable_hashjoin;
+RESET enable_mergejoin;
+
+-- arguments from an init plan and from parameters of a generic plan
+SELECT count(*) AS from_subquery
+FROM tagstore.entities_with_all(ARRAY[(SELECT path FROM tagstore.tag WHERE value = 'narrow')]);
+SET plan_cache_mode = force_generic_plan;
+PREPARE listing(tagpath[], text) AS
+	SELECT count(*) FROM tagstore.entities_with_all($1, entity_type => $2);
+EXECUTE listing('{Stream.wide}', NULL);
+EXECUTE listing('{Stream.wide}', 'doc');
+EXECUTE listing('{Stream.narrow}', NULL);
+DEALLOCATE listing;
+RESET plan_cache_mode;
+
+-- the same errors as the function, and its EXECUTE privilege checked
+SELECT errcheck($$SELECT * FROM tagstore.entities_with_all(NULL)$$);
+SELECT errcheck($$SELECT * FROM tagstore.entities_with_any('{Stream.wide}', include_descendants => NULL)$$);
+SELECT errcheck($$SELECT * FROM tagstore.entities_with_all('{{Stream.wide}}')$$);
+CREATE ROLE tagstore_stream_reader;
+GRANT USAGE ON SCHEMA tagstore, diff TO tagstore_stream_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA tagstore TO tagstore_stream_reader;
+GRANT EXECUTE ON FUNCTION errcheck(text) TO tagstore_stream_reader;
+REVOKE EXECUTE ON FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]) FROM PUBLIC;
+SET ROLE tagstore_stream_reader;
+SELECT errcheck($$SELECT * FROM tagstore.entities_with_all('{Stream.wide}')$$) AS revoked;
+SELECT count(*) AS still_allowed FROM tagstore.entities_with_any('{Stream.narrow}');
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]) TO PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA tagstore FROM tagstore_stream_reader;
+REVOKE ALL ON SCHEMA tagstore, diff FROM tagstore_stream_reader;
+REVOKE ALL ON FUNCTION errcheck(text) FROM tagstore_stream_reader;
+DROP ROLE tagstore_stream_reader;
