@@ -653,6 +653,11 @@ CREATE TABLE tagstore.entity (
 	CONSTRAINT entity_name UNIQUE (entity_type, external_id)
 );
 
+-- An entity as searches return it, by name.  A named type rather than
+-- RETURNS TABLE: the planner takes the row's shape from the type cache
+-- instead of rebuilding it from the function's parameter lists per call.
+CREATE TYPE tagstore.entity_ref AS (entity_type text, external_id text);
+
 CREATE TABLE tagstore.tagging (
 	tag_id bigint NOT NULL REFERENCES tagstore.tag ON DELETE CASCADE,
 	entity_id bigint NOT NULL REFERENCES tagstore.entity ON DELETE CASCADE,
@@ -766,6 +771,7 @@ COMMENT ON TABLE tagstore.tag IS 'live tags; key is the case-folded path, unique
 COMMENT ON TABLE tagstore.tag_tombstone IS 'deleted tags: name to id, so that re-creating a name continues its revisions';
 COMMENT ON TABLE tagstore.tag_revision IS 'superseded revisions of tags, and their tombstones';
 COMMENT ON TABLE tagstore.entity IS 'tagged entities, named by (entity_type, external_id)';
+COMMENT ON TYPE tagstore.entity_ref IS 'an entity by name, as searches return it';
 COMMENT ON TABLE tagstore.tagging IS 'which entity carries which tag, with optional data';
 COMMENT ON TABLE tagstore.tagging_revision IS 'superseded revisions of taggings, and their tombstones';
 COMMENT ON TABLE tagstore.posted_tag IS 'tags whose subtree''s entities are kept in tagstore.posting; stale ones are not read';
@@ -1728,7 +1734,7 @@ RETURNS bigint[]
 -- The entities among ids that pass the entity filters, in id order (the
 -- order in which tagstore first saw them): C, see src/tagstore_search.c.
 CREATE FUNCTION tagstore._entities(ids bigint[], entity_type text, external_id_prefix text)
-RETURNS TABLE (entity_type text, external_id text)
+RETURNS SETOF tagstore.entity_ref
 	AS 'MODULE_PATHNAME', 'tagstore_entities' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- The searches are C functions of their own (src/tagstore_search.c): a SQL
@@ -1737,13 +1743,13 @@ RETURNS TABLE (entity_type text, external_id text)
 CREATE FUNCTION tagstore.entities_with_all(tags @extschema@.tagpath[], entity_type text DEFAULT NULL,
 	external_id_prefix text DEFAULT NULL, include_descendants boolean DEFAULT true,
 	exclude @extschema@.tagpath[] DEFAULT NULL)
-RETURNS TABLE (entity_type text, external_id text)
+RETURNS SETOF tagstore.entity_ref
 	AS 'MODULE_PATHNAME', 'tagstore_entities_with_all' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1000;
 
 CREATE FUNCTION tagstore.entities_with_any(tags @extschema@.tagpath[], entity_type text DEFAULT NULL,
 	external_id_prefix text DEFAULT NULL, include_descendants boolean DEFAULT true,
 	exclude @extschema@.tagpath[] DEFAULT NULL)
-RETURNS TABLE (entity_type text, external_id text)
+RETURNS SETOF tagstore.entity_ref
 	AS 'MODULE_PATHNAME', 'tagstore_entities_with_any' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1000;
 
 CREATE FUNCTION tagstore.count_entities_with_all(tags @extschema@.tagpath[], entity_type text DEFAULT NULL,
@@ -1760,7 +1766,7 @@ CREATE FUNCTION tagstore.count_entities_with_any(tags @extschema@.tagpath[], ent
 CREATE FUNCTION tagstore.entities_with_tag_data(tag @extschema@.tagpath, filter jsonb,
 	entity_type text DEFAULT NULL, external_id_prefix text DEFAULT NULL,
 	include_descendants boolean DEFAULT true, exclude @extschema@.tagpath[] DEFAULT NULL)
-RETURNS TABLE (entity_type text, external_id text)
+RETURNS SETOF tagstore.entity_ref
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp AS $$
 	SELECT * FROM tagstore._entities(
@@ -1770,7 +1776,7 @@ $$;
 
 CREATE FUNCTION tagstore.entities_matching(pattern @extschema@.tagquery, entity_type text DEFAULT NULL,
 	external_id_prefix text DEFAULT NULL)
-RETURNS TABLE (entity_type text, external_id text)
+RETURNS SETOF tagstore.entity_ref
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 	SELECT DISTINCT e.entity_type, e.external_id
@@ -1989,7 +1995,7 @@ $$ SELECT * FROM tagstore._tagging_history(tagstore._required($1, 'tag id'), $2,
 CREATE FUNCTION tagstore.entities_with_tag_data(tag_id bigint, filter jsonb,
 	entity_type text DEFAULT NULL, external_id_prefix text DEFAULT NULL,
 	include_descendants boolean DEFAULT true, exclude @extschema@.tagpath[] DEFAULT NULL)
-RETURNS TABLE (entity_type text, external_id text)
+RETURNS SETOF tagstore.entity_ref
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
 $$ SELECT * FROM tagstore.entities_with_tag_data(tagstore.tag_path($1), $2, $3, $4, $5, $6) $$;
 
