@@ -123,3 +123,18 @@ REVOKE ALL ON ALL TABLES IN SCHEMA tagstore FROM tagstore_stream_reader;
 REVOKE ALL ON SCHEMA tagstore, diff FROM tagstore_stream_reader;
 REVOKE ALL ON FUNCTION errcheck(text) FROM tagstore_stream_reader;
 DROP ROLE tagstore_stream_reader;
+
+-- a cached plan follows the function it streams when that is replaced (as
+-- an extension update may do)
+PREPARE wide_count AS SELECT count(*) FROM tagstore.entities_with_all('{Stream.wide}');
+EXECUTE wide_count;
+ALTER EXTENSION tagstore DROP FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]);
+DROP FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]);
+CREATE FUNCTION tagstore.entities_with_all(tags tagpath[], entity_type text DEFAULT NULL,
+	external_id_prefix text DEFAULT NULL, include_descendants boolean DEFAULT true,
+	exclude tagpath[] DEFAULT NULL)
+RETURNS SETOF tagstore.entity_ref
+	AS '$libdir/tagstore', 'tagstore_entities_with_all' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1000;
+ALTER EXTENSION tagstore ADD FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]);
+EXECUTE wide_count;
+DEALLOCATE wide_count;

@@ -36,6 +36,7 @@
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
+#include "optimizer/planmain.h"
 #include "optimizer/paths.h"
 #include "optimizer/restrictinfo.h"
 #include "parser/parsetree.h"
@@ -188,6 +189,8 @@ plan_stream(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 								   2, "external_id", false));
 	scan->custom_exprs = copyObject(call->args);
 	scan->custom_private = best_path->custom_private;
+	/* the call is gone from the plan: keep it tied to the function all the same */
+	record_plan_function_dependency(root, call->funcid);
 	scan->methods = &scan_methods;
 	return &scan->scan.plan;
 }
