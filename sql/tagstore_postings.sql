@@ -139,7 +139,7 @@ SELECT checked > 0 AS some, checked < (SELECT count(*) FROM forest()) AS fewer, 
 FROM check_postings();
 SELECT cases, mismatches FROM compare(100);
 
--- bad arguments; counts check theirs in C too (_count_entity_ids)
+-- bad arguments; counts check theirs in C too (count_entities_with_*)
 SELECT errcheck($$SELECT tagstore.count_entities_with_all('{}')$$);
 SELECT errcheck($$SELECT tagstore.count_entities_with_all(NULL)$$);
 SELECT errcheck($$SELECT tagstore.count_entities_with_any(ARRAY['Alpha', NULL]::tagpath[])$$);

@@ -23,14 +23,15 @@
  *	Biology.animal	-> keys [biology.animal, ...)			-> {elephant, dog}
  *	all				-> {elephant}
  *
- * The work is one query per tag, never one per row, and the set algebra is
- * linear merges.  Unknown tags match nothing.  Limits: the id arrays live
- * in memory (8 bytes per tagged entity under each tag).
+ * The work is a few index descents per tag, never one per row, and the set
+ * algebra is linear merges (or word-wise ANDs of bitmaps).  Unknown tags
+ * match nothing.  The answer's names are then read by entity_rows.c.
+ * Limits: the sets live in memory (8 bytes per tagged entity under each
+ * tag, or one bit per id of a posting's range).
  */
 #include "postgres.h"
 
 #include "access/genam.h"
-#include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/relscan.h"
 #include "access/stratnum.h"
@@ -44,7 +45,6 @@
 #include "storage/bufmgr.h"
 #include "storage/predicate.h"
 #include "utils/acl.h"
-#include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
