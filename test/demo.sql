@@ -47,6 +47,8 @@ SELECT * FROM tagstore.entities_with_all('{Biology.plant}');
 SELECT * FROM tagstore.entities_with_any('{Biology.animal.fish, Biology.animal.mammal.canine}');
 SELECT * FROM tagstore.entities_with_all('{sizes.large}', exclude => '{Biology.plant}');
 SELECT tagstore.count_entities_with_all('{sizes.large}') AS large_things;
+-- in FROM, the answer streams from the entity table (no tuplestore)
+EXPLAIN (COSTS OFF) SELECT * FROM tagstore.entities_with_all('{sizes.large}') LIMIT 1;
 SELECT * FROM tagstore.tree('Biology');
 
 -- closure postings: broad tags' answers stored (here every tagged subtree);
