@@ -37,9 +37,10 @@ for n in $sizes; do
 	psql_bench -c "SET bench.reps = $reps" -f "$work/run.sql"
 	psql_bench -f "$work/moves.sql"
 	echo
-	echo "== tagging throughput, 2 clients: after a warm-up, 3 alternating runs of 10 s each, median (tagstore includes revisions)"
+	echo "== tagging throughput, 2 clients: both sides prewarmed, a warm-up round, then 3 alternating runs of 10 s each, median (tagstore includes revisions)"
 	declare -A runs=([tag_plain]="" [tag_tagstore]="")
-	# a discarded warm-up round first: the query mix has evicted both from the cache
+	psql_bench -f "$work/prewarm.sql"
+	# a discarded warm-up round too: each side's first writes settle in
 	for script in tag_plain tag_tagstore; do
 		as_cluster_user "$PGBIN/pgbench" -n -c 2 -j 2 -T 10 -D entities="$n" \
 			-f "$work/$script.pgbench" -h "$work" -p 54330 postgres >/dev/null 2>&1
