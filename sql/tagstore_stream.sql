@@ -138,3 +138,25 @@ RETURNS SETOF tagstore.entity_ref
 ALTER EXTENSION tagstore ADD FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]);
 EXECUTE wide_count;
 DEALLOCATE wide_count;
+
+-- row-level security: searches read tagstore's tables directly, so a table
+-- whose policies apply to the caller is refused, never read whole
+ALTER TABLE tagstore.entity ENABLE ROW LEVEL SECURITY;
+CREATE POLICY only_docs ON tagstore.entity USING (entity_type = 'doc');
+CREATE ROLE tagstore_rls_reader;
+GRANT USAGE ON SCHEMA tagstore, diff TO tagstore_rls_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA tagstore TO tagstore_rls_reader;
+GRANT EXECUTE ON FUNCTION errcheck(text) TO tagstore_rls_reader;
+SET ROLE tagstore_rls_reader;
+SELECT count(*) AS rows_the_policy_shows FROM tagstore.entity WHERE external_id LIKE 's%';
+SELECT errcheck($$SELECT * FROM tagstore.entities_with_all('{Stream.wide}')$$) AS listing;
+SELECT errcheck($$SELECT tagstore.count_entities_with_all('{Stream.wide}')$$) AS counting;
+SELECT errcheck($$SELECT * FROM tagstore.entities_with_tag_data('Stream.wide', '{}')$$) AS by_data;
+RESET ROLE;
+SELECT count(*) AS owner_not_subject FROM tagstore.entities_with_all('{Stream.wide}');
+DROP POLICY only_docs ON tagstore.entity;
+ALTER TABLE tagstore.entity DISABLE ROW LEVEL SECURITY;
+REVOKE ALL ON ALL TABLES IN SCHEMA tagstore FROM tagstore_rls_reader;
+REVOKE ALL ON SCHEMA tagstore, diff FROM tagstore_rls_reader;
+REVOKE ALL ON FUNCTION errcheck(text) FROM tagstore_rls_reader;
+DROP ROLE tagstore_rls_reader;

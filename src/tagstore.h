@@ -34,6 +34,7 @@
 #include "utils/memutils.h"
 #include "lib/stringinfo.h"
 #include "utils/array.h"
+#include "utils/relcache.h"
 
 /* Limits: at least contrib ltree's (255 characters, 65535 levels). */
 #define TAGPATH_LABEL_MAX_CHARS	4096
@@ -297,6 +298,7 @@ extern void entity_rows_end(EntityRows *rows);
 extern void tagstore_scan_init(void);
 
 /* tagstore_search.c */
+extern Relation tagstore_open_table(const char *name);
 extern EntityRows *tagstore_entities_begin(Datum *args, bool *nulls, bool match_all);
 extern IdSet tagstore_subtree_entities(Oid tagpath_type, TagPath *tag);
 extern struct _SPI_plan *tagstore_keep_plan(const char *sql, int nargs, Oid *types, bool generic);

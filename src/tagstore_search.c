@@ -47,6 +47,7 @@
 #include "utils/acl.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -135,15 +136,24 @@ tagstore_keep_plan(const char *sql, int nargs, Oid *types, bool generic)
 	return plan;
 }
 
-/* Opens one of tagstore's tables for reading, checking the caller may read it. */
-static Relation
-open_table(const char *name)
+/*
+ * Opens one of tagstore's tables for reading, checking the caller may read
+ * it.  Searches read tables directly, past the executor's permission checks
+ * and row-level security: so the privilege is checked here, and a table
+ * whose policies apply to the caller is refused rather than read whole.
+ */
+Relation
+tagstore_open_table(const char *name)
 {
 	Relation	rel = table_openrv(makeRangeVar("tagstore", (char *) name, -1), AccessShareLock);
 
-	/* reading through the index AM skips the executor's permission check: do it here */
 	if (pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, name);
+	if (check_enable_rls(RelationGetRelid(rel), InvalidOid, false) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("tagstore searches cannot apply row-level security policies of tagstore.%s", name),
+				 errhint("Searches read tagstore's tables directly; give the search to a role that is not subject to the policies, or disable them.")));
 	return rel;
 }
 
@@ -189,20 +199,20 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 	s->filtered = cached_filtered;
 
 	/* tagging first: what a caller without rights most needs to hear about */
-	s->heap = open_table("tagging");
+	s->heap = tagstore_open_table("tagging");
 	s->scan = open_index_scan(s->heap, "tagging_pkey", 2, s->snapshot, &s->index);
 	s->scan->xs_want_itup = true;
 	s->slot = table_slot_create(s->heap, NULL);
 	s->vmbuffer = InvalidBuffer;
 
-	s->tag = open_table("tag");
+	s->tag = tagstore_open_table("tag");
 	s->tag_scan = open_index_scan(s->tag, "tag_key", 2, s->snapshot, &s->tag_key);
 	s->tag_slot = table_slot_create(s->tag, NULL);
 	s->key_eq = key_proc(s->tag_key, tagpath_type, BTEqualStrategyNumber);
 	s->key_ge = key_proc(s->tag_key, tagpath_type, BTGreaterEqualStrategyNumber);
 	s->key_lt = key_proc(s->tag_key, tagpath_type, BTLessStrategyNumber);
 
-	s->posted = open_table("posted_tag");
+	s->posted = tagstore_open_table("posted_tag");
 	s->posted_scan = open_index_scan(s->posted, "posted_tag_pkey", 1, s->snapshot, &s->posted_pkey);
 	s->posted_slot = table_slot_create(s->posted, NULL);
 
@@ -613,8 +623,9 @@ entities_with(FunctionCallInfo fcinfo, bool match_all, bool counting)
 	}
 	if (counting && nulls[1] && nulls[2])
 	{
-		/* no name filters: the size of the set, no rows read */
+		/* no name filters: the size of the set, no rows read (but entity's checks made) */
 		check_search_args(nulls);
+		table_close(tagstore_open_table("entity"), AccessShareLock);
 		PG_RETURN_INT64(search(PG_GETARG_ARRAYTYPE_P(0), match_all, PG_GETARG_BOOL(3),
 							   nulls[4] ? NULL : PG_GETARG_ARRAYTYPE_P(4), 0).n);
 	}
