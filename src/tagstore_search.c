@@ -118,6 +118,10 @@ tagstore_type_namespace(Oid type)
 /* The plan kept for the session; cached_type is the tagpath type it is for. */
 static Oid	cached_type = InvalidOid;
 static SPIPlanPtr cached_filtered;
+static Oid	cached_key_opfamily = InvalidOid;
+static RegProcedure cached_key_eq,
+			cached_key_ge,
+			cached_key_lt;
 
 /*
  * Prepares a plan and keeps it for the session.  Generic plans unless told
@@ -208,9 +212,17 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 	s->tag = tagstore_open_table("tag");
 	s->tag_scan = open_index_scan(s->tag, "tag_key", 2, s->snapshot, &s->tag_key);
 	s->tag_slot = table_slot_create(s->tag, NULL);
-	s->key_eq = key_proc(s->tag_key, tagpath_type, BTEqualStrategyNumber);
-	s->key_ge = key_proc(s->tag_key, tagpath_type, BTGreaterEqualStrategyNumber);
-	s->key_lt = key_proc(s->tag_key, tagpath_type, BTLessStrategyNumber);
+	/* the key operators' functions, looked up once per session (per opfamily) */
+	if (cached_key_opfamily != s->tag_key->rd_opfamily[0])
+	{
+		cached_key_eq = key_proc(s->tag_key, tagpath_type, BTEqualStrategyNumber);
+		cached_key_ge = key_proc(s->tag_key, tagpath_type, BTGreaterEqualStrategyNumber);
+		cached_key_lt = key_proc(s->tag_key, tagpath_type, BTLessStrategyNumber);
+		cached_key_opfamily = s->tag_key->rd_opfamily[0];
+	}
+	s->key_eq = cached_key_eq;
+	s->key_ge = cached_key_ge;
+	s->key_lt = cached_key_lt;
 
 	s->posted = tagstore_open_table("posted_tag");
 	s->posted_scan = open_index_scan(s->posted, "posted_tag_pkey", 1, s->snapshot, &s->posted_pkey);
@@ -450,26 +462,14 @@ tag_array(ArrayType *arr, const char *argname, bool allow_empty, Datum **elems)
 	return n;
 }
 
-/* The tags argument, checked: never NULL. */
-static ArrayType *
-tags_arg(FunctionCallInfo fcinfo, int argno)
+/* Complains about an argument that must not be NULL. */
+static void
+require(bool isnull, const char *argname)
 {
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("tags must not be NULL")));
-	return PG_GETARG_ARRAYTYPE_P(argno);
-}
-
-/* A boolean argument that must not be NULL. */
-static bool
-flag_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
-{
-	if (PG_ARGISNULL(argno))
+	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s must not be NULL", argname)));
-	return PG_GETARG_BOOL(argno);
 }
 
 /*
@@ -543,14 +543,15 @@ PG_FUNCTION_INFO_V1(tagstore_entity_ids);
 Datum
 tagstore_entity_ids(PG_FUNCTION_ARGS)
 {
-	ArrayType  *tags = tags_arg(fcinfo, 0);
-	bool		match_all = flag_arg(fcinfo, 1, "match_all");
-	bool		descendants = flag_arg(fcinfo, 2, "include_descendants");
-	IdSet		result = search(tags, match_all, descendants,
-								PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3),
-								PG_ARGISNULL(4) ? 0 : PG_GETARG_DATUM(4));
+	IdSet		result;
 	Datum	   *out;
 
+	require(PG_ARGISNULL(0), "tags");
+	require(PG_ARGISNULL(1), "match_all");
+	require(PG_ARGISNULL(2), "include_descendants");
+	result = search(PG_GETARG_ARRAYTYPE_P(0), PG_GETARG_BOOL(1), PG_GETARG_BOOL(2),
+					PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3),
+					PG_ARGISNULL(4) ? 0 : PG_GETARG_DATUM(4));
 	idset_flatten(&result);
 	out = palloc(sizeof(Datum) * Max(result.n, 1));
 	for (int i = 0; i < result.n; i++)
@@ -560,32 +561,28 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 }
 
 /*
- * The search of entities_with_all/any, on their arguments (tags,
- * entity_type, external_id_prefix, include_descendants, exclude), ready to
- * read the entities' rows.  Shared by the functions below and the streaming
- * scan of tagstore_scan.c.
+ * The search of entities_with_all/any on their arguments (tags,
+ * entity_type, external_id_prefix, include_descendants, exclude); the name
+ * filters are left to the reading of the rows.
  */
-static void
-check_search_args(bool *nulls)
+static IdSet
+search_args(Datum *args, bool *nulls, bool match_all)
 {
-	if (nulls[0])
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("tags must not be NULL")));
-	if (nulls[3])
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("include_descendants must not be NULL")));
+	require(nulls[0], "tags");
+	require(nulls[3], "include_descendants");
+	return search(DatumGetArrayTypeP(args[0]), match_all, DatumGetBool(args[3]),
+				  nulls[4] ? NULL : DatumGetArrayTypeP(args[4]), 0);
 }
 
+/*
+ * That search, ready to read the entities' rows: shared by the functions
+ * below and the streaming scan of tagstore_scan.c.
+ */
 EntityRows *
 tagstore_entities_begin(Datum *args, bool *nulls, bool match_all)
 {
-	IdSet		result;
+	IdSet		result = search_args(args, nulls, match_all);
 
-	check_search_args(nulls);
-	result = search(DatumGetArrayTypeP(args[0]), match_all, DatumGetBool(args[3]),
-					nulls[4] ? NULL : DatumGetArrayTypeP(args[4]), 0);
 	return entity_rows_begin(&result, nulls[1] ? NULL : DatumGetTextPP(args[1]),
 							 nulls[2] ? NULL : DatumGetTextPP(args[2]));
 }
@@ -624,10 +621,10 @@ entities_with(FunctionCallInfo fcinfo, bool match_all, bool counting)
 	if (counting && nulls[1] && nulls[2])
 	{
 		/* no name filters: the size of the set, no rows read (but entity's checks made) */
-		check_search_args(nulls);
+		int64		n = search_args(args, nulls, match_all).n;
+
 		table_close(tagstore_open_table("entity"), AccessShareLock);
-		PG_RETURN_INT64(search(PG_GETARG_ARRAYTYPE_P(0), match_all, PG_GETARG_BOOL(3),
-							   nulls[4] ? NULL : PG_GETARG_ARRAYTYPE_P(4), 0).n);
+		PG_RETURN_INT64(n);
 	}
 	if (counting)
 	{
