@@ -1732,7 +1732,7 @@ RETURNS bigint[]
 	AS 'MODULE_PATHNAME', 'tagstore_entity_ids' LANGUAGE C STABLE PARALLEL RESTRICTED;
 
 -- The entities among ids that pass the entity filters, in id order (the
--- order in which tagstore first saw them): C, see src/tagstore_search.c.
+-- order in which tagstore first saw them): C, see src/entity_rows.c.
 CREATE FUNCTION tagstore._entities(ids bigint[], entity_type text, external_id_prefix text)
 RETURNS SETOF tagstore.entity_ref
 	AS 'MODULE_PATHNAME', 'tagstore_entities' LANGUAGE C STABLE PARALLEL RESTRICTED;
