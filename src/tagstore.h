@@ -302,9 +302,11 @@ extern Relation tagstore_open_table(const char *name);
 extern EntityRows *tagstore_entities_begin(Datum *args, bool *nulls, bool match_all);
 extern IdSet tagstore_subtree_entities(Oid tagpath_type, TagPath *tag);
 extern struct _SPI_plan *tagstore_keep_plan(const char *sql, int nargs, Oid *types, bool generic);
+extern RegProcedure tagstore_key_proc(Relation index, Oid type, int16 strategy);
 
 /* tagstore_posting.c: closure postings */
 extern IdSet posting_read(int64 tag_id, TagPath *key, Oid tagpath_type);
+extern void posting_log_change(Relation tagging, Datum tag_id, Datum entity_id);
 
 /* casefold.c */
 extern Datum tagpath_casefold(PG_FUNCTION_ARGS);

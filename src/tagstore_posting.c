@@ -243,43 +243,52 @@ posting_read(int64 tag_id, TagPath *key, Oid tagpath_type)
 }
 
 /*
- * tagstore._tagging_changed(): BEFORE INSERT, DELETE or UPDATE OF tag_id,
- * entity_id on tagging, for each row.  Appends the (tag, entity) pairs
- * whose membership may change to posting_change, straight into the heap:
- * the log is internal, so whoever may write taggings may write it.
+ * Logs that the membership of an entity under a tag may have changed: a row
+ * of posting_change, straight into the heap (the log is internal, so whoever
+ * may write taggings may write it).  The trigger below calls it for every
+ * tagging written by SQL, add_tag_to's direct write (tagstore_write.c) for
+ * its own.
  */
-static void
-log_change(Relation log, HeapTuple tagging, TupleDesc desc)
+void
+posting_log_change(Relation tagging, Datum tag_id, Datum entity_id)
 {
-	Datum		values[2];
+	Relation	log = table_open(get_relname_relid("posting_change", RelationGetNamespace(tagging)),
+								 RowExclusiveLock);
+	Datum		values[2] = {tag_id, entity_id};
 	bool		nulls[2] = {false, false};
-	bool		isnull;
 
-	values[0] = heap_getattr(tagging, 1, desc, &isnull);	/* tag_id */
-	values[1] = heap_getattr(tagging, 2, desc, &isnull);	/* entity_id */
 	simple_heap_insert(log, heap_form_tuple(RelationGetDescr(log), values, nulls));
+	table_close(log, RowExclusiveLock);
 }
 
+/* Logs the (tag_id, entity_id) of a tagging row (its columns 1 and 2). */
+static void
+log_tagging(Relation tagging, HeapTuple row)
+{
+	bool		isnull;
+
+	posting_log_change(tagging,
+					   heap_getattr(row, 1, RelationGetDescr(tagging), &isnull),
+					   heap_getattr(row, 2, RelationGetDescr(tagging), &isnull));
+}
+
+/*
+ * tagstore._tagging_changed(): BEFORE INSERT, DELETE or UPDATE OF tag_id,
+ * entity_id on tagging, for each row: logs the pairs whose membership may
+ * change, the old and the new one for an update.
+ */
 PG_FUNCTION_INFO_V1(tagstore_tagging_changed);
 Datum
 tagstore_tagging_changed(PG_FUNCTION_ARGS)
 {
 	TriggerData *trig = (TriggerData *) fcinfo->context;
-	Relation	tagging;
-	Relation	log;
-	TupleDesc	desc;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trig->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(trig->tg_event))
 		elog(ERROR, "tagstore._tagging_changed must be a BEFORE ... FOR EACH ROW trigger");
-	tagging = trig->tg_relation;
-	desc = RelationGetDescr(tagging);
-	log = table_open(get_relname_relid("posting_change", RelationGetNamespace(tagging)),
-					 RowExclusiveLock);
-	log_change(log, trig->tg_trigtuple, desc);
+	log_tagging(trig->tg_relation, trig->tg_trigtuple);
 	if (TRIGGER_FIRED_BY_UPDATE(trig->tg_event))
-		log_change(log, trig->tg_newtuple, desc);
-	table_close(log, RowExclusiveLock);
+		log_tagging(trig->tg_relation, trig->tg_newtuple);
 	return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(trig->tg_event) ? trig->tg_newtuple : trig->tg_trigtuple);
 }
 

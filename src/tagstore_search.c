@@ -170,8 +170,8 @@ open_index_scan(Relation heap, const char *name, int nkeys, Snapshot snapshot, R
 }
 
 /* The function behind a btree strategy of an index's first column. */
-static RegProcedure
-key_proc(Relation index, Oid type, int16 strategy)
+RegProcedure
+tagstore_key_proc(Relation index, Oid type, int16 strategy)
 {
 	Oid			opno = get_opfamily_member(index->rd_opfamily[0], type, type, strategy);
 
@@ -215,9 +215,9 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 	/* the key operators' functions, looked up once per session (per opfamily) */
 	if (cached_key_opfamily != s->tag_key->rd_opfamily[0])
 	{
-		cached_key_eq = key_proc(s->tag_key, tagpath_type, BTEqualStrategyNumber);
-		cached_key_ge = key_proc(s->tag_key, tagpath_type, BTGreaterEqualStrategyNumber);
-		cached_key_lt = key_proc(s->tag_key, tagpath_type, BTLessStrategyNumber);
+		cached_key_eq = tagstore_key_proc(s->tag_key, tagpath_type, BTEqualStrategyNumber);
+		cached_key_ge = tagstore_key_proc(s->tag_key, tagpath_type, BTGreaterEqualStrategyNumber);
+		cached_key_lt = tagstore_key_proc(s->tag_key, tagpath_type, BTLessStrategyNumber);
 		cached_key_opfamily = s->tag_key->rd_opfamily[0];
 	}
 	s->key_eq = cached_key_eq;

@@ -1,46 +1,91 @@
 /*
  * tagstore_write.c
- *	  tagstore.add_tag_to(): tagging, with a fast path for the common case.
+ *	  tagstore.add_tag_to(): tagging, with a direct path for the common case.
  *
  * Tagging in general is PL/pgSQL (tagstore._add_tag_to): retagging with new
  * data, which archives a revision; free-form taxonomies; every error.  But
- * the common case, a new tagging without data by a live tag, needs little:
+ * the common case, a new tagging without data by a live tag, needs little,
+ * and add_tag_to() writes it straight into the tables and their indexes,
+ * doing what the SQL would do, without the executor's set-up per statement
+ * and the foreign-key checks' queries (together ~80% of a tagging's cost):
  *
- *	1. the tag's id, key-share locked (so a concurrent removal waits for us);
- *	2. the entity's id, created if new;
- *	3. a check, with FOR UPDATE, that the pair is not tagged: if a concurrent
- *	   untag holds it, we wait, and step 4's snapshot sees its tombstone;
- *	4. one insert, numbering the revision after any archived ones.
+ *	1. the tag, by key or id, locked FOR KEY SHARE: a concurrent removal of
+ *	   it waits for us.  This lock is what the foreign-key check of the
+ *	   insert would take, so the check is not needed;
+ *	2. the entity, by name, locked likewise (the other foreign key); a new
+ *	   entity is inserted by SQL (ON CONFLICT: a concurrent creator wins);
+ *	3. no tagging of the pair that our snapshot sees;
+ *	4. its revision: one after the last archived one, if it was tagged before;
+ *	5. the insert, speculative as INSERT ... ON CONFLICT DO NOTHING does it,
+ *	   so that a concurrent tagging of the same pair makes us back out;
+ *	6. a row of the postings' change log (what the trigger
+ *	   tagging_changed writes for SQL).
  *
- * add_tag_to() is this C function: it checks the arguments, does exactly
- * the above with plans prepared once per session, and whenever the case is
- * not the common one hands over to the PL/pgSQL tagstore._add_tag_to().
+ * Whenever the case is another (data, an existing tagging, a tag or entity
+ * changed or removed concurrently, a conflicting insert), and whenever the
+ * tables are not as tagstore made them (row-level security that applies,
+ * insert triggers other than tagstore's own, missing table privileges, a
+ * read-only transaction), nothing of the tagging is written and the PL/pgSQL
+ * _add_tag_to does everything with SQL's own checks and errors.
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/timestamp.h"
 
 #include "tagstore.h"
 
-typedef struct FastPlans
+typedef struct SqlPlans
 {
 	Oid			tagpath_type;	/* the plans are for this tagpath type */
-	SPIPlanPtr	tag_by_key;
-	SPIPlanPtr	tag_by_id;
-	SPIPlanPtr	entity_get;		/* the entity's id, and whether the pair is tagged */
 	SPIPlanPtr	entity_add;
-	SPIPlanPtr	insert;
 	SPIPlanPtr	full_by_key;	/* the full path */
 	SPIPlanPtr	full_by_id;
-} FastPlans;
+} SqlPlans;
 
-static FastPlans plans;
+static SqlPlans plans;
+
+/* The tables a tagging reads and writes, open for one call. */
+typedef struct Tables
+{
+	Relation	tag;
+	Relation	entity;
+	Relation	tagging;
+	Relation	revision;		/* tagging_revision */
+	Snapshot	snapshot;
+} Tables;
+
+/* tagging's columns, in order: the direct write fills them all */
+static const struct
+{
+	const char *name;
+	Oid			type;
+}			tagging_columns[] =
+{
+	{"tag_id", INT8OID}, {"entity_id", INT8OID}, {"data", JSONBOID}, {"revision", INT4OID},
+	{"operation", TEXTOID}, {"tagged_by", TEXTOID}, {"tagged_at", TIMESTAMPTZOID},
+};
+#define TAGGING_NATTS ((int) lengthof(tagging_columns))
 
 /* Every plan here is a lookup by key or an insert: generic plans (see tagstore_keep_plan). */
 #define keep(sql, nargs, types) tagstore_keep_plan(sql, nargs, types, true)
@@ -49,37 +94,14 @@ static FastPlans plans;
 static void
 prepare_plans(Oid tagpath_type)
 {
-	Oid			key_types[1] = {tagpath_type};
-	Oid			id_types[1] = {INT8OID};
-	Oid			lookup_types[3] = {TEXTOID, TEXTOID, INT8OID};
 	Oid			entity_types[2] = {TEXTOID, TEXTOID};
-	Oid			insert_types[3] = {INT8OID, INT8OID, TEXTOID};
 	Oid			full_key_types[4] = {tagpath_type, TEXTOID, TEXTOID, JSONBOID};
 	Oid			full_id_types[4] = {INT8OID, TEXTOID, TEXTOID, JSONBOID};
-	/* the caller's search_path need not see tagpath's operators: qualify them */
-	const char *nsp = quote_identifier(get_namespace_name(tagstore_type_namespace(tagpath_type)));
 
 	if (plans.tagpath_type == tagpath_type)
 		return;
-	plans.tag_by_key = keep(psprintf("SELECT id FROM tagstore.tag"
-									 " WHERE key OPERATOR(%s.=) $1 FOR KEY SHARE", nsp),
-							1, key_types);
-	plans.tag_by_id = keep("SELECT id FROM tagstore.tag WHERE id = $1 FOR KEY SHARE", 1, id_types);
-	/*
-	 * The entity, and a FOR UPDATE check that the pair is not tagged: if a
-	 * concurrent untag holds the tagging, we wait for it, and the insert
-	 * (a later statement) sees its tombstone revision.
-	 */
-	plans.entity_get = keep("WITH e AS (SELECT id FROM tagstore.entity WHERE entity_type = $1 AND external_id = $2),"
-							" held AS (SELECT 1 FROM tagstore.tagging x, e"
-							"  WHERE x.tag_id = $3 AND x.entity_id = e.id FOR UPDATE OF x)"
-							" SELECT e.id, EXISTS (SELECT 1 FROM held) FROM e", 3, lookup_types);
 	plans.entity_add = keep("INSERT INTO tagstore.entity (entity_type, external_id) VALUES ($1, $2)"
 							" ON CONFLICT DO NOTHING RETURNING id", 2, entity_types);
-	plans.insert = keep("INSERT INTO tagstore.tagging (tag_id, entity_id, revision, operation, tagged_by)"
-						" VALUES ($1, $2, 1 + coalesce((SELECT max(r.revision) FROM tagstore.tagging_revision r"
-						"  WHERE r.tag_id = $1 AND r.entity_id = $2), 0), 'tag', $3)"
-						" ON CONFLICT DO NOTHING RETURNING revision", 3, insert_types);
 	plans.full_by_key = keep("SELECT tagstore._add_tag_to($1, $2, $3, $4)", 4, full_key_types);
 	plans.full_by_id = keep("SELECT tagstore._add_tag_to(tagstore.tag_path($1), $2, $3, $4)", 4, full_id_types);
 	plans.tagpath_type = tagpath_type;
@@ -128,40 +150,278 @@ current_actor(void)
 	return cstring_to_text(actor);
 }
 
+static Relation
+open_table(const char *name, LOCKMODE lock)
+{
+	return table_openrv(makeRangeVar("tagstore", (char *) name, -1), lock);
+}
+
+/* May the caller read, with these privileges too, a table no policy filters? */
+static bool
+may_use(Relation rel, AclMode privileges)
+{
+	Oid			relid = RelationGetRelid(rel);
+
+	return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT | privileges) == ACLCHECK_OK &&
+		check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
+}
+
 /*
- * The common case: a live tag, no data, an untagged pair.  Returns false,
- * having written nothing, when the case is another.
+ * Is tagging as tagstore made it: the columns the direct write fills, no
+ * check constraint, and no insert trigger but the change log and the
+ * foreign-key checks that our locks stand for?
  */
 static bool
-tag_fast(bool by_id, Datum tag, Datum entity_type, Datum external_id, int32 *revision)
+tagging_is_ours(Tables *t)
 {
-	Datum		args[3];
-	Datum		tag_id,
-				entity_id,
-				result;
+	TupleDesc	desc = RelationGetDescr(t->tagging);
+	TriggerDesc *triggers = t->tagging->trigdesc;
 
-	args[0] = by_id ? tag : DirectFunctionCall1(tagpath_casefold, tag);
-	if (!run(by_id ? plans.tag_by_id : plans.tag_by_key, args, NULL, 1, &tag_id))
+	if (desc->natts != TAGGING_NATTS || (desc->constr && desc->constr->num_check > 0))
 		return false;
-	args[0] = entity_type;
-	args[1] = external_id;
-	args[2] = tag_id;
-	if (run(plans.entity_get, args, NULL, 1, &entity_id))
+	for (int i = 0; i < TAGGING_NATTS; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped || att->atttypid != tagging_columns[i].type ||
+			strcmp(NameStr(att->attname), tagging_columns[i].name) != 0)
+			return false;
+	}
+	for (int i = 0; triggers && i < triggers->numtriggers; i++)
+	{
+		Trigger    *trigger = &triggers->triggers[i];
+
+		if (trigger->tgenabled == TRIGGER_DISABLED || !TRIGGER_FOR_INSERT(trigger->tgtype))
+			continue;
+		if (trigger->tgfoid == F_RI_FKEY_CHECK_INS &&
+			(trigger->tgconstrrelid == RelationGetRelid(t->tag) ||
+			 trigger->tgconstrrelid == RelationGetRelid(t->entity)))
+			continue;
+		if (strcmp(trigger->tgname, "tagging_changed") == 0)
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* Whether this call may write directly, rather than through SQL. */
+static bool
+direct_write_allowed(Tables *t)
+{
+	/* the SQL would lock tag and taggings FOR (KEY) SHARE/UPDATE: UPDATE privilege */
+	return !XactReadOnly && !IsInParallelMode() &&
+		may_use(t->tag, ACL_UPDATE) && may_use(t->entity, 0) &&
+		may_use(t->tagging, ACL_INSERT | ACL_UPDATE) && may_use(t->revision, 0) &&
+		tagging_is_ours(t);
+}
+
+static Relation
+open_index(Relation rel, const char *name)
+{
+	return index_open(get_relname_relid(name, RelationGetNamespace(rel)), AccessShareLock);
+}
+
+/*
+ * The row the keys find in index that our snapshot sees, into slot; with
+ * lock, locked FOR KEY SHARE as a foreign-key check does.  False if there
+ * is none, or it was changed or removed by a concurrent transaction.
+ */
+static bool
+find_row(Tables *t, Relation rel, Relation index, ScanKey keys, int nkeys,
+		 ScanDirection direction, bool lock, TupleTableSlot *slot)
+{
+	IndexScanDesc scan = index_beginscan(rel, index, t->snapshot, nkeys, 0);
+	bool		found;
+	TM_FailureData failure;
+
+	index_rescan(scan, keys, nkeys, NULL, 0);
+	found = index_getnext_slot(scan, direction, slot);
+	index_endscan(scan);
+	if (found && lock)
+		found = table_tuple_lock(rel, &slot->tts_tid, t->snapshot, slot, GetCurrentCommandId(true),
+								 LockTupleKeyShare, LockWaitBlock,
+								 TUPLE_LOCK_FLAG_LOCK_UPDATE_IN_PROGRESS, &failure) == TM_Ok;
+	return found;
+}
+
+/* Column 1 (a bigint id) of the row find_row finds and locks; closes index. */
+static int64
+found_id(Tables *t, Relation rel, Relation index, ScanKey keys, int nkeys, bool *found)
+{
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	int64		id = 0;
+	bool		isnull;
+
+	*found = find_row(t, rel, index, keys, nkeys, ForwardScanDirection, true, slot);
+	if (*found)
+		id = DatumGetInt64(slot_getattr(slot, 1, &isnull));
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, NoLock);
+	return id;
+}
+
+/* Step 1: the tag, locked.  tag is a tagpath, or an id if by_id. */
+static bool
+lock_tag(Tables *t, bool by_id, Datum tag, int64 *tag_id)
+{
+	Relation	index = open_index(t->tag, by_id ? "tag_pkey" : "tag_key");
+	ScanKeyData key;
+	bool		found;
+
+	if (by_id)
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, tag);
+	else
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber,
+					tagstore_key_proc(index, index->rd_opcintype[0], BTEqualStrategyNumber),
+					DirectFunctionCall1(tagpath_casefold, tag));
+	*tag_id = found_id(t, t->tag, index, &key, 1, &found);
+	return found;
+}
+
+/* Step 2: the entity, locked, or created. */
+static bool
+lock_entity(Tables *t, Datum entity_type, Datum external_id, int64 *entity_id, bool *created)
+{
+	Relation	index = open_index(t->entity, "entity_name");
+	ScanKeyData keys[2];
+	Datum		values[2] = {entity_type, external_id};
+	Datum		id;
+	bool		found;
+
+	/* compared in the index's collation, as the constraint and SQL do */
+	for (int i = 0; i < 2; i++)
+		ScanKeyEntryInitialize(&keys[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid,
+							   index->rd_indcollation[i], F_TEXTEQ, values[i]);
+	*entity_id = found_id(t, t->entity, index, keys, 2, &found);
+	*created = false;
+	if (found)
+		return true;
+	/* a new one: concurrently created (no row) is for the full path */
+	if (!run(plans.entity_add, values, NULL, 1, &id))
+		return false;
+	*entity_id = DatumGetInt64(id);
+	*created = true;
+	return true;
+}
+
+/* Steps 3 and 4: false if the pair is tagged; else the new tagging's revision. */
+static bool
+untagged(Tables *t, int64 tag_id, int64 entity_id, int32 *revision)
+{
+	ScanKeyData keys[2];
+	Relation	index;
+	TupleTableSlot *slot;
+	bool		tagged;
+
+	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(tag_id));
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(entity_id));
+	index = open_index(t->tagging, "tagging_pkey");
+	slot = table_slot_create(t->tagging, NULL);
+	tagged = find_row(t, t->tagging, index, keys, 2, ForwardScanDirection, false, slot);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, NoLock);
+	if (tagged)
+		return false;
+
+	/* the last archived revision: the pkey (tag_id, entity_id, revision) backwards */
+	index = open_index(t->revision, "tagging_revision_pkey");
+	slot = table_slot_create(t->revision, NULL);
+	*revision = 1;
+	if (find_row(t, t->revision, index, keys, 2, BackwardScanDirection, false, slot))
 	{
 		bool		isnull;
 
-		if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)))
-			return false;		/* already tagged: retag, or nothing */
+		*revision += DatumGetInt32(slot_getattr(slot, index->rd_index->indkey.values[2], &isnull));
 	}
-	else if (!run(plans.entity_add, args, NULL, 1, &entity_id))
-		return false;			/* created concurrently: the full path copes */
-	args[0] = tag_id;
-	args[1] = entity_id;
-	args[2] = PointerGetDatum(current_actor());
-	if (!run(plans.insert, args, NULL, 1, &result))
-		return false;
-	*revision = DatumGetInt32(result);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, NoLock);
 	return true;
+}
+
+/*
+ * Step 5: inserts the tagging as INSERT ... ON CONFLICT DO NOTHING would
+ * (nodeModifyTable.c): check the unique indexes first, waiting for
+ * concurrent inserters; then insert speculatively, so that a conflict
+ * slipping in meanwhile kills our row instead of raising an error.  False
+ * if the pair turned out to be tagged concurrently.  Then step 6.
+ */
+static bool
+insert_tagging(Tables *t, int64 tag_id, int64 entity_id, int32 revision)
+{
+	EState	   *estate = CreateExecutorState();
+	ResultRelInfo *target = makeNode(ResultRelInfo);
+	TupleTableSlot *slot = table_slot_create(t->tagging, NULL);
+	ItemPointerData conflict;
+	bool		conflicted = true;
+
+	InitResultRelInfo(target, t->tagging, 1, NULL, 0);
+	ExecOpenIndices(target, true);
+	estate->es_output_cid = GetCurrentCommandId(true);
+
+	ExecClearTuple(slot);
+	memset(slot->tts_isnull, false, sizeof(bool) * TAGGING_NATTS);
+	slot->tts_values[0] = Int64GetDatum(tag_id);
+	slot->tts_values[1] = Int64GetDatum(entity_id);
+	slot->tts_isnull[2] = true; /* data */
+	slot->tts_values[3] = Int32GetDatum(revision);
+	slot->tts_values[4] = CStringGetTextDatum("tag");
+	slot->tts_values[5] = PointerGetDatum(current_actor());
+	slot->tts_values[6] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());	/* now() */
+	ExecStoreVirtualTuple(slot);
+
+	if (ExecCheckIndexConstraints(target, slot, estate, &conflict, NIL))
+	{
+		uint32		token = SpeculativeInsertionLockAcquire(GetCurrentTransactionId());
+
+		table_tuple_insert_speculative(t->tagging, slot, estate->es_output_cid, 0, NULL, token);
+		conflicted = false;
+		list_free(ExecInsertIndexTuples(target, slot, estate, false, true, &conflicted, NIL));
+		table_tuple_complete_speculative(t->tagging, slot, token, !conflicted);
+		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
+	}
+	if (!conflicted)
+		posting_log_change(t->tagging, Int64GetDatum(tag_id), Int64GetDatum(entity_id));
+
+	ExecDropSingleTupleTableSlot(slot);
+	ExecCloseIndices(target);
+	FreeExecutorState(estate);
+	return !conflicted;
+}
+
+/*
+ * The common case, written directly (steps 1-6 above).  Returns false,
+ * having written no tagging, when the case is another.
+ */
+static bool
+tag_direct(bool by_id, Datum tag, Datum entity_type, Datum external_id, int32 *revision)
+{
+	Tables		t;
+	int64		tag_id,
+				entity_id;
+	bool		created;
+	bool		done = false;
+
+	/* as a new statement: see this transaction's writes so far */
+	CommandCounterIncrement();
+	t.snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	t.tagging = open_table("tagging", RowExclusiveLock);
+	t.tag = open_table("tag", RowShareLock);
+	t.entity = open_table("entity", RowShareLock);
+	t.revision = open_table("tagging_revision", AccessShareLock);
+
+	if (direct_write_allowed(&t) &&
+		lock_tag(&t, by_id, tag, &tag_id) &&
+		lock_entity(&t, entity_type, external_id, &entity_id, &created) &&
+		(created ? (*revision = 1, true) : untagged(&t, tag_id, entity_id, revision)))
+		done = insert_tagging(&t, tag_id, entity_id, *revision);
+
+	/* locks are kept to the end of the transaction, as SQL keeps them */
+	table_close(t.revision, NoLock);
+	table_close(t.entity, NoLock);
+	table_close(t.tag, NoLock);
+	table_close(t.tagging, NoLock);
+	UnregisterSnapshot(t.snapshot);
+	return done;
 }
 
 /*
@@ -191,7 +451,7 @@ add_tag_to(FunctionCallInfo fcinfo, bool by_id)
 	prepare_plans(by_id ? tagpath_type_oid() : get_fn_expr_argtype(fcinfo->flinfo, 0));
 
 	done = !PG_ARGISNULL(0) && PG_ARGISNULL(3) &&
-		tag_fast(by_id, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), PG_GETARG_DATUM(2), &revision);
+		tag_direct(by_id, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), PG_GETARG_DATUM(2), &revision);
 	if (!done)
 	{
 		for (int i = 0; i < 4; i++)
