@@ -24,11 +24,11 @@ OBJS = \
 DATA = sql/tagstore--1.0.sql
 
 # pg_regress suites: sql/<name>.sql with expected/<name>.out
-REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_stream
+REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream
 REGRESS_OPTS = --inputdir=. --encoding=UTF8 --no-locale
 
 # isolation specs: test/specs/<name>.spec with test/expected/<name>.out
-ISOLATION = add_same_tag tag_same_entity tag_untag move_and_add remove_and_tag update_conflict retag_data refresh_postings search_snapshot
+ISOLATION = add_same_tag tag_same_entity tag_untag move_and_add remove_and_tag update_conflict retag_data refresh_postings search_snapshot tag_direct
 ISOLATION_OPTS = --inputdir=test --encoding=UTF8 --no-locale
 
 # -Wextra's unused-parameter fires in PostgreSQL's own headers and on every
