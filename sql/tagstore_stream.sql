@@ -160,3 +160,48 @@ REVOKE ALL ON ALL TABLES IN SCHEMA tagstore FROM tagstore_rls_reader;
 REVOKE ALL ON SCHEMA tagstore, diff FROM tagstore_rls_reader;
 REVOKE ALL ON FUNCTION errcheck(text) FROM tagstore_rls_reader;
 DROP ROLE tagstore_rls_reader;
+
+-- an answer's entity rows are found by a pass over the table (answers over
+-- 1/20 of the entities), by seeking the pages that hold them (rows are
+-- usually stored in id order), or looked up in entity_pkey where seeking
+-- misses: whichever way, exactly the rows SQL finds, in id order
+SELECT tagstore.create_taxonomy('Rows') IS NOT NULL AS created;
+SELECT count(tagstore.add_tag('Rows', v)) AS tags FROM unnest('{every, half, some, few, none}'::text[]) v;
+SELECT count(*) AS every FROM tagstore.add_tag_to('Rows.every', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(1, 2000) i));
+SELECT count(*) AS half FROM tagstore.add_tag_to('Rows.half', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(2, 2000, 2) i));
+SELECT count(*) AS some FROM tagstore.add_tag_to('Rows.some', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(5, 2000, 37) i));
+SELECT count(*) AS few FROM tagstore.add_tag_to('Rows.few', 'rows', ARRAY['r1', 'r2', 'r1000', 'r1999', 'r2000']);
+ANALYZE tagstore.entity;
+CREATE FUNCTION by_sql(tag tagpath) RETURNS text[] LANGUAGE sql STABLE AS $$
+	SELECT coalesce(array_agg(e.external_id ORDER BY e.id), '{}')
+	FROM tagstore.entity e
+	WHERE e.id IN (SELECT x.entity_id FROM tagstore.tagging x JOIN tagstore.tag t ON t.id = x.tag_id
+				   WHERE t.key <@ label_casefold(tag))
+$$;
+-- (way: which the rule of entity_rows.c picks)
+CREATE FUNCTION rows_found() RETURNS TABLE (tag tagpath, rows int, way text, same boolean)
+LANGUAGE sql STABLE AS $$
+	SELECT t, cardinality(by_sql(t)),
+		   CASE WHEN cardinality(by_sql(t)) * 20 > (SELECT reltuples FROM pg_class WHERE oid = 'tagstore.entity'::regclass)
+				THEN 'pass' ELSE 'seek' END,
+		   (SELECT coalesce(array_agg(external_id), '{}') FROM tagstore.entities_with_all(ARRAY[t])) = by_sql(t)
+	FROM unnest('{Rows.every, Rows.half, Rows.some, Rows.few, Rows.none}'::tagpath[]) t
+$$;
+SELECT * FROM rows_found();
+-- stored out of id order: a third of the rows have new versions elsewhere,
+-- the old ones dead where seeking looks first
+UPDATE tagstore.entity SET external_id = external_id || 'u' WHERE entity_type = 'rows' AND id % 3 = 0;
+SELECT * FROM rows_found();
+-- rows this transaction deleted or renamed: their old versions, still in
+-- place, are not ours to see
+BEGIN;
+DELETE FROM tagstore.entity WHERE entity_type = 'rows' AND id % 5 = 0;
+UPDATE tagstore.entity SET external_id = external_id || 'v' WHERE entity_type = 'rows' AND id % 7 = 0;
+SELECT * FROM rows_found();
+ROLLBACK;
+-- dead rows gone, and the first page empty (seeking reads the first page
+-- to learn how the pages go)
+DELETE FROM tagstore.entity WHERE ctid < '(1,0)';
+VACUUM tagstore.entity;
+SELECT count(*) AS rows_on_first_page FROM tagstore.entity WHERE ctid < '(1,0)';
+SELECT * FROM rows_found();

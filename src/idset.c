@@ -42,15 +42,17 @@ idset_append(IdSet *s, int *cap, int64 id)
 }
 
 /*
- * Sorts and removes duplicates in place.  Entity ids come from a sequence
- * and are dense, so this is usually a pass through a bitmap, O(n + max/64);
- * sparse ids fall back to sorting.
+ * Sorts and removes duplicates in place.  The ids of one tag come sorted
+ * from its index: then one pass sees that.  Otherwise entity ids come from
+ * a sequence and are dense, so this is usually a pass through a bitmap,
+ * O(n + max/64); sparse ids fall back to sorting.
  */
 void
 idset_normalize(IdSet *s)
 {
 	int64		lo = PG_INT64_MAX,
 				hi = PG_INT64_MIN;
+	bool		sorted = true;
 	Size		words;
 	uint64	   *bits;
 	int			k = 0;
@@ -62,7 +64,10 @@ idset_normalize(IdSet *s)
 	{
 		lo = Min(lo, s->ids[i]);
 		hi = Max(hi, s->ids[i]);
+		sorted &= i == 0 || s->ids[i] > s->ids[i - 1];
 	}
+	if (sorted)
+		return;
 	words = (Size) ((hi - lo) / 64) + 1;
 	if (hi - lo < 0 || words > (Size) s->n * 4 + 1024)
 	{
