@@ -182,8 +182,7 @@ typedef struct Lookup
 static void
 lookup_begin(Lookup *l, EntityRows *r, Snapshot snapshot)
 {
-	l->index = index_open(get_relname_relid("entity_pkey", RelationGetNamespace(r->heap)),
-						  AccessShareLock);
+	l->index = tagstore_relation_open("entity_pkey", AccessShareLock);
 	l->scan = index_beginscan(r->heap, l->index, snapshot, 1, 0);
 	l->slot = table_slot_create(r->heap, NULL);
 }

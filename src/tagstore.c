@@ -12,8 +12,12 @@
  */
 #include "postgres.h"
 
+#include "access/relation.h"
+#include "catalog/namespace.h"
 #include "fmgr.h"
+#include "nodes/makefuncs.h"
 #include "utils/guc.h"
+#include "utils/rel.h"
 
 #include "tagstore.h"
 
@@ -39,4 +43,46 @@ _PG_init(void)
 							   NULL, NULL, NULL);
 	MarkGUCPrefixReserved("tagstore");
 	tagstore_scan_init();
+}
+
+/*
+ * Opens one of tagstore's tables or indexes by name (a string constant).
+ * Searches and taggings open several per call, and a lookup by name costs
+ * about a microsecond each (schema, name, invalidations), as much as the
+ * search of a rare tag: so the OIDs are kept for the session, and checked
+ * once opened, for the extension may have been dropped and created again.
+ */
+Relation
+tagstore_relation_open(const char *name, LOCKMODE lock)
+{
+	static struct
+	{
+		const char *name;
+		Oid			relid;
+		Oid			namespace;
+	}			known[16];
+	static int	nknown = 0;
+	int			i;
+	Relation	rel;
+
+	for (i = 0; i < nknown && strcmp(known[i].name, name) != 0; i++)
+		;
+	if (i < nknown)
+	{
+		rel = try_relation_open(known[i].relid, lock);
+		if (rel != NULL && RelationGetNamespace(rel) == known[i].namespace &&
+			strcmp(RelationGetRelationName(rel), name) == 0)
+			return rel;
+		if (rel != NULL)
+			relation_close(rel, lock);
+	}
+	rel = relation_open(RangeVarGetRelid(makeRangeVar("tagstore", (char *) name, -1), lock, false), NoLock);
+	if (i == nknown && nknown < (int) lengthof(known))
+		known[nknown++].name = name;
+	if (i < nknown)
+	{
+		known[i].relid = RelationGetRelid(rel);
+		known[i].namespace = RelationGetNamespace(rel);
+	}
+	return rel;
 }

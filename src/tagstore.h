@@ -294,6 +294,9 @@ extern bool entity_rows_next(EntityRows *rows, Datum *type, Datum *external_id);
 extern int64 entity_rows_count(EntityRows *rows);
 extern void entity_rows_end(EntityRows *rows);
 
+/* tagstore.c */
+extern Relation tagstore_relation_open(const char *name, LOCKMODE lock);
+
 /* tagstore_scan.c */
 extern void tagstore_scan_init(void);
 

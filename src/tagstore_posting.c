@@ -252,8 +252,7 @@ posting_read(int64 tag_id, TagPath *key, Oid tagpath_type)
 void
 posting_log_change(Relation tagging, Datum tag_id, Datum entity_id)
 {
-	Relation	log = table_open(get_relname_relid("posting_change", RelationGetNamespace(tagging)),
-								 RowExclusiveLock);
+	Relation	log = tagstore_relation_open("posting_change", RowExclusiveLock);
 	Datum		values[2] = {tag_id, entity_id};
 	bool		nulls[2] = {false, false};
 

@@ -40,7 +40,6 @@
 #include "access/visibilitymap.h"
 #include "catalog/namespace.h"
 #include "executor/tuptable.h"
-#include "nodes/makefuncs.h"
 #include "port/pg_bitutils.h"
 #include "storage/bufmgr.h"
 #include "storage/predicate.h"
@@ -149,7 +148,7 @@ tagstore_keep_plan(const char *sql, int nargs, Oid *types, bool generic)
 Relation
 tagstore_open_table(const char *name)
 {
-	Relation	rel = table_openrv(makeRangeVar("tagstore", (char *) name, -1), AccessShareLock);
+	Relation	rel = tagstore_relation_open(name, AccessShareLock);
 
 	if (pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, name);
@@ -165,7 +164,7 @@ tagstore_open_table(const char *name)
 static IndexScanDesc
 open_index_scan(Relation heap, const char *name, int nkeys, Snapshot snapshot, Relation *index)
 {
-	*index = index_open(get_relname_relid(name, RelationGetNamespace(heap)), AccessShareLock);
+	*index = tagstore_relation_open(name, AccessShareLock);
 	return index_beginscan(heap, *index, snapshot, nkeys, 0);
 }
 

@@ -40,7 +40,6 @@
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
-#include "nodes/makefuncs.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -150,12 +149,6 @@ current_actor(void)
 	return cstring_to_text(actor);
 }
 
-static Relation
-open_table(const char *name, LOCKMODE lock)
-{
-	return table_openrv(makeRangeVar("tagstore", (char *) name, -1), lock);
-}
-
 /* May the caller read, with these privileges too, a table no policy filters? */
 static bool
 may_use(Relation rel, AclMode privileges)
@@ -215,12 +208,6 @@ direct_write_allowed(Tables *t)
 		tagging_is_ours(t);
 }
 
-static Relation
-open_index(Relation rel, const char *name)
-{
-	return index_open(get_relname_relid(name, RelationGetNamespace(rel)), AccessShareLock);
-}
-
 /*
  * The row the keys find in index that our snapshot sees, into slot; with
  * lock, locked FOR KEY SHARE as a foreign-key check does.  False if there
@@ -264,7 +251,7 @@ found_id(Tables *t, Relation rel, Relation index, ScanKey keys, int nkeys, bool 
 static bool
 lock_tag(Tables *t, bool by_id, Datum tag, int64 *tag_id)
 {
-	Relation	index = open_index(t->tag, by_id ? "tag_pkey" : "tag_key");
+	Relation	index = tagstore_relation_open(by_id ? "tag_pkey" : "tag_key", AccessShareLock);
 	ScanKeyData key;
 	bool		found;
 
@@ -282,7 +269,7 @@ lock_tag(Tables *t, bool by_id, Datum tag, int64 *tag_id)
 static bool
 lock_entity(Tables *t, Datum entity_type, Datum external_id, int64 *entity_id, bool *created)
 {
-	Relation	index = open_index(t->entity, "entity_name");
+	Relation	index = tagstore_relation_open("entity_name", AccessShareLock);
 	ScanKeyData keys[2];
 	Datum		values[2] = {entity_type, external_id};
 	Datum		id;
@@ -315,7 +302,7 @@ untagged(Tables *t, int64 tag_id, int64 entity_id, int32 *revision)
 
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(tag_id));
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(entity_id));
-	index = open_index(t->tagging, "tagging_pkey");
+	index = tagstore_relation_open("tagging_pkey", AccessShareLock);
 	slot = table_slot_create(t->tagging, NULL);
 	tagged = find_row(t, t->tagging, index, keys, 2, ForwardScanDirection, false, slot);
 	ExecDropSingleTupleTableSlot(slot);
@@ -324,7 +311,7 @@ untagged(Tables *t, int64 tag_id, int64 entity_id, int32 *revision)
 		return false;
 
 	/* the last archived revision: the pkey (tag_id, entity_id, revision) backwards */
-	index = open_index(t->revision, "tagging_revision_pkey");
+	index = tagstore_relation_open("tagging_revision_pkey", AccessShareLock);
 	slot = table_slot_create(t->revision, NULL);
 	*revision = 1;
 	if (find_row(t, t->revision, index, keys, 2, BackwardScanDirection, false, slot))
@@ -404,10 +391,10 @@ tag_direct(bool by_id, Datum tag, Datum entity_type, Datum external_id, int32 *r
 	/* as a new statement: see this transaction's writes so far */
 	CommandCounterIncrement();
 	t.snapshot = RegisterSnapshot(GetTransactionSnapshot());
-	t.tagging = open_table("tagging", RowExclusiveLock);
-	t.tag = open_table("tag", RowShareLock);
-	t.entity = open_table("entity", RowShareLock);
-	t.revision = open_table("tagging_revision", AccessShareLock);
+	t.tagging = tagstore_relation_open("tagging", RowExclusiveLock);
+	t.tag = tagstore_relation_open("tag", RowShareLock);
+	t.entity = tagstore_relation_open("entity", RowShareLock);
+	t.revision = tagstore_relation_open("tagging_revision", AccessShareLock);
 
 	if (direct_write_allowed(&t) &&
 		lock_tag(&t, by_id, tag, &tag_id) &&
