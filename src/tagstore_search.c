@@ -499,7 +499,15 @@ search(ArrayType *tags, bool match_all, bool descendants, ArrayType *exclude, Da
 
 	sets = palloc(sizeof(IdSet) * n);
 	for (int i = 0; i < n; i++)
+	{
 		sets[i] = entities_under(&s, DatumGetTagPathP(elems[i]), descendants);
+		/* with all tags wanted, one without entities answers: the rest need not be read */
+		if (match_all && sets[i].n == 0)
+		{
+			sets[0] = sets[i];
+			n = 1;
+		}
+	}
 
 	/* the sets live in the caller's context: SPI_finish frees SPI's */
 	MemoryContextSwitchTo(callercxt);
