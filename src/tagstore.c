@@ -1,12 +1,12 @@
 /*
  * tagstore.c
- *	  The module: its magic block and its settings.
+ *	  The module: its magic block, its settings, and how it opens its tables.
  *
  * The types live in tagpath_*.c, tagquery_*.c and tagtxtquery.c (case
  * folding in casefold.c); the search engine in tagstore_search.c, its sets
  * of entity ids in idset.c and its stored closure postings in
  * tagstore_posting.c, the answer's rows in entity_rows.c, streamed in FROM
- * by the custom scan of tagstore_scan.c; tagging's fast path in
+ * by the custom scan of tagstore_scan.c; tagging's direct write in
  * tagstore_write.c.  The rest of the tagging API is SQL, in
  * sql/tagstore--1.0.sql.
  */
