@@ -188,6 +188,36 @@ LANGUAGE sql STABLE AS $$
 	FROM unnest('{Rows.every, Rows.half, Rows.some, Rows.few, Rows.none}'::tagpath[]) t
 $$;
 SELECT * FROM rows_found();
+
+-- with all tags wanted, a tag with many entities is checked entity by entity
+-- against one with few (src/tagstore_search.c): the same answers as SQL's,
+-- whichever order the tags come in, with subtrees of several tags and with
+-- exclusions
+SELECT count(tagstore.add_tag(('Rows.some.' || v)::tagpath)) AS subtags FROM unnest('{a, b}'::text[]) v;
+SELECT count(*) AS a FROM tagstore.add_tag_to('Rows.some.a', 'rows', ARRAY['r1', 'r3', 'r2000']);
+SELECT count(*) AS b FROM tagstore.add_tag_to('Rows.some.b', 'rows', ARRAY['r2', 'r1999']);
+CREATE FUNCTION all_by_sql(tags tagpath[], exclude tagpath[] DEFAULT '{}') RETURNS text[] LANGUAGE sql STABLE AS $$
+	SELECT coalesce(array_agg(e.external_id ORDER BY e.id), '{}')
+	FROM tagstore.entity e
+	WHERE e.id IN (SELECT x.entity_id FROM unnest(tags) t, tagstore.tag g, tagstore.tagging x
+				   WHERE g.key <@ label_casefold(t) AND x.tag_id = g.id
+				   GROUP BY x.entity_id HAVING count(DISTINCT t) = cardinality(tags))
+	  AND e.id NOT IN (SELECT x.entity_id FROM unnest(exclude) t, tagstore.tag g, tagstore.tagging x
+					   WHERE g.key <@ label_casefold(t) AND x.tag_id = g.id)
+$$;
+SELECT tags, exclude, cardinality(all_by_sql(tags, exclude)) AS rows,
+       (SELECT coalesce(array_agg(external_id), '{}') FROM tagstore.entities_with_all(tags, exclude => exclude))
+		= all_by_sql(tags, exclude) AS same,
+       tagstore.count_entities_with_all(tags, exclude => exclude) = cardinality(all_by_sql(tags, exclude)) AS count_same
+FROM (VALUES ('{Rows.every, Rows.few}'::tagpath[], '{}'::tagpath[]),
+			 ('{Rows.few, Rows.every}', '{}'),
+			 ('{Rows.every, Rows.half, Rows.few}', '{}'),
+			 ('{Rows.half, Rows.some}', '{}'),
+			 ('{Rows.every, Rows.some}', '{}'),
+			 ('{Rows.every, Rows.half}', '{}'),
+			 ('{Rows.every, Rows.some}', '{Rows.some.b}'),
+			 ('{Rows.half, Rows.few, Rows.none}', '{}'),
+			 ('{Rows.every, Rows.nosuch}', '{}')) v(tags, exclude);
 -- stored out of id order: a third of the rows have new versions elsewhere,
 -- the old ones dead where seeking looks first
 UPDATE tagstore.entity SET external_id = external_id || 'u' WHERE entity_type = 'rows' AND id % 3 = 0;

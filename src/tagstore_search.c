@@ -334,19 +334,46 @@ collect_cursor(Portal portal, IdSet *set, int *cap)
 	SPI_cursor_close(portal);
 }
 
-/* Appends the entities tagged with any tag id in [lo, hi]: an index-only range scan. */
-static void
-collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap)
+/*
+ * Whether the tagging at tid in tagging_pkey is visible to our snapshot, as
+ * an index-only scan decides: the heap only for pages not all-visible.  Its
+ * entity id goes to *entity.
+ */
+static bool
+visible_tagging(Searcher *s, ItemPointer tid, int64 *entity)
+{
+	bool		isnull;
+
+	if (VM_ALL_VISIBLE(s->heap, ItemPointerGetBlockNumber(tid), &s->vmbuffer))
+		*entity = DatumGetInt64(index_getattr(s->scan->xs_itup, 2, s->scan->xs_itupdesc, &isnull));
+	else
+	{
+		if (!index_fetch_heap(s->scan, s->slot))
+			return false;
+		*entity = DatumGetInt64(slot_getattr(s->slot, 2, &isnull));
+		ExecClearTuple(s->slot);
+	}
+	return true;
+}
+
+/*
+ * Appends the entities tagged with any tag id in [lo, hi]: an index-only
+ * range scan.  False once the set holds more than limit ids (limit < 0:
+ * no limit; a data filter reads them all).
+ */
+static bool
+collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap, int limit)
 {
 	ScanKeyData keys[2];
 	ItemPointer tid;
+	int64		entity;
 
 	if (s->data_filter)
 	{
 		Datum		args[3] = {Int64GetDatum(lo), Int64GetDatum(hi), s->data_filter};
 
 		collect_cursor(SPI_cursor_open(NULL, s->filtered, args, NULL, true), set, cap);
-		return;
+		return true;
 	}
 
 	ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(lo));
@@ -354,71 +381,196 @@ collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap)
 	index_rescan(s->scan, keys, 2, NULL, 0);
 	while ((tid = index_getnext_tid(s->scan, ForwardScanDirection)) != NULL)
 	{
-		bool		isnull;
-		Datum		entity;
-
 		CHECK_FOR_INTERRUPTS();
-		/* as an index-only scan does: the heap only for pages not all-visible */
-		if (VM_ALL_VISIBLE(s->heap, ItemPointerGetBlockNumber(tid), &s->vmbuffer))
-			entity = index_getattr(s->scan->xs_itup, 2, s->scan->xs_itupdesc, &isnull);
-		else
-		{
-			if (!index_fetch_heap(s->scan, s->slot))
-				continue;		/* not visible to our snapshot */
-			entity = slot_getattr(s->slot, 2, &isnull);
-			ExecClearTuple(s->slot);
-		}
-		idset_append(set, cap, DatumGetInt64(entity));
+		if (!visible_tagging(s, tid, &entity))
+			continue;
+		if (limit >= 0 && set->n >= limit)
+			return false;
+		idset_append(set, cap, entity);
 	}
+	return true;
+}
+
+/* Is the entity tagged with one of the tags (sorted ids)?  A lookup each. */
+static bool
+tagged_with_any(Searcher *s, IdSet *tags, int64 entity)
+{
+	for (int i = 0; i < tags->n; i++)
+	{
+		ScanKeyData keys[2];
+		ItemPointer tid;
+		int64		found;
+
+		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(tags->ids[i]));
+		ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(entity));
+		index_rescan(s->scan, keys, 2, NULL, 0);
+		while ((tid = index_getnext_tid(s->scan, ForwardScanDirection)) != NULL)
+			if (visible_tagging(s, tid, &found))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * A query tag, resolved: the posted tag whose posting answers for it, or
+ * the ids of the tags under it.
+ */
+typedef struct QueryTag
+{
+	TagPath    *key;			/* case-folded */
+	bool		is_posted;
+	int64		posted;
+	IdSet		tags;			/* sorted, unless is_posted */
+} QueryTag;
+
+static void
+resolve(Searcher *s, TagPath *tag, bool descendants, QueryTag *q)
+{
+	int			cap = 64;
+	MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
+
+	memset(q, 0, sizeof(QueryTag));
+	q->key = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold, PointerGetDatum(tag)));
+	q->tags.ids = palloc(sizeof(int64) * cap);
+	MemoryContextSwitchTo(old);
+	if (tagpath_nlevel(q->key) < 2)
+		return;					/* a taxonomy name alone names no tag */
+
+	/* a large subtree has its answer stored: tagstore_posting.c */
+	q->is_posted = collect_tags(s, q->key, descendants ? tagpath_subtree_upper(q->key) : NULL,
+								descendants && !s->data_filter && s->use_postings ? &q->posted : NULL,
+								&q->tags, &cap);
+	if (!q->is_posted)
+		idset_normalize(&q->tags);
+}
+
+/*
+ * The entities tagged with a resolved query tag, into *set, in the result
+ * context.  False, with nothing in *set, if they are more than limit.
+ */
+static bool
+taggings_of(Searcher *s, QueryTag *q, int limit, IdSet *set)
+{
+	int			cap = 256;
+	MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
+
+	if (q->is_posted)
+	{
+		*set = posting_read(q->posted, q->key, s->tagpath_type);
+		MemoryContextSwitchTo(old);
+		return true;
+	}
+	memset(set, 0, sizeof(IdSet));
+	set->ids = palloc(sizeof(int64) * cap);
+	MemoryContextSwitchTo(old);
+
+	/* one range scan per run of consecutive tag ids */
+	for (int i = 0; i < q->tags.n;)
+	{
+		int			j = i;
+
+		while (j + 1 < q->tags.n && q->tags.ids[j + 1] == q->tags.ids[j] + 1)
+			j++;
+		if (!collect_run(s, q->tags.ids[i], q->tags.ids[j], set, &cap, limit))
+		{
+			pfree(set->ids);
+			return false;
+		}
+		i = j + 1;
+	}
+	idset_normalize(set);
+	return true;
 }
 
 /* The ids of the entities tagged with a tag (and, if asked, its descendants). */
 static IdSet
 entities_under(Searcher *s, TagPath *tag, bool descendants)
 {
-	TagPath    *key = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold,
-																	   PointerGetDatum(tag)));
-	int64		posted;
-	IdSet		tags = {0};
-	IdSet		set = {0};
-	int			tagcap = 64;
-	int			cap = 256;
-	MemoryContext old;
+	QueryTag	q;
+	IdSet		set;
 
-	old = MemoryContextSwitchTo(s->resultcxt);
-	set.ids = palloc(sizeof(int64) * cap);
-	set.n = 0;
-	tags.ids = palloc(sizeof(int64) * tagcap);
-	tags.n = 0;
-	MemoryContextSwitchTo(old);
-	if (tagpath_nlevel(key) < 2)
-		return set;				/* a taxonomy name alone names no tag */
+	resolve(s, tag, descendants, &q);
+	taggings_of(s, &q, -1, &set);
+	return set;
+}
 
-	/* a large subtree has its answer stored: tagstore_posting.c */
-	if (collect_tags(s, key, descendants ? tagpath_subtree_upper(key) : NULL,
-					 descendants && !s->data_filter && s->use_postings ? &posted : NULL,
-					 &tags, &tagcap))
-	{
-		pfree(set.ids);
-		old = MemoryContextSwitchTo(s->resultcxt);
-		set = posting_read(posted, key, s->tagpath_type);
-		MemoryContextSwitchTo(old);
-		return set;
-	}
-	idset_normalize(&tags);
+/*
+ * Reading a tag's entities costs about 50 ns each, looking up whether one
+ * entity has a tagging with one tag about 1 us.  So with all tags wanted,
+ * a tag with many entities is not read when another has few: the tags are
+ * read fewest tags under them first (posted ones, stored, before all), one
+ * found to have more than READ_FIRST entities is put off, and a tag put off
+ * is checked entity by entity (at most CHECKS_MAX lookups) against the
+ * answer so far, or else read in full.
+ *
+ * Example: a leaf tag with 3,500 entities and one with 15, in that order:
+ * the first is put off after 256 entities, the second read (15), then the
+ * first checked for those 15: 15 lookups instead of 3,500 entities read.
+ */
+#define READ_FIRST 256
+#define CHECKS_MAX 64
 
-	/* one range scan per run of consecutive tag ids */
-	for (int i = 0; i < tags.n;)
+static IdSet
+entities_with_every(Searcher *s, QueryTag *q, int n)
+{
+	int		   *order = palloc(sizeof(int) * n);
+	int		   *later = palloc(sizeof(int) * n);
+	int			nlater = 0;
+	bool		known = false;
+	IdSet		result = {0};
+	IdSet		set;
+
+	/* posted first, then by the number of tags under them */
+	for (int i = 0; i < n; i++)
 	{
 		int			j = i;
 
-		while (j + 1 < tags.n && tags.ids[j + 1] == tags.ids[j] + 1)
-			j++;
-		collect_run(s, tags.ids[i], tags.ids[j], &set, &cap);
-		i = j + 1;
+		while (j > 0 && (q[i].is_posted ? !q[order[j - 1]].is_posted :
+						 !q[order[j - 1]].is_posted && q[order[j - 1]].tags.n > q[i].tags.n))
+		{
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
 	}
-	idset_normalize(&set);
-	return set;
+
+	for (int pass = 0; pass < 2; pass++)
+	{
+		int			count = pass == 0 ? n : nlater;
+
+		for (int k = 0; k < count && !(known && result.n == 0); k++)
+		{
+			QueryTag   *t = &q[pass == 0 ? order[k] : later[k]];
+			bool		more_to_read = pass == 0 && (known || k < n - 1);
+
+			if (known && !t->is_posted && (int64) result.n * t->tags.n <= CHECKS_MAX)
+			{
+				int			kept = 0;
+				MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
+
+				idset_flatten(&result);
+				MemoryContextSwitchTo(old);
+				for (int i = 0; i < result.n; i++)
+					if (tagged_with_any(s, &t->tags, result.ids[i]))
+						result.ids[kept++] = result.ids[i];
+				result.n = kept;
+			}
+			else if (taggings_of(s, t, more_to_read ? READ_FIRST : -1, &set))
+			{
+				MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
+
+				if (known)
+					idset_intersect(&result, &set);
+				else
+					result = set;
+				known = true;
+				MemoryContextSwitchTo(old);
+			}
+			else
+				later[nlater++] = order[k];
+		}
+	}
+	return result;
 }
 
 /* The entities under a tag, read from the taggings, never from postings. */
@@ -471,6 +623,23 @@ require(bool isnull, const char *argname)
 				 errmsg("%s must not be NULL", argname)));
 }
 
+/* Intersects the sets, smallest first: the running result only shrinks. */
+static IdSet
+intersect_all(IdSet *sets, int n)
+{
+	int			smallest = 0;
+	IdSet		result;
+
+	for (int i = 1; i < n; i++)
+		if (sets[i].n < sets[smallest].n)
+			smallest = i;
+	result = sets[smallest];
+	for (int i = 0; i < n && result.n > 0; i++)
+		if (i != smallest)
+			idset_intersect(&result, &sets[i]);
+	return result;
+}
+
 /*
  * The entities under all (match_all) or any of the tags, less those under
  * any tag of exclude (may be NULL).  With data_filter (0 for none), only
@@ -497,35 +666,24 @@ search(ArrayType *tags, bool match_all, bool descendants, ArrayType *exclude, Da
 		elog(ERROR, "SPI_connect failed");
 	searcher_init(&s, ARR_ELEMTYPE(tags), data_filter, callercxt);
 
-	sets = palloc(sizeof(IdSet) * n);
-	for (int i = 0; i < n; i++)
+	if (match_all && !data_filter)
 	{
-		sets[i] = entities_under(&s, DatumGetTagPathP(elems[i]), descendants);
-		/* with all tags wanted, one without entities answers: the rest need not be read */
-		if (match_all && sets[i].n == 0)
-		{
-			sets[0] = sets[i];
-			n = 1;
-		}
-	}
+		QueryTag   *q = palloc(sizeof(QueryTag) * n);
 
-	/* the sets live in the caller's context: SPI_finish frees SPI's */
-	MemoryContextSwitchTo(callercxt);
-	if (match_all)
-	{
-		/* intersect smallest first: the running result only shrinks */
-		int			smallest = 0;
-
-		for (int i = 1; i < n; i++)
-			if (sets[i].n < sets[smallest].n)
-				smallest = i;
-		result = sets[smallest];
-		for (int i = 0; i < n && result.n > 0; i++)
-			if (i != smallest)
-				idset_intersect(&result, &sets[i]);
+		for (int i = 0; i < n; i++)
+			resolve(&s, DatumGetTagPathP(elems[i]), descendants, &q[i]);
+		result = entities_with_every(&s, q, n);
+		MemoryContextSwitchTo(callercxt);
 	}
 	else
-		result = idset_union(sets, n);
+	{
+		sets = palloc(sizeof(IdSet) * n);
+		for (int i = 0; i < n; i++)
+			sets[i] = entities_under(&s, DatumGetTagPathP(elems[i]), descendants);
+		/* the sets live in the caller's context: SPI_finish frees SPI's */
+		MemoryContextSwitchTo(callercxt);
+		result = match_all ? intersect_all(sets, n) : idset_union(sets, n);
+	}
 
 	/* excluded tags always take their descendants with them, whatever their data */
 	s.data_filter = 0;
