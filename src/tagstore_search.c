@@ -501,7 +501,7 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
  * read fewest tags under them first (posted ones, stored, before all), one
  * found to have more than READ_FIRST entities is put off, and a tag put off
  * is checked entity by entity (at most CHECKS_MAX lookups) against the
- * answer so far, or else read in full.
+ * answer so far, or else read in full.  Excluded tags are checked likewise.
  *
  * Example: a leaf tag with 3,500 entities and one with 15, in that order:
  * the first is put off after 256 entities, the second read (15), then the
@@ -509,6 +509,28 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
  */
 #define READ_FIRST 256
 #define CHECKS_MAX 64
+
+/* Is checking each entity of set cheaper than reading the query tag's? */
+static bool
+checkable(QueryTag *t, IdSet *set)
+{
+	return !t->is_posted && (int64) set->n * t->tags.n <= CHECKS_MAX;
+}
+
+/* Keeps the entities of set that are (or, if keep is false, are not) tagged with t. */
+static void
+keep_checked(Searcher *s, QueryTag *t, IdSet *set, bool keep)
+{
+	int			kept = 0;
+	MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
+
+	idset_flatten(set);
+	MemoryContextSwitchTo(old);
+	for (int i = 0; i < set->n; i++)
+		if (tagged_with_any(s, &t->tags, set->ids[i]) == keep)
+			set->ids[kept++] = set->ids[i];
+	set->n = kept;
+}
 
 static IdSet
 entities_with_every(Searcher *s, QueryTag *q, int n)
@@ -543,18 +565,8 @@ entities_with_every(Searcher *s, QueryTag *q, int n)
 			QueryTag   *t = &q[pass == 0 ? order[k] : later[k]];
 			bool		more_to_read = pass == 0 && (known || k < n - 1);
 
-			if (known && !t->is_posted && (int64) result.n * t->tags.n <= CHECKS_MAX)
-			{
-				int			kept = 0;
-				MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
-
-				idset_flatten(&result);
-				MemoryContextSwitchTo(old);
-				for (int i = 0; i < result.n; i++)
-					if (tagged_with_any(s, &t->tags, result.ids[i]))
-						result.ids[kept++] = result.ids[i];
-				result.n = kept;
-			}
+			if (known && checkable(t, &result))
+				keep_checked(s, t, &result, true);
 			else if (taggings_of(s, t, more_to_read ? READ_FIRST : -1, &set))
 			{
 				MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
@@ -689,11 +701,20 @@ search(ArrayType *tags, bool match_all, bool descendants, ArrayType *exclude, Da
 	s.data_filter = 0;
 	for (int i = 0; i < nx && result.n > 0; i++)
 	{
-		IdSet		x = entities_under(&s, DatumGetTagPathP(xelems[i]), true);
+		QueryTag	x;
+		IdSet		xset;
 
-		MemoryContextSwitchTo(callercxt);	/* SPI calls return in SPI's context */
-		idset_subtract(&result, &x);
+		resolve(&s, DatumGetTagPathP(xelems[i]), true, &x);
+		if (checkable(&x, &result))
+			keep_checked(&s, &x, &result, false);
+		else
+		{
+			taggings_of(&s, &x, -1, &xset);
+			MemoryContextSwitchTo(callercxt);	/* SPI calls return in SPI's context */
+			idset_subtract(&result, &xset);
+		}
 	}
+	MemoryContextSwitchTo(callercxt);
 	searcher_end(&s);
 	SPI_finish();
 	return result;
