@@ -15,13 +15,50 @@
 
 #include "tagstore.h"
 
-static int
-cmp_int64(const void *a, const void *b)
+/*
+ * Sorts ids by merging their ascending runs pairwise until one is left:
+ * O(n log runs).  The ids of a range of tags come from the index as one
+ * ascending run per tag, so a few passes sort them.
+ */
+static void
+merge_runs(int64 *ids, int n)
 {
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
+	int64	   *src = ids;
+	int64	   *dst = palloc(sizeof(int64) * n);
+	int64	   *spare = dst;
+	int			runs;
 
-	return (x > y) - (x < y);
+	do
+	{
+		int			k = 0;
+
+		runs = 0;
+		for (int i = 0; i < n; runs++)
+		{
+			int			mid = i + 1,
+						end;
+			int			a = i,
+						b;
+
+			while (mid < n && src[mid] >= src[mid - 1])
+				mid++;
+			for (end = Min(mid + 1, n); end < n && src[end] >= src[end - 1]; end++)
+				;
+			for (b = mid; a < mid && b < end;)
+				dst[k++] = src[a] <= src[b] ? src[a++] : src[b++];
+			while (a < mid)
+				dst[k++] = src[a++];
+			while (b < end)
+				dst[k++] = src[b++];
+			i = end;
+		}
+		/* what was written is read next */
+		dst = src;
+		src = (src == ids) ? spare : ids;
+	} while (runs > 1);
+	if (src != ids)
+		memcpy(ids, src, sizeof(int64) * n);
+	pfree(spare);
 }
 
 /* Appends an id to an array set, growing the array as needed. */
@@ -71,7 +108,7 @@ idset_normalize(IdSet *s)
 	words = (Size) ((hi - lo) / 64) + 1;
 	if (hi - lo < 0 || words > (Size) s->n * 4 + 1024)
 	{
-		qsort(s->ids, s->n, sizeof(int64), cmp_int64);
+		merge_runs(s->ids, s->n);
 		for (int i = 1; i < s->n; i++)
 			if (s->ids[i] != s->ids[k])
 				s->ids[++k] = s->ids[i];

@@ -376,8 +376,17 @@ collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap, int limit)
 		return true;
 	}
 
-	ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(lo));
-	ScanKeyInit(&keys[1], 1, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(hi));
+	/* one tag: "= lo" twice, which btree folds into one key to test per entry */
+	if (lo == hi)
+	{
+		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(lo));
+		keys[1] = keys[0];
+	}
+	else
+	{
+		ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(lo));
+		ScanKeyInit(&keys[1], 1, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(hi));
+	}
 	index_rescan(s->scan, keys, 2, NULL, 0);
 	while ((tid = index_getnext_tid(s->scan, ForwardScanDirection)) != NULL)
 	{
@@ -498,10 +507,10 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
  * Reading a tag's entities costs about 50 ns each, looking up whether one
  * entity has a tagging with one tag about 1 us.  So with all tags wanted,
  * a tag with many entities is not read when another has few: the tags are
- * read fewest tags under them first (posted ones, stored, before all), one
- * found to have more than READ_FIRST entities is put off, and a tag put off
- * is checked entity by entity (at most CHECKS_MAX lookups) against the
- * answer so far, or else read in full.  Excluded tags are checked likewise.
+ * read fewest tags under them first (posted ones, with large subtrees,
+ * last), one found to have more than READ_FIRST entities is put off, and a
+ * tag put off, or posted, is checked entity by entity (at most CHECKS_MAX
+ * lookups) against the answer so far, or else read in full.  Excluded tags are checked likewise.
  *
  * Example: a leaf tag with 3,500 entities and one with 15, in that order:
  * the first is put off after 256 entities, the second read (15), then the
@@ -510,11 +519,47 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 #define READ_FIRST 256
 #define CHECKS_MAX 64
 
-/* Is checking each entity of set cheaper than reading the query tag's? */
+/* The ids of the tags in the subtree of key, sorted; false if more than max. */
 static bool
-checkable(QueryTag *t, IdSet *set)
+subtree_tags(Searcher *s, TagPath *key, int max, IdSet *tags)
 {
-	return !t->is_posted && (int64) set->n * t->tags.n <= CHECKS_MAX;
+	ScanKeyData keys[2];
+	int			cap = Max(max, 1);
+	MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
+
+	memset(tags, 0, sizeof(IdSet));
+	tags->ids = palloc(sizeof(int64) * cap);
+	MemoryContextSwitchTo(old);
+	ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, s->key_ge, PointerGetDatum(key));
+	ScanKeyInit(&keys[1], 1, BTLessStrategyNumber, s->key_lt, PointerGetDatum(tagpath_subtree_upper(key)));
+	index_rescan(s->tag_scan, keys, 2, NULL, 0);
+	while (index_getnext_slot(s->tag_scan, ForwardScanDirection, s->tag_slot))
+	{
+		bool		isnull;
+
+		if (tags->n >= max)
+			return false;
+		idset_append(tags, &cap, DatumGetInt64(slot_getattr(s->tag_slot, 1, &isnull)));
+	}
+	idset_normalize(tags);
+	return true;
+}
+
+/*
+ * Is checking each entity of set cheaper than reading the query tag's?  A
+ * posted tag's tags were not read (its posting answers for them): they are
+ * now, if few enough.
+ */
+static bool
+checkable(Searcher *s, QueryTag *t, IdSet *set)
+{
+	if (t->is_posted)
+	{
+		if (set->n == 0 || set->n > CHECKS_MAX || !subtree_tags(s, t->key, CHECKS_MAX / set->n, &t->tags))
+			return false;
+		t->is_posted = false;
+	}
+	return (int64) set->n * t->tags.n <= CHECKS_MAX;
 }
 
 /* Keeps the entities of set that are (or, if keep is false, are not) tagged with t. */
@@ -532,6 +577,28 @@ keep_checked(Searcher *s, QueryTag *t, IdSet *set, bool keep)
 	set->n = kept;
 }
 
+/*
+ * Intersects *result (if *known; else sets it) with the entities of t, if
+ * they are at most limit (limit < 0: any number); false if they are more.
+ */
+static bool
+read_into(Searcher *s, QueryTag *t, int limit, IdSet *result, bool *known)
+{
+	IdSet		set;
+	MemoryContext old;
+
+	if (!taggings_of(s, t, limit, &set))
+		return false;
+	old = MemoryContextSwitchTo(s->resultcxt);
+	if (*known)
+		idset_intersect(result, &set);
+	else
+		*result = set;
+	*known = true;
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
 static IdSet
 entities_with_every(Searcher *s, QueryTag *q, int n)
 {
@@ -540,15 +607,14 @@ entities_with_every(Searcher *s, QueryTag *q, int n)
 	int			nlater = 0;
 	bool		known = false;
 	IdSet		result = {0};
-	IdSet		set;
 
-	/* posted first, then by the number of tags under them */
+	/* by the number of tags under them, posted ones (many) last */
 	for (int i = 0; i < n; i++)
 	{
 		int			j = i;
 
-		while (j > 0 && (q[i].is_posted ? !q[order[j - 1]].is_posted :
-						 !q[order[j - 1]].is_posted && q[order[j - 1]].tags.n > q[i].tags.n))
+		while (j > 0 && !q[i].is_posted &&
+			   (q[order[j - 1]].is_posted || q[order[j - 1]].tags.n > q[i].tags.n))
 		{
 			order[j] = order[j - 1];
 			j--;
@@ -556,31 +622,25 @@ entities_with_every(Searcher *s, QueryTag *q, int n)
 		order[j] = i;
 	}
 
-	for (int pass = 0; pass < 2; pass++)
+	/* read each tag, unless it has many entities: then later */
+	for (int k = 0; k < n && !(known && result.n == 0); k++)
 	{
-		int			count = pass == 0 ? n : nlater;
+		QueryTag   *t = &q[order[k]];
 
-		for (int k = 0; k < count && !(known && result.n == 0); k++)
-		{
-			QueryTag   *t = &q[pass == 0 ? order[k] : later[k]];
-			bool		more_to_read = pass == 0 && (known || k < n - 1);
+		if (known && t->is_posted && checkable(s, t, &result))
+			keep_checked(s, t, &result, true);
+		else if (!read_into(s, t, known || k < n - 1 ? READ_FIRST : -1, &result, &known))
+			later[nlater++] = order[k];
+	}
+	/* those with many: checked against the answer so far if it is small */
+	for (int k = 0; k < nlater && !(known && result.n == 0); k++)
+	{
+		QueryTag   *t = &q[later[k]];
 
-			if (known && checkable(t, &result))
-				keep_checked(s, t, &result, true);
-			else if (taggings_of(s, t, more_to_read ? READ_FIRST : -1, &set))
-			{
-				MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
-
-				if (known)
-					idset_intersect(&result, &set);
-				else
-					result = set;
-				known = true;
-				MemoryContextSwitchTo(old);
-			}
-			else
-				later[nlater++] = order[k];
-		}
+		if (known && checkable(s, t, &result))
+			keep_checked(s, t, &result, true);
+		else
+			read_into(s, t, -1, &result, &known);
 	}
 	return result;
 }
@@ -703,16 +763,20 @@ search(ArrayType *tags, bool match_all, bool descendants, ArrayType *exclude, Da
 	{
 		QueryTag	x;
 		IdSet		xset;
+		bool		read;
 
+		/* read if it has few entities; else check the answer's, if few */
 		resolve(&s, DatumGetTagPathP(xelems[i]), true, &x);
-		if (checkable(&x, &result))
-			keep_checked(&s, &x, &result, false);
-		else
+		read = !x.is_posted && taggings_of(&s, &x, READ_FIRST, &xset);
+		if (!read && checkable(&s, &x, &result))
 		{
-			taggings_of(&s, &x, -1, &xset);
-			MemoryContextSwitchTo(callercxt);	/* SPI calls return in SPI's context */
-			idset_subtract(&result, &xset);
+			keep_checked(&s, &x, &result, false);
+			continue;
 		}
+		if (!read)
+			taggings_of(&s, &x, -1, &xset);
+		MemoryContextSwitchTo(callercxt);	/* SPI calls return in SPI's context */
+		idset_subtract(&result, &xset);
 	}
 	MemoryContextSwitchTo(callercxt);
 	searcher_end(&s);
