@@ -68,8 +68,10 @@
  * index-only range scan of tagging_pkey (tag_id, entity_id).  All of these
  * are read directly through the index AM: a selective search is a handful
  * of index descents, and going through the executor for each would cost
- * several times more.  With a data filter, the taggings are read by a query
- * instead, so that the planner can use the GIN index on tagging.data.
+ * several times more.  With all tags wanted, a tag with many entities is
+ * checked entity by entity against the few of another rather than read
+ * (entities_with_every).  With a data filter, the taggings are read by a
+ * query instead, so that the planner can use the GIN index on tagging.data.
  */
 typedef struct Searcher
 {
