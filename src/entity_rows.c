@@ -10,7 +10,7 @@
  *	   snapshot sees, with their entity ids;
  *	2. read the rows one at a time, by TID, applying the name filters.
  *
- * Phase 1 has two ways.  An answer of more than 1/20 of all entities is
+ * Phase 1 has two ways.  An answer of more than 1/10 of all entities is
  * found in one pass over the table, page by page: a row's id is read before
  * anything else, so only the answer's rows pay for a visibility check and
  * the rest cost a bit test each (about 16 ns a row).  A smaller answer is
@@ -18,15 +18,16 @@
  * a sequence, rows are appended), so the page of an id is guessed from the
  * ids of the page read last (a page holds about (last id - first id) /
  * pages of them), corrected with the ids on each page read, and the row on
- * it found by galloping from the previous row found, then halving.  Where
- * rows are not in id order (updated, or stored in space freed by deletes),
- * an id is not where seeking ends, or its version there is not ours to see:
- * then it is looked up in entity_pkey, which always knows, and when more
- * than a quarter of the ids miss, the rest are looked up directly.
- * Measured at 200,000 entities: a lookup costs about 2.5 us; seeking costs
- * about 0.3 us an id when the answer is sparse, less when several ids share
- * a page, and matches the pass at about 1/20 of the table.  The pass finds
- * rows stored out of id order too, and sorts them by id afterwards.
+ * it is where interpolating between the page's first and last rows puts
+ * it, or found by halving.  Where rows are not in id order (updated, or
+ * stored in space freed by deletes), an id is not where seeking ends, or
+ * its version there is not ours to see: then it is looked up in
+ * entity_pkey, which always knows, and when more than a quarter of the ids
+ * miss, the rest are looked up directly.  Measured at 1,000,000 entities: a
+ * lookup costs about 2.5 us, seeking under 1 us an id (a cache miss or two
+ * in a page of 136 rows), and seeking matches the pass at about 1/10 of the
+ * table.  The pass finds rows stored out of id order too, and sorts them by
+ * id afterwards.
  *
  * Phase 2 keeps one page pinned at a time.  The rows found in phase 1 are
  * visible to our snapshot, so nothing removes them meanwhile; pruning may
@@ -35,11 +36,11 @@
  * from then on, as a sequential scan relies on.
  *
  * Example: ids {3, 7} out of 1,000 entities in 7 pages, page 0 holding ids
- * 1-150: 2 < 1000/20, so seeking.  The first and last pages (ids 1 and
- * 1000) say a page holds about 142 ids; from the last page, id 3 is guessed
- * to be on page 0, whose ids 1-150 include it; galloping from its first row
- * finds id 3 at offset 3, and id 7 at offset 7: TIDs (0,3) and (0,7), and
- * reading returns ('thing', 'e3') and ('thing', 'e7').
+ * 1-150 at offsets 1-150: 2 < 1000/10, so seeking.  The first and last
+ * pages (ids 1 and 1000) say a page holds about 142 ids; from the last
+ * page, id 3 is guessed to be on page 0, whose ids 1-150 include it;
+ * interpolating puts id 3 at offset 3, and id 7 at offset 7: TIDs (0,3) and
+ * (0,7), and reading returns ('thing', 'e3') and ('thing', 'e7').
  */
 #include "postgres.h"
 
@@ -65,7 +66,7 @@
 #include "tagstore.h"
 
 /* answers of more than 1/PASS_FRACTION of the entities are found by a pass */
-#define PASS_FRACTION 20
+#define PASS_FRACTION 10
 
 /* A row of the answer: its entity id and where our snapshot's version is. */
 typedef struct AnswerRow
@@ -222,6 +223,8 @@ typedef struct Seeker
 	BlockNumber blk;
 	int64		first;			/* the ids of its first and last rows */
 	int64		last;
+	OffsetNumber first_off;		/* and where they are */
+	OffsetNumber last_off;
 	OffsetNumber from;			/* ids ascend: search it from here on */
 	int64		per_page;		/* about how many ids a page holds */
 } Seeker;
@@ -283,6 +286,8 @@ seek_load(Seeker *s, BlockNumber blk)
 	s->blk = blk;
 	s->first = first;
 	s->last = hi == lo ? first : last;
+	s->first_off = lo;
+	s->last_off = hi;
 	s->from = FirstOffsetNumber;
 	return true;
 }
@@ -324,37 +329,23 @@ seek_page(Seeker *s, int64 id)
 
 /*
  * The offset of the row of id on the page searched, at s->from or after,
- * or InvalidOffsetNumber: gallop from there (the next id of a dense answer
- * is usually a row or two on), then halve.
+ * or InvalidOffsetNumber.  Rows in id order with ids dense put it where
+ * interpolating between the first and last rows says, so that is looked at
+ * first (every look at a row is a cache miss); then halving.
  */
 static OffsetNumber
 page_find(Seeker *s, int64 id)
 {
-	int			maxoff = PageGetMaxOffsetNumber(BufferGetPage(s->buf));
 	int			lo = s->from,
-				hi = maxoff;
+				hi = s->last_off;
+	int			guess = s->first_off;
 	int64		found;
 
-	for (int gap = 1; lo <= hi; gap *= 2)
+	if (s->last > s->first)
+		guess += (int) ((id - s->first) * (s->last_off - s->first_off) / (s->last - s->first));
+	for (bool first = true; lo <= hi; first = false)
 	{
-		int			at = Max(lo, s->from + gap - 1);
-
-		while (at <= maxoff && !row_id(s, at, &found))
-			at++;
-		if (at > maxoff)
-			break;
-		if (found == id)
-			return at;
-		if (found > id)
-		{
-			hi = at - 1;
-			break;
-		}
-		lo = at + 1;
-	}
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
+		int			mid = first ? Max(lo, Min(hi, guess)) : (lo + hi) / 2;
 		int			at = mid;
 
 		while (at <= hi && !row_id(s, at, &found))
