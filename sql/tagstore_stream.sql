@@ -162,14 +162,14 @@ REVOKE ALL ON FUNCTION errcheck(text) FROM tagstore_rls_reader;
 DROP ROLE tagstore_rls_reader;
 
 -- an answer's entity rows are found by a pass over the table (answers over
--- 1/10 of the entities), by seeking the pages that hold them (rows are
+-- 1/4 of the entities), by seeking the pages that hold them (rows are
 -- usually stored in id order), or looked up in entity_pkey where seeking
 -- misses: whichever way, exactly the rows SQL finds, in id order
 SELECT tagstore.create_taxonomy('Rows') IS NOT NULL AS created;
 SELECT count(tagstore.add_tag('Rows', v)) AS tags FROM unnest('{every, half, some, few, none}'::text[]) v;
-SELECT count(*) AS every FROM tagstore.add_tag_to('Rows.every', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(1, 4000) i));
-SELECT count(*) AS half FROM tagstore.add_tag_to('Rows.half', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(2, 4000, 2) i));
-SELECT count(*) AS some FROM tagstore.add_tag_to('Rows.some', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(5, 4000, 37) i));
+SELECT count(*) AS every FROM tagstore.add_tag_to('Rows.every', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(1, 8000) i));
+SELECT count(*) AS half FROM tagstore.add_tag_to('Rows.half', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(2, 8000, 2) i));
+SELECT count(*) AS some FROM tagstore.add_tag_to('Rows.some', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(5, 8000, 37) i));
 SELECT count(*) AS few FROM tagstore.add_tag_to('Rows.few', 'rows', ARRAY['r1', 'r2', 'r1000', 'r1999', 'r2000']);
 ANALYZE tagstore.entity;
 CREATE FUNCTION by_sql(tag tagpath) RETURNS text[] LANGUAGE sql STABLE AS $$
@@ -182,7 +182,7 @@ $$;
 CREATE FUNCTION rows_found() RETURNS TABLE (tag tagpath, rows int, way text, same boolean)
 LANGUAGE sql STABLE AS $$
 	SELECT t, cardinality(by_sql(t)),
-		   CASE WHEN cardinality(by_sql(t)) * 10 > (SELECT reltuples FROM pg_class WHERE oid = 'tagstore.entity'::regclass)
+		   CASE WHEN cardinality(by_sql(t)) * 4 > (SELECT reltuples FROM pg_class WHERE oid = 'tagstore.entity'::regclass)
 				THEN 'pass' ELSE 'seek' END,
 		   (SELECT coalesce(array_agg(external_id), '{}') FROM tagstore.entities_with_all(ARRAY[t])) = by_sql(t)
 	FROM unnest('{Rows.every, Rows.half, Rows.some, Rows.few, Rows.none}'::tagpath[]) t
