@@ -87,6 +87,7 @@ struct EntityRows
 	int			cap;
 	int			next;			/* the next row to read */
 	Buffer		buf;			/* the page pinned for reading, or invalid */
+	MemoryContext names_cxt;	/* copies of names made while seeking, or NULL */
 };
 
 static void
@@ -127,7 +128,13 @@ copy_names(EntityRows *r, HeapTuple tuple)
 	Pointer		type = DatumGetPointer(heap_getattr(tuple, 2, RelationGetDescr(r->heap), &isnull));
 	Pointer		external_id = DatumGetPointer(heap_getattr(tuple, 3, RelationGetDescr(r->heap), &isnull));
 	Size		type_len = VARSIZE_ANY(type);
-	char	   *names = palloc(INTALIGN(type_len) + VARSIZE_ANY(external_id));
+	char	   *names;
+
+	/* their own context, so that a rescan's search does not pile them up */
+	if (r->names_cxt == NULL)
+		r->names_cxt = AllocSetContextCreate(CurrentMemoryContext, "tagstore entity names",
+											 ALLOCSET_DEFAULT_SIZES);
+	names = MemoryContextAlloc(r->names_cxt, INTALIGN(type_len) + VARSIZE_ANY(external_id));
 
 	memcpy(names, type, type_len);
 	memcpy(names + INTALIGN(type_len), external_id, VARSIZE_ANY(external_id));
@@ -584,6 +591,8 @@ entity_rows_end(EntityRows *r)
 		ReleaseBuffer(r->buf);
 	r->buf = InvalidBuffer;
 	table_close(r->heap, AccessShareLock);
+	if (r->names_cxt)
+		MemoryContextDelete(r->names_cxt);
 	pfree(r->rows);
 	pfree(r);
 }
