@@ -12,7 +12,7 @@ SELECT count(tagstore.add_tag(('zoo.animal.' || a || '.' || b)::tagpath))
 FROM unnest(ARRAY['mammal', 'bird', 'fish']) a, generate_series(1, 10) b;
 
 -- calls of _add_tag_to not yet reported to the statistics: the difference
--- within one transaction block counts its hand-overs
+-- within one transaction counts its hand-overs
 CREATE FUNCTION handovers() RETURNS bigint LANGUAGE sql AS $$
 	SELECT coalesce((SELECT calls FROM pg_stat_xact_user_functions
 					 WHERE schemaname = 'tagstore' AND funcname = '_add_tag_to'), 0)
@@ -47,15 +47,19 @@ RETURNS TABLE (path tagpath, external_id text, data jsonb, revision integer, ope
 	WHERE e.entity_type = kind
 $$;
 
--- the direct path
-BEGIN;
-SELECT handovers() AS before \gset
-SELECT script('direct');
--- 7: four pairs the second statement repeats, one of the third, the
--- pair's second tagging in one statement, the data
-SELECT handovers() - :before AS direct_handovers;
-SELECT count(*) AS taggings, sum(logged) AS logged, bool_and(at_now) AS at_now FROM outcome('direct');
-COMMIT;
+-- runs the script in one transaction: its hand-overs, and what it left
+CREATE FUNCTION run(kind text) RETURNS TABLE (handovers bigint, taggings bigint, logged numeric, at_now boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+	before bigint := handovers();
+BEGIN
+	PERFORM script(kind);
+	RETURN QUERY SELECT handovers() - before, count(*), sum(o.logged), bool_and(o.at_now) FROM outcome(kind) o;
+END $$;
+
+-- the direct path: 7 hand-overs (four pairs the second statement repeats,
+-- one of the third, the pair's second tagging in one statement, the data)
+SELECT * FROM run('direct');
 
 -- the SQL path: a trigger of the user's on tagging makes every call hand over
 CREATE TABLE seen (tag_id bigint, entity_id bigint);
@@ -65,12 +69,7 @@ BEGIN
 	RETURN NEW;
 END $$;
 CREATE TRIGGER note AFTER INSERT ON tagstore.tagging FOR EACH ROW EXECUTE FUNCTION note_tagging();
-BEGIN;
-SELECT handovers() AS before \gset
-SELECT script('sql');
-SELECT handovers() - :before AS sql_handovers;
-SELECT count(*) AS taggings, sum(logged) AS logged, bool_and(at_now) AS at_now FROM outcome('sql');
-COMMIT;
+SELECT * FROM run('sql');
 SELECT count(*) AS trigger_saw FROM seen;
 DROP TRIGGER note ON tagstore.tagging;
 

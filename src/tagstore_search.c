@@ -270,18 +270,11 @@ posting_fresh(Searcher *s, int64 tag_id)
 	return fresh;
 }
 
-/*
- * Appends the ids of the tags whose key is in [lo, hi), or equal to lo if
- * hi is NULL (tagstore.tag: id is column 1, key column 6).  The first tag of
- * a subtree's range is its root, whose posting, if posted_root is given and
- * the posting is fresh, answers for the whole subtree: then its id goes
- * there, nothing is appended, and the result is true.
- */
-static bool
-collect_tags(Searcher *s, TagPath *lo, TagPath *hi, int64 *posted_root, IdSet *set, int *cap)
+/* Starts the scan of tag_key over keys in [lo, hi), or equal to lo if hi is NULL. */
+static void
+scan_tag_keys(Searcher *s, TagPath *lo, TagPath *hi)
 {
 	ScanKeyData keys[2];
-	bool		first = true;
 
 	/* a scan keeps its number of keys: an exact lookup says "= lo" twice */
 	if (hi == NULL)
@@ -295,6 +288,21 @@ collect_tags(Searcher *s, TagPath *lo, TagPath *hi, int64 *posted_root, IdSet *s
 		ScanKeyInit(&keys[1], 1, BTLessStrategyNumber, s->key_lt, PointerGetDatum(hi));
 	}
 	index_rescan(s->tag_scan, keys, 2, NULL, 0);
+}
+
+/*
+ * Appends the ids of the tags whose key is in [lo, hi), or equal to lo if
+ * hi is NULL (tagstore.tag: id is column 1, key column 6).  The first tag of
+ * a subtree's range is its root, whose posting, if posted_root is given and
+ * the posting is fresh, answers for the whole subtree: then its id goes
+ * there, nothing is appended, and the result is true.
+ */
+static bool
+collect_tags(Searcher *s, TagPath *lo, TagPath *hi, int64 *posted_root, IdSet *set, int *cap)
+{
+	bool		first = true;
+
+	scan_tag_keys(s, lo, hi);
 	while (index_getnext_slot(s->tag_scan, ForwardScanDirection, s->tag_slot))
 	{
 		bool		isnull;
@@ -422,6 +430,16 @@ tagged_with_any(Searcher *s, IdSet *tags, int64 entity)
 	return false;
 }
 
+/* An empty array set with room for cap ids, in the result context. */
+static IdSet
+empty_set(Searcher *s, int cap)
+{
+	IdSet		set = {0};
+
+	set.ids = MemoryContextAlloc(s->resultcxt, sizeof(int64) * cap);
+	return set;
+}
+
 /*
  * A query tag, resolved: the posted tag whose posting answers for it, or
  * the ids of the tags under it.
@@ -442,8 +460,8 @@ resolve(Searcher *s, TagPath *tag, bool descendants, QueryTag *q)
 
 	memset(q, 0, sizeof(QueryTag));
 	q->key = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold, PointerGetDatum(tag)));
-	q->tags.ids = palloc(sizeof(int64) * cap);
 	MemoryContextSwitchTo(old);
+	q->tags = empty_set(s, cap);
 	if (tagpath_nlevel(q->key) < 2)
 		return;					/* a taxonomy name alone names no tag */
 
@@ -463,17 +481,16 @@ static bool
 taggings_of(Searcher *s, QueryTag *q, int limit, IdSet *set)
 {
 	int			cap = 256;
-	MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
 
 	if (q->is_posted)
 	{
+		MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
+
 		*set = posting_read(q->posted, q->key, s->tagpath_type);
 		MemoryContextSwitchTo(old);
 		return true;
 	}
-	memset(set, 0, sizeof(IdSet));
-	set->ids = palloc(sizeof(int64) * cap);
-	MemoryContextSwitchTo(old);
+	*set = empty_set(s, cap);
 
 	/* one range scan per run of consecutive tag ids */
 	for (int i = 0; i < q->tags.n;)
@@ -525,16 +542,10 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 static bool
 subtree_tags(Searcher *s, TagPath *key, int max, IdSet *tags)
 {
-	ScanKeyData keys[2];
 	int			cap = Max(max, 1);
-	MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
 
-	memset(tags, 0, sizeof(IdSet));
-	tags->ids = palloc(sizeof(int64) * cap);
-	MemoryContextSwitchTo(old);
-	ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, s->key_ge, PointerGetDatum(key));
-	ScanKeyInit(&keys[1], 1, BTLessStrategyNumber, s->key_lt, PointerGetDatum(tagpath_subtree_upper(key)));
-	index_rescan(s->tag_scan, keys, 2, NULL, 0);
+	*tags = empty_set(s, cap);
+	scan_tag_keys(s, key, tagpath_subtree_upper(key));
 	while (index_getnext_slot(s->tag_scan, ForwardScanDirection, s->tag_slot))
 	{
 		bool		isnull;

@@ -7,7 +7,8 @@
  * the common case, a new tagging without data by a live tag, needs little,
  * and add_tag_to() writes it straight into the tables and their indexes,
  * doing what the SQL would do, without the executor's set-up per statement
- * and the foreign-key checks' queries (together ~80% of a tagging's cost):
+ * and the foreign-key checks' queries (about 30 us a tagging instead of
+ * 70-80 us):
  *
  *	1. the tag, by key or id, locked FOR KEY SHARE: a concurrent removal of
  *	   it waits for us.  This lock is what the foreign-key check of the
@@ -25,7 +26,8 @@
  * changed or removed concurrently, a conflicting insert), and whenever the
  * tables are not as tagstore made them (row-level security that applies,
  * insert triggers other than tagstore's own, missing table privileges, a
- * read-only transaction), nothing of the tagging is written and the PL/pgSQL
+ * check constraint or other columns on tagging), and in a read-only
+ * transaction or parallel mode, nothing of the tagging is written and the PL/pgSQL
  * _add_tag_to does everything with SQL's own checks and errors.
  */
 #include "postgres.h"
