@@ -224,10 +224,26 @@ Datum
 tagpath_casefold(PG_FUNCTION_ARGS)
 {
 	TagPath    *path = PG_GETARG_TAGPATH_P(0);
+	const unsigned char *data = (const unsigned char *) TAGPATH_DATA(path);
+	int			len = TAGPATH_LEN(path);
 	TagLabelIter it;
 	TagLabel	label;
 	StringInfoData buf;
 	bool		first = true;
+	int			i;
+
+	/* pure ASCII, by far the common case: one pass, one copy */
+	for (i = 0; i < len && data[i] < 0x80; i++)
+		;
+	if (i == len)
+	{
+		TagPath    *folded = palloc(VARHDRSZ + len);
+
+		SET_VARSIZE(folded, VARHDRSZ + len);
+		for (i = 0; i < len; i++)
+			folded->data[i] = (data[i] >= 'A' && data[i] <= 'Z') ? data[i] + ('a' - 'A') : data[i];
+		PG_RETURN_TAGPATH_P(folded);
+	}
 
 	initStringInfo(&buf);
 	tagpath_iter_init(&it, TAGPATH_DATA(path), TAGPATH_LEN(path));
