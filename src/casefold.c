@@ -82,6 +82,23 @@ casefold_wchars(const pg_wchar *in)
 	return out;
 }
 
+/* Is every byte ASCII?  Then folding is lowering A-Z (and NFC a no-op). */
+static inline bool
+all_ascii(const unsigned char *s, int len)
+{
+	for (int i = 0; i < len; i++)
+		if (s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+static inline void
+fold_ascii(const unsigned char *s, int len, char *out)
+{
+	for (int i = 0; i < len; i++)
+		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? s[i] + ('a' - 'A') : s[i];
+}
+
 /*
  * Returns the folded form of a label (UTF-8, palloc'd, not NUL-terminated
  * for the caller's purposes though it has one) and its length.
@@ -99,20 +116,11 @@ tagstore_casefold(const char *s, int len, int *outlen)
 	int			nchars;
 	char	   *result;
 	char	   *p;
-	bool		ascii = true;
 
-	for (int i = 0; i < len; i++)
-		if (u[i] >= 0x80)
-		{
-			ascii = false;
-			break;
-		}
-
-	if (ascii)
+	if (all_ascii(u, len))
 	{
 		result = palloc(len + 1);
-		for (int i = 0; i < len; i++)
-			result[i] = (u[i] >= 'A' && u[i] <= 'Z') ? u[i] + ('a' - 'A') : u[i];
+		fold_ascii(u, len, result);
 		result[len] = '\0';
 		*outlen = len;
 		return result;
@@ -230,18 +238,14 @@ tagpath_casefold(PG_FUNCTION_ARGS)
 	TagLabel	label;
 	StringInfoData buf;
 	bool		first = true;
-	int			i;
 
-	/* pure ASCII, by far the common case: one pass, one copy */
-	for (i = 0; i < len && data[i] < 0x80; i++)
-		;
-	if (i == len)
+	/* pure ASCII, by far the common case: the whole path in one pass */
+	if (all_ascii(data, len))
 	{
 		TagPath    *folded = palloc(VARHDRSZ + len);
 
 		SET_VARSIZE(folded, VARHDRSZ + len);
-		for (i = 0; i < len; i++)
-			folded->data[i] = (data[i] >= 'A' && data[i] <= 'Z') ? data[i] + ('a' - 'A') : data[i];
+		fold_ascii(data, len, folded->data);
 		PG_RETURN_TAGPATH_P(folded);
 	}
 

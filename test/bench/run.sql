@@ -83,6 +83,7 @@ CREATE TABLE IF NOT EXISTS results (entities int, form text, class text, query i
 									ms numeric, answer text);
 DELETE FROM results WHERE entities = (SELECT count(*) FROM tagstore.entity);
 
+SELECT current_setting('bench.reps') AS reps \gset
 \echo running the query mix (median of :reps runs each)
 DO $$
 DECLARE
