@@ -250,7 +250,7 @@ tagpath_casefold(PG_FUNCTION_ARGS)
 	}
 
 	initStringInfo(&buf);
-	tagpath_iter_init(&it, TAGPATH_DATA(path), TAGPATH_LEN(path));
+	tagpath_iter_init(&it, (const char *) data, len);
 	while (tagpath_iter_next(&it, &label))
 	{
 		int			flen;

@@ -24,9 +24,9 @@ DECLARE
 	ids text;
 BEGIN
 	IF approach = 'tagstore' THEN
-		RETURN CASE WHEN counting
-			THEN format('SELECT tagstore.count_entities_with_all(%s)', array_sql(q.paths::text[], 'tagpath[]'))
-			ELSE format('SELECT external_id FROM tagstore.entities_with_all(%s)', array_sql(q.paths::text[], 'tagpath[]')) END;
+		RETURN format(CASE WHEN counting THEN 'SELECT tagstore.count_entities_with_all(%s)'
+						   ELSE 'SELECT external_id FROM tagstore.entities_with_all(%s)' END,
+					  array_sql(q.paths::text[], 'tagpath[]'));
 	ELSIF approach = 'int[] GIN' THEN
 		RETURN format('SELECT %s FROM b3_entity WHERE ancestors @> %s',
 					  CASE WHEN counting THEN 'count(*)' ELSE 'external_id' END, array_sql(q.tags::text[], 'int[]'));
