@@ -29,7 +29,7 @@ run_suite() {
 	echo "== $name"
 	(cd "$work" && as_cluster_user "$@") >"$log" 2>&1
 	local rc=$?
-	grep -E '^(ok|not ok|test |     |\(using|# |[[:alnum:]_]+ +\.\.\.)' "$log" | grep -vE '^\s*$' || true
+	grep -E '^(ok|not ok|test |     |\(using|#   Failed|[[:alnum:]_]+ +\.\.\.)' "$log" | grep -vE '^\s*$' || true
 	local p f
 	p=$(grep -cE '^ok |^(test| ) .* ok( |$)|^ +[[:alnum:]_-]+ +\.\.\. ok' "$log")
 	f=$(grep -cE '^not ok |^(test| ) .* FAILED|^ +[[:alnum:]_-]+ +\.\.\. FAILED' "$log")
@@ -55,6 +55,13 @@ run_suite isolation "$PGXS_DIR/src/test/isolation/pg_isolation_regress" \
 	--bindir="$PGBIN" --inputdir=test --outputdir="$work/isolation" \
 	--temp-instance="$work/isolation/instance" --encoding=UTF8 --no-locale \
 	$isolation_tests
+
+# TAP suites: a streaming replica, crash recovery (test/t/*.pl, with
+# PostgreSQL's own Perl test modules; each starts its own clusters)
+tap_tests=$(cd "$here" && echo test/t/*.pl)
+run_suite tap env TESTDIR="$work" PATH="$PGBIN:$PATH" \
+	PG_REGRESS="$PGXS_DIR/src/test/regress/pg_regress" \
+	prove -v -I "$PGXS_DIR/src/test/perl" $tap_tests
 
 # A throwaway cluster for the suites that need a running server.
 start_cluster() {
