@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
 	make gcc
 	postgresql-15 postgresql-client-15 postgresql-server-dev-15
-	libipc-run-perl
+	perl libipc-run-perl
 	python3 python3-django python3-psycopg2
 	bc
 )
