@@ -61,7 +61,9 @@
 
 /*
  * How one search reads.  A query tag is found by its key in tag_key, and
- * whether it has a fresh posting in posted_tag's primary key.  The tags
+ * whether it has a fresh posting in posted_tag's primary key (for a subtree
+ * of a few tags, only once it is found to have more than a few taggings:
+ * most such subtrees have no posting, and the lookup is an index descent).  The tags
  * under it are the key range of tag_key; their ids, sorted, are coalesced
  * into runs of consecutive ids (a taxonomy imported in one go is numbered
  * depth-first, so a subtree is usually one run), and each run is one
@@ -89,7 +91,7 @@ typedef struct Searcher
 	RegProcedure key_eq,
 				key_ge,
 				key_lt;
-	/* whether a tag's posting is fresh: posted_tag_pkey */
+	/* whether a tag's posting is fresh: posted_tag_pkey, opened when first needed */
 	Relation	posted;
 	Relation	posted_pkey;
 	IndexScanDesc posted_scan;
@@ -225,10 +227,6 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 	s->key_ge = cached_key_ge;
 	s->key_lt = cached_key_lt;
 
-	s->posted = tagstore_open_table("posted_tag");
-	s->posted_scan = open_index_scan(s->posted, "posted_tag_pkey", 1, s->snapshot, &s->posted_pkey);
-	s->posted_slot = table_slot_create(s->posted, NULL);
-
 	/* an index-only scan takes predicate locks for serializable transactions */
 	PredicateLockRelation(s->heap, s->snapshot);
 }
@@ -242,10 +240,13 @@ searcher_end(Searcher *s)
 	index_endscan(s->scan);
 	index_close(s->index, AccessShareLock);
 	table_close(s->heap, AccessShareLock);
-	ExecDropSingleTupleTableSlot(s->posted_slot);
-	index_endscan(s->posted_scan);
-	index_close(s->posted_pkey, AccessShareLock);
-	table_close(s->posted, AccessShareLock);
+	if (s->posted)
+	{
+		ExecDropSingleTupleTableSlot(s->posted_slot);
+		index_endscan(s->posted_scan);
+		index_close(s->posted_pkey, AccessShareLock);
+		table_close(s->posted, AccessShareLock);
+	}
 	ExecDropSingleTupleTableSlot(s->tag_slot);
 	index_endscan(s->tag_scan);
 	index_close(s->tag_key, AccessShareLock);
@@ -259,6 +260,12 @@ posting_fresh(Searcher *s, int64 tag_id)
 	ScanKeyData key;
 	bool		fresh = false;
 
+	if (s->posted == NULL)
+	{
+		s->posted = tagstore_open_table("posted_tag");
+		s->posted_scan = open_index_scan(s->posted, "posted_tag_pkey", 1, s->snapshot, &s->posted_pkey);
+		s->posted_slot = table_slot_create(s->posted, NULL);
+	}
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(tag_id));
 	index_rescan(s->posted_scan, &key, 1, NULL, 0);
 	if (index_getnext_slot(s->posted_scan, ForwardScanDirection, s->posted_slot))
@@ -291,16 +298,38 @@ scan_tag_keys(Searcher *s, TagPath *lo, TagPath *hi)
 }
 
 /*
+ * A query tag, resolved: the posted tag whose posting answers for it, or
+ * the ids of the tags under it.
+ */
+typedef struct QueryTag
+{
+	TagPath    *key;			/* case-folded */
+	bool		is_posted;		/* the posting of posted answers */
+	bool		check_posting;	/* posted may have a posting, not looked up yet */
+	int64		posted;
+	IdSet		tags;			/* sorted, unless is_posted */
+} QueryTag;
+
+/*
+ * A subtree of at most SMALL_SUBTREE tags is read before its posting is
+ * looked up, and that only if it has more than PROBE_TAGGINGS taggings.
+ */
+#define SMALL_SUBTREE 8
+#define PROBE_TAGGINGS 32
+
+/*
  * Appends the ids of the tags whose key is in [lo, hi), or equal to lo if
  * hi is NULL (tagstore.tag: id is column 1, key column 6).  The first tag of
- * a subtree's range is its root, whose posting, if posted_root is given and
- * the posting is fresh, answers for the whole subtree: then its id goes
- * there, nothing is appended, and the result is true.
+ * a subtree's range is its root.  With q (postings wanted), a root whose
+ * subtree has more than SMALL_SUBTREE tags is looked up in posted_tag at
+ * once, and if its posting is fresh, q->is_posted is set and nothing
+ * appended; a smaller subtree is read whole, and its root left for
+ * taggings_of to look up (q->check_posting).
  */
-static bool
-collect_tags(Searcher *s, TagPath *lo, TagPath *hi, int64 *posted_root, IdSet *set, int *cap)
+static void
+collect_tags(Searcher *s, TagPath *lo, TagPath *hi, QueryTag *q, IdSet *set, int *cap)
 {
-	bool		first = true;
+	bool		root = false;
 
 	scan_tag_keys(s, lo, hi);
 	while (index_getnext_slot(s->tag_scan, ForwardScanDirection, s->tag_slot))
@@ -309,17 +338,27 @@ collect_tags(Searcher *s, TagPath *lo, TagPath *hi, int64 *posted_root, IdSet *s
 		int64		id = DatumGetInt64(slot_getattr(s->tag_slot, 1, &isnull));
 
 		CHECK_FOR_INTERRUPTS();
-		if (first && posted_root &&
-			tagpath_cmp_internal(DatumGetTagPathP(slot_getattr(s->tag_slot, 6, &isnull)), lo) == 0 &&
-			posting_fresh(s, id))
+		if (set->n == 0 && q &&
+			tagpath_cmp_internal(DatumGetTagPathP(slot_getattr(s->tag_slot, 6, &isnull)), lo) == 0)
 		{
-			*posted_root = id;
-			return true;
+			root = true;
+			q->posted = id;
 		}
-		first = false;
+		if (root && set->n == SMALL_SUBTREE)
+		{
+			/* a large subtree: its posting, if fresh, answers for it */
+			root = false;
+			if (posting_fresh(s, q->posted))
+			{
+				q->is_posted = true;
+				set->n = 0;
+				return;
+			}
+		}
 		idset_append(set, cap, id);
 	}
-	return false;
+	if (root)
+		q->check_posting = true;
 }
 
 /* Appends column 1 (int8) of every row of an open cursor. */
@@ -369,10 +408,11 @@ visible_tagging(Searcher *s, ItemPointer tid, int64 *entity)
 /*
  * Appends the entities tagged with any tag id in [lo, hi]: an index-only
  * range scan.  False once the set holds more than limit ids (limit < 0:
- * no limit; a data filter reads them all).
+ * no limit; a data filter reads them all), or once it holds
+ * PROBE_TAGGINGS and q (if given) turns out to have a fresh posting.
  */
 static bool
-collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap, int limit)
+collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap, int limit, QueryTag *q)
 {
 	ScanKeyData keys[2];
 	ItemPointer tid;
@@ -405,6 +445,12 @@ collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap, int limit)
 			continue;
 		if (limit >= 0 && set->n >= limit)
 			return false;
+		if (set->n == PROBE_TAGGINGS && q && q->check_posting)
+		{
+			q->check_posting = false;
+			if ((q->is_posted = posting_fresh(s, q->posted)))
+				return false;
+		}
 		idset_append(set, cap, entity);
 	}
 	return true;
@@ -440,18 +486,6 @@ empty_set(Searcher *s, int cap)
 	return set;
 }
 
-/*
- * A query tag, resolved: the posted tag whose posting answers for it, or
- * the ids of the tags under it.
- */
-typedef struct QueryTag
-{
-	TagPath    *key;			/* case-folded */
-	bool		is_posted;
-	int64		posted;
-	IdSet		tags;			/* sorted, unless is_posted */
-} QueryTag;
-
 static void
 resolve(Searcher *s, TagPath *tag, bool descendants, QueryTag *q)
 {
@@ -466,30 +500,21 @@ resolve(Searcher *s, TagPath *tag, bool descendants, QueryTag *q)
 		return;					/* a taxonomy name alone names no tag */
 
 	/* a large subtree has its answer stored: tagstore_posting.c */
-	q->is_posted = collect_tags(s, q->key, descendants ? tagpath_subtree_upper(q->key) : NULL,
-								descendants && !s->data_filter && s->use_postings ? &q->posted : NULL,
-								&q->tags, &cap);
+	collect_tags(s, q->key, descendants ? tagpath_subtree_upper(q->key) : NULL,
+				 descendants && !s->data_filter && s->use_postings ? q : NULL, &q->tags, &cap);
 	if (!q->is_posted)
 		idset_normalize(&q->tags);
 }
 
 /*
- * The entities tagged with a resolved query tag, into *set, in the result
+ * The entities tagged with the tags under q, into *set, in the result
  * context.  False, with nothing in *set, if they are more than limit.
  */
 static bool
-taggings_of(Searcher *s, QueryTag *q, int limit, IdSet *set)
+read_taggings(Searcher *s, QueryTag *q, int limit, IdSet *set)
 {
 	int			cap = 256;
 
-	if (q->is_posted)
-	{
-		MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
-
-		*set = posting_read(q->posted, q->key, s->tagpath_type);
-		MemoryContextSwitchTo(old);
-		return true;
-	}
 	*set = empty_set(s, cap);
 
 	/* one range scan per run of consecutive tag ids */
@@ -499,7 +524,7 @@ taggings_of(Searcher *s, QueryTag *q, int limit, IdSet *set)
 
 		while (j + 1 < q->tags.n && q->tags.ids[j + 1] == q->tags.ids[j] + 1)
 			j++;
-		if (!collect_run(s, q->tags.ids[i], q->tags.ids[j], set, &cap, limit))
+		if (!collect_run(s, q->tags.ids[i], q->tags.ids[j], set, &cap, limit, q))
 		{
 			pfree(set->ids);
 			return false;
@@ -508,6 +533,29 @@ taggings_of(Searcher *s, QueryTag *q, int limit, IdSet *set)
 	}
 	idset_normalize(set);
 	return true;
+}
+
+/* The same for a resolved query tag: from its posting, if it has a fresh one. */
+static bool
+taggings_of(Searcher *s, QueryTag *q, int limit, IdSet *set)
+{
+	/* a small subtree's posting is looked up once it has PROBE_TAGGINGS taggings */
+	if (q->check_posting)
+	{
+		if (read_taggings(s, q, limit, set))
+			return true;
+		if (!q->is_posted || limit >= 0)
+			return false;		/* more than limit, or posted: put off as a posted tag is */
+	}
+	if (q->is_posted)
+	{
+		MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
+
+		*set = posting_read(q->posted, q->key, s->tagpath_type);
+		MemoryContextSwitchTo(old);
+		return true;
+	}
+	return read_taggings(s, q, limit, set);
 }
 
 /* The ids of the entities tagged with a tag (and, if asked, its descendants). */
