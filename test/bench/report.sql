@@ -40,6 +40,6 @@ SELECT entities, form,
 FROM totals GROUP BY 1, 2 ORDER BY 1, 2 DESC;
 
 \echo
-\echo == disk right after loading: tables plus indexes (each design with the tag and entity tables it needs)
-SELECT entities, name, pg_size_pretty(bytes) AS size, round(bytes / gin_bytes, 2) AS "ratio to int[] GIN"
-FROM sizes ORDER BY entities, bytes;
+\echo == disk: tables plus indexes (each design with the tag and entity tables it needs), right after loading and with every index rebuilt in one pass
+SELECT entities, state, name, pg_size_pretty(bytes) AS size, round(bytes / gin_bytes, 2) AS "ratio to int[] GIN"
+FROM sizes ORDER BY entities, state, bytes;
