@@ -51,21 +51,26 @@ BEGIN
 		ELSE format('SELECT e.external_id FROM b1_entity e WHERE e.id IN (%s)', ids) END;
 END $$;
 
--- Median milliseconds of reps runs (after one warm-up) of a statement.
+-- Median milliseconds of a statement's runs after one warm-up: reps runs,
+-- and more until they add up to 20 ms (at most 200), so that a statement
+-- of a few dozen microseconds is timed over many runs rather than over
+-- three that a hiccup of this shared machine can move by half.
 CREATE OR REPLACE FUNCTION time_sql(stmt text, reps int) RETURNS numeric
 LANGUAGE plpgsql AS $$
 DECLARE
 	t0 timestamptz;
 	times numeric[] := '{}';
+	total numeric := 0;
 	dummy bigint;
 BEGIN
 	-- a listing is consumed whole: every external id is fetched
 	stmt := format('SELECT count(*) + coalesce(sum(length(x::text)), 0) FROM (%s) s(x)', stmt);
 	EXECUTE stmt INTO dummy;
-	FOR i IN 1 .. reps LOOP
+	WHILE cardinality(times) < reps OR (total < 20 AND cardinality(times) < 200) LOOP
 		t0 := clock_timestamp();
 		EXECUTE stmt INTO dummy;
 		times := times || (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric;
+		total := total + times[cardinality(times)];
 	END LOOP;
 	RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) t);
 END $$;
@@ -84,7 +89,7 @@ CREATE TABLE IF NOT EXISTS results (entities int, form text, class text, query i
 DELETE FROM results WHERE entities = (SELECT count(*) FROM tagstore.entity);
 
 SELECT current_setting('bench.reps') AS reps \gset
-\echo running the query mix (median of :reps runs each)
+\echo running the query mix (median of :reps runs each, or of more up to 200 until they take 20 ms)
 DO $$
 DECLARE
 	q query_forms;

@@ -22,6 +22,7 @@ SELECT (SELECT count(*) FROM tagstore.entity), state, name, sum(pg_total_relatio
 	   (SELECT sum(pg_total_relation_size(x::regclass)) FROM unnest(ARRAY['bench.b1_tag', 'bench.b3_entity']) x)
 FROM design, unnest(rels) r GROUP BY name
 $$;
+\o /dev/null
 SELECT pg_temp.record_sizes('after loading');
 REINDEX SCHEMA tagstore;
 REINDEX TABLE b1_tag;
@@ -29,3 +30,4 @@ REINDEX TABLE b1_entity;
 REINDEX TABLE b1_tagging;
 REINDEX TABLE b3_entity;
 SELECT pg_temp.record_sizes('indexes rebuilt');
+\o
