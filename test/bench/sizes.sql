@@ -4,6 +4,7 @@
 -- a bulk load builds the others (GIN, GiST, text btree): tagstore's, and
 -- the adjacency list's and entity tables' declared keys.
 \set ON_ERROR_STOP 1
+SET client_min_messages = warning;
 SET search_path = bench, public;
 CREATE TABLE IF NOT EXISTS sizes (entities int, state text, name text, bytes numeric, gin_bytes numeric);
 DELETE FROM sizes WHERE entities = (SELECT count(*) FROM tagstore.entity);
