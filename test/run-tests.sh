@@ -56,8 +56,9 @@ run_suite isolation "$PGXS_DIR/src/test/isolation/pg_isolation_regress" \
 	--temp-instance="$work/isolation/instance" --encoding=UTF8 --no-locale \
 	$isolation_tests
 
-# TAP suites: a streaming replica, crash recovery (test/t/*.pl, with
-# PostgreSQL's own Perl test modules; each starts its own clusters)
+# TAP suites: a streaming replica, crash recovery, concurrent clients
+# (test/t/*.pl, with PostgreSQL's own Perl test modules; each starts its
+# own clusters, and leaves its logs in $work/tmp_check/log)
 tap_tests=$(cd "$here" && echo test/t/*.pl)
 run_suite tap env TESTDIR="$work" PATH="$PGBIN:$PATH" \
 	PG_REGRESS="$PGXS_DIR/src/test/regress/pg_regress" \

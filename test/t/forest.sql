@@ -1,8 +1,8 @@
 -- Data and checks shared by the TAP tests: a random taxonomy of 300 tags,
 -- 400 entities with 1 to 6 skewed tags each, a fixed table of 150 searches,
--- and tap.check_searches(), which compares every search's answer with a walk of
--- parent_id (never the key, never a posting) and returns a digest of the
--- answers, so that two servers, or two moments, can be compared.
+-- and tap.check_searches(), which compares every search's answer with a
+-- walk of parent_id (never the key, never a posting) and returns a digest
+-- of the answers, so that two servers, or two moments, can be compared.
 CREATE EXTENSION tagstore;
 CREATE SCHEMA tap;
 SET search_path = tap, public;
