@@ -31,6 +31,11 @@
  * tagstore.refresh_postings() folds the pending changes into the postings
  * and rebuilds stale ones, in one transaction, deleting exactly the change
  * rows it applied; rebuild => true also chooses the posted tags afresh.
+ * Taggings go on meanwhile, so the order matters: first its locks, then one
+ * snapshot, in which it reads the change rows it will delete and the
+ * taggings it rebuilds from; folding a change in reads the entity's
+ * taggings in that snapshot or a later one, and a change made after the
+ * snapshot keeps its row, so readers decide it themselves.
  *
  * Example: T = Biology.animal posted as {1, 7}; entity 9 is tagged with
  * Biology.animal.mammal and entity 7 untagged: posting_change holds
@@ -691,7 +696,7 @@ tagstore_refresh_postings(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("min_taggings must be at least 1")));
-	/* its locks must come before its snapshots (see the header comment) */
+	/* its locks must come before its snapshot (see the header comment) */
 	if (IsolationUsesXactSnapshot())
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -712,9 +717,14 @@ tagstore_refresh_postings(PG_FUNCTION_ARGS)
 	tagpath_type = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	prepare_plans(tagpath_type);
 
-	/* exactly the changes this refresh accounts for: later ones stay pending */
+	/*
+	 * Exactly the changes this refresh accounts for: later ones stay pending.
+	 * Read in the snapshot that stale postings are rebuilt from (and no later
+	 * than the one apply_changes reads taggings in): a change committed after
+	 * it would be deleted below without being in the rebuilt posting.
+	 */
 	if (SPI_execute("SELECT coalesce(array_agg(ctid), '{}'), count(*) FROM tagstore.posting_change",
-					false, 0) != SPI_OK_SELECT)
+					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading tagstore.posting_change failed");
 	ctids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	folded = spi_int64(0, 2);
