@@ -3,6 +3,9 @@
 # against the walk of parent_id within the same snapshot, and refreshes and
 # rebuilds of the postings, all at once.  No client may fail, no revision
 # may be lost or doubled, and afterwards every search still equals the walk.
+# Races show up only now and then: this test failed one run in three when
+# refresh_postings deleted change rows newer than the snapshot it rebuilt
+# postings from.
 use strict;
 use warnings;
 use File::Basename qw(dirname);
@@ -48,9 +51,9 @@ my $taggings_before = $node->safe_psql('postgres', $pairs);
 
 # 20 tags x 20 entities: clients keep meeting on the same taggings
 $node->pgbench(
-	'--no-vacuum --client=6 --jobs=3 --transactions=400',
+	'--no-vacuum --client=6 --jobs=3 --transactions=800',
 	0,
-	[ qr{processed: 2400/2400}, qr{number of failed transactions: 0 } ],
+	[ qr{processed: 4800/4800}, qr{number of failed transactions: 0 } ],
 	[qr{^$}],
 	'concurrent taggings, searches and refreshes: no client fails',
 	{
@@ -82,7 +85,7 @@ SELECT tagstore.remove_tag_from(tap.tag_at(:t), 'item', 'e' || :e);
 SELECT tap.assert_search(ARRAY[tap.tag_at(:a), tap.tag_at(:b)], :all = 1);
 SELECT tap.assert_search(ARRAY[tap.tag_at(:a)], true);
 },
-		'003_refresh@1' => q{
+		'003_refresh@3' => q{
 \set rebuild random(0, 3)
 SELECT tagstore.refresh_postings(rebuild => :rebuild = 0, min_taggings => 15);
 },
