@@ -136,3 +136,19 @@ BEGIN
 	ORDER BY random() LIMIT 1;
 	PERFORM tagstore.remove_tag(t.path, cascade => true);
 END $$;
+
+-- whether every btree index of tagstore passes amcheck, its heap included
+-- (a failing check raises its own error)
+CREATE FUNCTION btree_indexes_pass() RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	i regclass;
+	checked int := 0;
+BEGIN
+	CREATE EXTENSION IF NOT EXISTS amcheck;
+	FOR i IN SELECT c.oid FROM pg_class c JOIN pg_am a ON a.oid = c.relam
+			 WHERE c.relnamespace = 'tagstore'::regnamespace AND a.amname = 'btree' LOOP
+		PERFORM bt_index_check(i, heapallindexed => true);
+		checked := checked + 1;
+	END LOOP;
+	RETURN checked > 0;
+END $$;
