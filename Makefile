@@ -7,6 +7,7 @@ OBJS = \
 	src/casefold.o \
 	src/entity_rows.o \
 	src/idset.o \
+	src/tagging_index.o \
 	src/tagpath_array.o \
 	src/tagpath_array_gist.o \
 	src/tagpath_gist.o \
@@ -24,7 +25,7 @@ OBJS = \
 DATA = sql/tagstore--1.0.sql
 
 # pg_regress suites: sql/<name>.sql with expected/<name>.out
-REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream
+REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index
 REGRESS_OPTS = --inputdir=. --encoding=UTF8 --no-locale
 
 # isolation specs: test/specs/<name>.spec with test/expected/<name>.out

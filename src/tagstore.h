@@ -35,6 +35,7 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/relcache.h"
+#include "utils/snapshot.h"
 
 /* Limits: at least contrib ltree's (255 characters, 65535 levels). */
 #define TAGPATH_LABEL_MAX_CHARS	4096
@@ -293,6 +294,14 @@ extern EntityRows *entity_rows_begin(IdSet *ids, text *want_type, text *prefix);
 extern bool entity_rows_next(EntityRows *rows, Datum *type, Datum *external_id);
 extern int64 entity_rows_count(EntityRows *rows);
 extern void entity_rows_end(EntityRows *rows);
+
+/* tagging_index.c: tagging_pkey read a leaf page at a time */
+typedef struct TaggingCursor TaggingCursor;
+extern TaggingCursor *tagging_cursor_begin(Relation heap, Relation index, Snapshot snapshot);
+extern void tagging_cursor_seek(TaggingCursor *c, int64 tag, bool by_entity, int64 entity,
+								int64 last_tag, bool last_by_entity, int64 last_entity);
+extern bool tagging_cursor_next(TaggingCursor *c, int64 *tag, int64 *entity);
+extern void tagging_cursor_end(TaggingCursor *c);
 
 /* tagstore.c */
 extern Relation tagstore_relation_open(const char *name, LOCKMODE lock);

@@ -96,12 +96,10 @@ typedef struct Searcher
 	Relation	posted_pkey;
 	IndexScanDesc posted_scan;
 	TupleTableSlot *posted_slot;
-	/* the direct index-only scan of tagging_pkey */
+	/* tagging_pkey, read a leaf page at a time (tagging_index.c) */
 	Relation	heap;
 	Relation	index;
-	IndexScanDesc scan;
-	TupleTableSlot *slot;
-	Buffer		vmbuffer;
+	TaggingCursor *taggings;
 } Searcher;
 
 /* The schema a type lives in. */
@@ -207,10 +205,8 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 
 	/* tagging first: what a caller without rights most needs to hear about */
 	s->heap = tagstore_open_table("tagging");
-	s->scan = open_index_scan(s->heap, "tagging_pkey", 2, s->snapshot, &s->index);
-	s->scan->xs_want_itup = true;
-	s->slot = table_slot_create(s->heap, NULL);
-	s->vmbuffer = InvalidBuffer;
+	s->index = tagstore_relation_open("tagging_pkey", AccessShareLock);
+	s->taggings = tagging_cursor_begin(s->heap, s->index, s->snapshot);
 
 	s->tag = tagstore_open_table("tag");
 	s->tag_scan = open_index_scan(s->tag, "tag_key", 2, s->snapshot, &s->tag_key);
@@ -234,10 +230,7 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 static void
 searcher_end(Searcher *s)
 {
-	if (s->vmbuffer != InvalidBuffer)
-		ReleaseBuffer(s->vmbuffer);
-	ExecDropSingleTupleTableSlot(s->slot);
-	index_endscan(s->scan);
+	tagging_cursor_end(s->taggings);
 	index_close(s->index, AccessShareLock);
 	table_close(s->heap, AccessShareLock);
 	if (s->posted)
@@ -384,28 +377,6 @@ collect_cursor(Portal portal, IdSet *set, int *cap)
 }
 
 /*
- * Whether the tagging at tid in tagging_pkey is visible to our snapshot, as
- * an index-only scan decides: the heap only for pages not all-visible.  Its
- * entity id goes to *entity.
- */
-static bool
-visible_tagging(Searcher *s, ItemPointer tid, int64 *entity)
-{
-	bool		isnull;
-
-	if (VM_ALL_VISIBLE(s->heap, ItemPointerGetBlockNumber(tid), &s->vmbuffer))
-		*entity = DatumGetInt64(index_getattr(s->scan->xs_itup, 2, s->scan->xs_itupdesc, &isnull));
-	else
-	{
-		if (!index_fetch_heap(s->scan, s->slot))
-			return false;
-		*entity = DatumGetInt64(slot_getattr(s->slot, 2, &isnull));
-		ExecClearTuple(s->slot);
-	}
-	return true;
-}
-
-/*
  * Appends the entities tagged with any tag id in [lo, hi]: an index-only
  * range scan.  False once the set holds more than limit ids (limit < 0:
  * no limit; a data filter reads them all), or once it holds
@@ -414,9 +385,8 @@ visible_tagging(Searcher *s, ItemPointer tid, int64 *entity)
 static bool
 collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap, int limit, QueryTag *q)
 {
-	ScanKeyData keys[2];
-	ItemPointer tid;
-	int64		entity;
+	int64		tag,
+				entity;
 
 	if (s->data_filter)
 	{
@@ -426,23 +396,10 @@ collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap, int limit, Qu
 		return true;
 	}
 
-	/* one tag: "= lo" twice, which btree folds into one key to test per entry */
-	if (lo == hi)
-	{
-		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(lo));
-		keys[1] = keys[0];
-	}
-	else
-	{
-		ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, F_INT8GE, Int64GetDatum(lo));
-		ScanKeyInit(&keys[1], 1, BTLessEqualStrategyNumber, F_INT8LE, Int64GetDatum(hi));
-	}
-	index_rescan(s->scan, keys, 2, NULL, 0);
-	while ((tid = index_getnext_tid(s->scan, ForwardScanDirection)) != NULL)
+	tagging_cursor_seek(s->taggings, lo, false, 0, hi, false, 0);
+	while (tagging_cursor_next(s->taggings, &tag, &entity))
 	{
 		CHECK_FOR_INTERRUPTS();
-		if (!visible_tagging(s, tid, &entity))
-			continue;
 		if (limit >= 0 && set->n >= limit)
 			return false;
 		if (set->n == PROBE_TAGGINGS && q && q->check_posting)
@@ -454,26 +411,6 @@ collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap, int limit, Qu
 		idset_append(set, cap, entity);
 	}
 	return true;
-}
-
-/* Is the entity tagged with one of the tags (sorted ids)?  A lookup each. */
-static bool
-tagged_with_any(Searcher *s, IdSet *tags, int64 entity)
-{
-	for (int i = 0; i < tags->n; i++)
-	{
-		ScanKeyData keys[2];
-		ItemPointer tid;
-		int64		found;
-
-		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(tags->ids[i]));
-		ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(entity));
-		index_rescan(s->scan, keys, 2, NULL, 0);
-		while ((tid = index_getnext_tid(s->scan, ForwardScanDirection)) != NULL)
-			if (visible_tagging(s, tid, &found))
-				return true;
-	}
-	return false;
 }
 
 /* An empty array set with room for cap ids, in the result context. */
@@ -623,19 +560,41 @@ checkable(Searcher *s, QueryTag *t, IdSet *set)
 	return (int64) set->n * t->tags.n <= CHECKS_MAX;
 }
 
-/* Keeps the entities of set that are (or, if keep is false, are not) tagged with t. */
+/*
+ * Keeps the entities of set that are (or, if keep is false, are not) tagged
+ * with t: a seek per tag and entity, tag by tag and entities in order, so
+ * that the seeks of one tag mostly land in the leaf page copied last.
+ */
 static void
 keep_checked(Searcher *s, QueryTag *t, IdSet *set, bool keep)
 {
 	int			kept = 0;
+	bool	   *tagged;
 	MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
 
 	idset_flatten(set);
 	MemoryContextSwitchTo(old);
+	tagged = palloc0(sizeof(bool) * Max(set->n, 1));
+	for (int k = 0; k < t->tags.n; k++)
+	{
+		int64		tag = t->tags.ids[k];
+
+		for (int i = 0; i < set->n; i++)
+		{
+			int64		found_tag,
+						found_entity;
+
+			if (tagged[i])
+				continue;
+			tagging_cursor_seek(s->taggings, tag, true, set->ids[i], tag, true, set->ids[i]);
+			tagged[i] = tagging_cursor_next(s->taggings, &found_tag, &found_entity);
+		}
+	}
 	for (int i = 0; i < set->n; i++)
-		if (tagged_with_any(s, &t->tags, set->ids[i]) == keep)
+		if (tagged[i] == keep)
 			set->ids[kept++] = set->ids[i];
 	set->n = kept;
+	pfree(tagged);
 }
 
 /*

@@ -1,0 +1,409 @@
+/*
+ * tagging_index.c
+ *	  A cursor over tagging_pkey (tag_id, entity_id) that reads a leaf page
+ *	  at a time: the reads and checks of tagstore_search.c.
+ *
+ * A search reads the entities of a few tags (key ranges of tagging_pkey)
+ * and checks single (tag, entity) pairs.  Through the index AM a tagging
+ * read costs 30-50 ns (a call per item, scan keys tested through fmgr, the
+ * tuple copied out) and every check is a descent from the root (1-2 us at a
+ * million entities, cache misses included).  This cursor descends with
+ * nbtree's own _bt_search, copies the (tag, entity, heap TID) of the leaf
+ * page's items from the sought key on while it holds the page's read lock,
+ * and then serves from the copy:
+ *
+ *	- reads: the items in key order, stepping right page by page, up to a
+ *	  last key given with the seek (past it, copying stops);
+ *	- seeks: a key between the one the page was entered at and the end of
+ *	  the copy is found in the copy by binary search, with no descent.
+ *
+ * Each item is checked visible to the snapshot when it is returned, as an
+ * index-only scan does: by the visibility map, or else by the heap.
+ *
+ * Why the copy answers for the snapshot: under Lehman and Yao's scheme
+ * (nbtree's README) items only ever move right, by splits, and a page's high
+ * key bounds every item left of it; a tagging visible to the snapshot was in
+ * the index before the snapshot was taken, so before the page was read.  So
+ * the copy holds every visible tagging whose key lies from the entry key up
+ * to the end of the copy (the page's high key, exclusive, or the first item
+ * not copied); stepping right follows the right-link read with the page, as
+ * nbtree's own scans do, skipping pages deleted meanwhile.  One key's
+ * versions (a unique index keeps the dead ones until VACUUM) may straddle a
+ * page boundary: the high key then equals them, and the cursor steps right.
+ *
+ * Example: checking entities {12, 480, 90211} against tag 7, whose 811
+ * taggings span three leaf pages: the seek of (7, 12) descends to the page
+ * holding (7, 1) .. (7, 30017) with high key (7, 30020), and copies its
+ * items from (7, 12) on; (7, 480) lies in the copy: a binary search; (7,
+ * 90211) lies past it: a descent.  Checking n entities costs at most as many
+ * descents as the tag's taggings fill pages.
+ *
+ * Limits: the copy is one page (up to MaxTIDsPerBTreePage items, 32 kB);
+ * LP_DEAD items are skipped as nbtree skips them (not on a hot standby);
+ * only indexes built by PostgreSQL 12 or later (heapkeyspace).
+ */
+#include "postgres.h"
+
+#include "access/nbtree.h"
+#include "access/relscan.h"
+#include "access/tableam.h"
+#include "access/visibilitymap.h"
+#include "access/xact.h"
+#include "executor/tuptable.h"
+#include "storage/bufmgr.h"
+#include "utils/rel.h"
+
+#include "tagstore.h"
+
+/* One index entry: a TID of a posting list tuple is an item of its own. */
+typedef struct TaggingItem
+{
+	int64		tag;
+	int64		entity;
+	ItemPointerData tid;
+} TaggingItem;
+
+/*
+ * A key of tagging_pkey, or a bound: natts is the number of columns given,
+ * the others are minus infinity (as in a truncated high key), or plus
+ * infinity for a last key; natts 0 is plus infinity (no high key).
+ */
+typedef struct TaggingKey
+{
+	int64		tag;
+	int64		entity;
+	int			natts;
+} TaggingKey;
+
+struct TaggingCursor
+{
+	Relation	heap;
+	Relation	index;
+	Snapshot	snapshot;
+	BTScanInsert descent;		/* insertion key for _bt_search */
+	bool		skip_killed;	/* as nbtree: LP_DEAD items are dead to all */
+	Buffer		vmbuffer;
+	IndexFetchTableData *fetch; /* heap visits for pages not all-visible */
+	TupleTableSlot *slot;
+
+	/* the copy of the current leaf page's items: [entry, end) */
+	TaggingItem *items;
+	int			nitems;
+	int			pos;			/* next item to return */
+	bool		has_entry;		/* entered by a descent at entry */
+	TaggingKey	entry;
+	TaggingKey	end;			/* high key, or the first item not copied */
+	bool		stopped;		/* copying stopped at end (an item past last) */
+	BlockNumber next_page;		/* right-link, P_NONE at the rightmost page */
+	TaggingKey	last;			/* the current seek's last key (natts 1: any entity) */
+};
+
+/* Compares a key with a bound whose missing columns are minus infinity. */
+static int
+key_cmp_lower(const TaggingKey *k, const TaggingKey *bound)
+{
+	if (k->tag != bound->tag)
+		return k->tag < bound->tag ? -1 : 1;
+	if (k->natts < 2)
+		return bound->natts < 2 ? 0 : -1;
+	if (bound->natts < 2)
+		return 1;
+	if (k->entity != bound->entity)
+		return k->entity < bound->entity ? -1 : 1;
+	return 0;
+}
+
+/* Is the key before the end of the copy (end: missing columns minus infinity)? */
+static bool
+before_end(const TaggingCursor *c, const TaggingKey *k)
+{
+	return c->end.natts == 0 || key_cmp_lower(k, &c->end) < 0;
+}
+
+/* Is the item past the cursor's last key (missing columns plus infinity)? */
+static inline bool
+past_last(const TaggingCursor *c, int64 tag, int64 entity)
+{
+	return tag > c->last.tag ||
+		(c->last.natts == 2 && tag == c->last.tag && entity > c->last.entity);
+}
+
+/* Can keys past the end of the copy be at or before last? */
+static bool
+end_before_last(const TaggingCursor *c)
+{
+	if (c->end.natts == 0)
+		return false;			/* nothing right of the copy */
+	if (c->end.tag != c->last.tag)
+		return c->end.tag < c->last.tag;
+	/* same tag: a truncated end, or an open last, leaves room; else compare */
+	return c->end.natts < 2 || c->last.natts < 2 || c->end.entity <= c->last.entity;
+}
+
+TaggingCursor *
+tagging_cursor_begin(Relation heap, Relation index, Snapshot snapshot)
+{
+	TaggingCursor *c = palloc0(sizeof(TaggingCursor));
+	TupleDesc	desc = RelationGetDescr(index);
+	bool		allequalimage;
+
+	if (index->rd_rel->relam != BTREE_AM_OID || desc->natts != 2 ||
+		TupleDescAttr(desc, 0)->atttypid != INT8OID || TupleDescAttr(desc, 1)->atttypid != INT8OID)
+		elog(ERROR, "%s is not a btree on (bigint, bigint)", RelationGetRelationName(index));
+
+	c->heap = heap;
+	c->index = index;
+	c->snapshot = snapshot;
+	c->descent = _bt_mkscankey(index, NULL);
+	_bt_metaversion(index, &c->descent->heapkeyspace, &allequalimage);
+	if (!c->descent->heapkeyspace)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("index %s was built by PostgreSQL 11 or earlier", RelationGetRelationName(index)),
+				 errhint("REINDEX INDEX tagstore.%s", RelationGetRelationName(index))));
+	c->descent->anynullkeys = false;
+	for (int i = 0; i < 2; i++)
+		c->descent->scankeys[i].sk_flags &= ~SK_ISNULL;
+	c->skip_killed = !TransactionStartedDuringRecovery();
+	c->vmbuffer = InvalidBuffer;
+	c->fetch = table_index_fetch_begin(heap);
+	c->slot = table_slot_create(heap, NULL);
+	c->items = palloc(sizeof(TaggingItem) * MaxTIDsPerBTreePage);
+	c->next_page = P_NONE;
+	return c;
+}
+
+void
+tagging_cursor_end(TaggingCursor *c)
+{
+	if (c->vmbuffer != InvalidBuffer)
+		ReleaseBuffer(c->vmbuffer);
+	table_index_fetch_end(c->fetch);
+	ExecDropSingleTupleTableSlot(c->slot);
+	pfree(c->items);
+	pfree(c->descent);
+	pfree(c);
+}
+
+/* Appends an item to the copy. */
+static inline void
+copy_item(TaggingCursor *c, int64 tag, int64 entity, ItemPointer tid)
+{
+	TaggingItem *it = &c->items[c->nitems++];
+
+	it->tag = tag;
+	it->entity = entity;
+	it->tid = *tid;
+}
+
+/*
+ * Copies the items of the read-locked leaf page from offset off on, until
+ * one past the last key, and where the copy ends; then releases the page.
+ */
+static void
+copy_page(TaggingCursor *c, Buffer buf, OffsetNumber off)
+{
+	Page		page = BufferGetPage(buf);
+	BTPageOpaque opaque = BTPageGetOpaque(page);
+	OffsetNumber maxoff = PageGetMaxOffsetNumber(page);
+	TupleDesc	desc = RelationGetDescr(c->index);
+
+	c->nitems = 0;
+	c->pos = 0;
+	c->stopped = false;
+	c->next_page = opaque->btpo_next;
+	c->end.natts = 0;
+	if (!P_RIGHTMOST(opaque))
+	{
+		IndexTuple	high = (IndexTuple) PageGetItem(page, PageGetItemId(page, P_HIKEY));
+		bool		isnull;
+
+		c->end.natts = BTreeTupleGetNAtts(high, c->index);
+		c->end.tag = DatumGetInt64(index_getattr(high, 1, desc, &isnull));
+		if (c->end.natts > 1)
+			c->end.entity = DatumGetInt64(index_getattr(high, 2, desc, &isnull));
+	}
+
+	for (off = Max(off, P_FIRSTDATAKEY(opaque)); off <= maxoff; off++)
+	{
+		ItemId		iid = PageGetItemId(page, off);
+		IndexTuple	itup;
+		int64		tag,
+					entity;
+		bool		isnull;
+
+		if (c->skip_killed && ItemIdIsDead(iid))
+			continue;
+		itup = (IndexTuple) PageGetItem(page, iid);
+		tag = DatumGetInt64(index_getattr(itup, 1, desc, &isnull));
+		entity = DatumGetInt64(index_getattr(itup, 2, desc, &isnull));
+		if (past_last(c, tag, entity))
+		{
+			c->stopped = true;
+			c->end.tag = tag;
+			c->end.entity = entity;
+			c->end.natts = 2;
+			break;
+		}
+		if (BTreeTupleIsPosting(itup))
+		{
+			for (int i = 0; i < BTreeTupleGetNPosting(itup); i++)
+				copy_item(c, tag, entity, BTreeTupleGetPostingN(itup, i));
+		}
+		else
+			copy_item(c, tag, entity, &itup->t_tid);
+	}
+	_bt_relbuf(c->index, buf);
+}
+
+/* The first offset on the read-locked leaf page whose item is >= the descent key. */
+static OffsetNumber
+leaf_search(TaggingCursor *c, Buffer buf)
+{
+	Page		page = BufferGetPage(buf);
+	BTPageOpaque opaque = BTPageGetOpaque(page);
+	OffsetNumber low = P_FIRSTDATAKEY(opaque),
+				high = PageGetMaxOffsetNumber(page) + 1;
+
+	while (high > low)
+	{
+		OffsetNumber mid = low + (high - low) / 2;
+
+		if (_bt_compare(c->index, c->descent, page, mid) > 0)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	return low;
+}
+
+/* The first item of the copy at or after key. */
+static int
+copy_search(const TaggingCursor *c, const TaggingKey *key)
+{
+	int			low = 0,
+				high = c->nitems;
+
+	while (high > low)
+	{
+		int			mid = low + (high - low) / 2;
+		TaggingKey	k = {c->items[mid].tag, c->items[mid].entity, 2};
+
+		if (key_cmp_lower(&k, key) < 0)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	return low;
+}
+
+/*
+ * Positions the cursor at the first tagging whose key is at least (tag,
+ * entity), or (tag) with any entity if !by_entity, to read up to (last_tag,
+ * last_entity) inclusive, or (last_tag) with any entity if !last_by_entity.
+ */
+void
+tagging_cursor_seek(TaggingCursor *c, int64 tag, bool by_entity, int64 entity,
+					int64 last_tag, bool last_by_entity, int64 last_entity)
+{
+	TaggingKey	key = {tag, entity, by_entity ? 2 : 1};
+	Buffer		buf;
+	BTStack		stack;
+
+	c->last.tag = last_tag;
+	c->last.entity = last_entity;
+	c->last.natts = last_by_entity ? 2 : 1;
+
+	/* in the copy, if it reaches far enough */
+	if (c->has_entry && key_cmp_lower(&key, &c->entry) >= 0 && before_end(c, &key) &&
+		!(c->stopped && end_before_last(c)))
+	{
+		c->pos = copy_search(c, &key);
+		return;
+	}
+
+	c->descent->keysz = key.natts;
+	c->descent->scankeys[0].sk_argument = Int64GetDatum(tag);
+	c->descent->scankeys[1].sk_argument = Int64GetDatum(entity);
+	stack = _bt_search(c->index, c->descent, &buf, BT_READ, c->snapshot);
+	_bt_freestack(stack);
+	c->has_entry = false;
+	if (!BufferIsValid(buf))
+	{
+		/* an empty index */
+		c->nitems = c->pos = 0;
+		c->stopped = false;
+		c->end.natts = 0;
+		c->next_page = P_NONE;
+		return;
+	}
+	copy_page(c, buf, leaf_search(c, buf));
+	c->has_entry = true;
+	c->entry = key;
+}
+
+/* Is the item's tagging visible to the snapshot?  As an index-only scan decides. */
+static bool
+item_visible(TaggingCursor *c, TaggingItem *it)
+{
+	bool		call_again = false,
+				all_dead = false,
+				found;
+
+	if (VM_ALL_VISIBLE(c->heap, ItemPointerGetBlockNumber(&it->tid), &c->vmbuffer))
+		return true;
+	found = table_index_fetch_tuple(c->fetch, &it->tid, c->snapshot, c->slot, &call_again, &all_dead);
+	ExecClearTuple(c->slot);
+	return found;
+}
+
+/*
+ * The next tagging visible to the snapshot, up to the last key of the seek,
+ * into *tag and *entity; false when there are no more.
+ */
+bool
+tagging_cursor_next(TaggingCursor *c, int64 *tag, int64 *entity)
+{
+	for (;;)
+	{
+		Buffer		buf;
+		Page		page;
+		BTPageOpaque opaque;
+
+		while (c->pos < c->nitems)
+		{
+			TaggingItem *it = &c->items[c->pos++];
+
+			if (past_last(c, it->tag, it->entity))
+			{
+				c->pos = c->nitems;
+				return false;
+			}
+			if (item_visible(c, it))
+			{
+				*tag = it->tag;
+				*entity = it->entity;
+				return true;
+			}
+		}
+		if (c->stopped || c->next_page == P_NONE || !end_before_last(c))
+			return false;
+
+		/* the next page to the right, as _bt_readnextpage steps */
+		CHECK_FOR_INTERRUPTS();
+		buf = _bt_getbuf(c->index, c->next_page, BT_READ);
+		page = BufferGetPage(buf);
+		TestForOldSnapshot(c->snapshot, c->index, page);
+		opaque = BTPageGetOpaque(page);
+		c->has_entry = false;
+		if (P_IGNORE(opaque))
+		{
+			/* deleted or half-dead: nothing on it, go on right */
+			c->nitems = c->pos = 0;
+			c->next_page = opaque->btpo_next;
+			_bt_relbuf(c->index, buf);
+			continue;
+		}
+		copy_page(c, buf, P_FIRSTDATAKEY(opaque));
+	}
+}
