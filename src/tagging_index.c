@@ -13,7 +13,7 @@
  * and then serves from the copy:
  *
  *	- reads: the items in key order, stepping right page by page, up to a
- *	  last key given with the seek (past it, copying stops);
+ *	  last key given with the seek (past its tag, copying stops);
  *	- seeks: a key between the one the page was entered at and the end of
  *	  the copy is found in the copy by binary search, with no descent.
  *
@@ -197,8 +197,8 @@ copy_item(TaggingCursor *c, int64 tag, int64 entity, ItemPointer tid)
 }
 
 /*
- * Copies the items of the read-locked leaf page from offset off on, until
- * one past the last key, and where the copy ends; then releases the page.
+ * Copies the items of the read-locked leaf page from offset off on, up to
+ * the last key's tag, and where the copy ends; then releases the page.
  */
 static void
 copy_page(TaggingCursor *c, Buffer buf, OffsetNumber off)
@@ -237,8 +237,9 @@ copy_page(TaggingCursor *c, Buffer buf, OffsetNumber off)
 		itup = (IndexTuple) PageGetItem(page, iid);
 		tag = DatumGetInt64(index_getattr(itup, 1, desc, &isnull));
 		entity = DatumGetInt64(index_getattr(itup, 2, desc, &isnull));
-		if (past_last(c, tag, entity))
+		if (tag > c->last.tag)
 		{
+			/* past the last tag: later seeks of the tag may still use the copy */
 			c->stopped = true;
 			c->end.tag = tag;
 			c->end.entity = entity;
