@@ -108,6 +108,31 @@ add_row(EntityRows *r, int64 id, ItemPointer tid)
 	r->n++;
 }
 
+/*
+ * The type and external id of an entity row (columns 2 and 3, text, NOT
+ * NULL): the external id is found from where the type ends, as heap_getattr
+ * would find it only by walking the row from its start (a varlena precedes it).
+ */
+static inline void
+row_names(HeapTuple tuple, TupleDesc desc, Datum *type, Datum *external_id)
+{
+	bool		isnull;
+	char	   *data;
+	uint32		off;
+
+	*type = heap_getattr(tuple, 2, desc, &isnull);
+	if (HeapTupleHasNulls(tuple))
+	{
+		*external_id = heap_getattr(tuple, 3, desc, &isnull);
+		return;
+	}
+	data = (char *) tuple->t_data + tuple->t_data->t_hoff;
+	off = (char *) DatumGetPointer(*type) - data;
+	off = att_addlength_pointer(off, -1, DatumGetPointer(*type));
+	off = att_align_pointer(off, TupleDescAttr(desc, 2)->attalign, -1, data + off);
+	*external_id = PointerGetDatum(data + off);
+}
+
 /* The type and external id of a row, as copied by copy_names. */
 static void
 copied_names(char *names, Datum *type, Datum *external_id)
@@ -124,11 +149,17 @@ copied_names(char *names, Datum *type, Datum *external_id)
 static void
 copy_names(EntityRows *r, HeapTuple tuple)
 {
-	bool		isnull;
-	Pointer		type = DatumGetPointer(heap_getattr(tuple, 2, RelationGetDescr(r->heap), &isnull));
-	Pointer		external_id = DatumGetPointer(heap_getattr(tuple, 3, RelationGetDescr(r->heap), &isnull));
-	Size		type_len = VARSIZE_ANY(type);
+	Datum		type_datum,
+				id_datum;
+	Pointer		type,
+				external_id;
+	Size		type_len;
 	char	   *names;
+
+	row_names(tuple, RelationGetDescr(r->heap), &type_datum, &id_datum);
+	type = DatumGetPointer(type_datum);
+	external_id = DatumGetPointer(id_datum);
+	type_len = VARSIZE_ANY(type);
 
 	/* their own context, so that a rescan's search does not pile them up */
 	if (r->names_cxt == NULL)
@@ -533,7 +564,6 @@ entity_rows_next(EntityRows *r, Datum *type, Datum *external_id)
 		BlockNumber blk = ItemPointerGetBlockNumber(tid);
 		Page		page;
 		ItemId		lp;
-		bool		isnull;
 
 		if (row->names)
 		{
@@ -557,8 +587,7 @@ entity_rows_next(EntityRows *r, Datum *type, Datum *external_id)
 		Assert(ItemIdIsNormal(lp));
 		tuple.t_data = (HeapTupleHeader) PageGetItem(page, lp);
 		tuple.t_len = ItemIdGetLength(lp);
-		*type = heap_getattr(&tuple, 2, desc, &isnull);
-		*external_id = heap_getattr(&tuple, 3, desc, &isnull);
+		row_names(&tuple, desc, type, external_id);
 		if (passes(r, *type, *external_id))
 			return true;
 	}
