@@ -191,4 +191,21 @@ SELECT count(*) AS taggings FROM generate_series(1, 12000, 3) g,
 	LATERAL tagstore.add_tag_to('Pages.big', 'page', 'p' || g);
 SELECT * FROM compare();
 
+-- the pass over tagstore.entity (an answer of most entities) copies the
+-- names of the rows it finds, up to work_mem of them, and the rest are read
+-- again afterwards: the same names in id order with the copies running out
+-- after about a thousand rows as with all copied
+SELECT ref_fill();
+SET work_mem = 64;
+CREATE TABLE listed_small AS SELECT * FROM tagstore.entities_with_any('{Pages.big, Pages.mid}');
+RESET work_mem;
+CREATE TABLE listed_large AS SELECT * FROM tagstore.entities_with_any('{Pages.big, Pages.mid}');
+SELECT count(*) AS entities,
+	   (SELECT array_agg(entity_type || ':' || external_id) FROM listed_small) = want AS small_same,
+	   (SELECT array_agg(entity_type || ':' || external_id) FROM listed_large) = want AS large_same
+FROM listed_small,
+	 (SELECT array_agg(e.entity_type || ':' || e.external_id ORDER BY e.id) AS want FROM tagstore.entity e
+	  WHERE e.id = ANY (ref_search('{Pages.big, Pages.mid}', false, true, NULL))) w
+GROUP BY want;
+
 RESET search_path;
