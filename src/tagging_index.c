@@ -93,7 +93,7 @@ struct TaggingCursor
 	bool		has_entry;		/* entered by a descent at entry */
 	TaggingKey	entry;
 	TaggingKey	end;			/* high key, or the first item not copied */
-	bool		stopped;		/* copying stopped at end (an item past last) */
+	bool		stopped;		/* copying stopped at end (an item past the last key's tag) */
 	BlockNumber next_page;		/* right-link, P_NONE at the rightmost page */
 	TaggingKey	last;			/* the current seek's last key (natts 1: any entity) */
 };
