@@ -9,17 +9,19 @@ SET search_path = ti, public;
 CREATE EXTENSION pageinspect;
 
 -- a small tree over 12,000 entities: big (every one), big.child (every
--- tenth), mid (every seventh), run (the last 40), sparse (every 500th), none
+-- tenth), mid (every seventh), run (the last 40), sparse (every 500th),
+-- none, and big.late (every thirteenth), made last: big's subtree is two
+-- runs of tag ids, with the others' taggings between them
 SELECT tagstore.create_taxonomy('Pages') IS NOT NULL AS created;
 SELECT count(tagstore.add_tag('Pages', v, p::tagpath)) AS tags
 FROM (VALUES ('big', NULL), ('child', 'Pages.big'), ('mid', NULL), ('run', NULL),
-			 ('sparse', NULL), ('none', NULL)) t(v, p);
+			 ('sparse', NULL), ('none', NULL), ('late', 'Pages.big')) t(v, p);
 CREATE TABLE wanted (path tagpath, member int);
 INSERT INTO wanted
 SELECT p, g FROM generate_series(1, 12000) g,
 	LATERAL (VALUES ('Pages.big'::tagpath, true), ('Pages.big.child', g % 10 = 0),
 					('Pages.mid', g % 7 = 0), ('Pages.run', g > 11960),
-					('Pages.sparse', g % 500 = 3)) v(p, yes)
+					('Pages.sparse', g % 500 = 3), ('Pages.big.late', g % 13 = 5)) v(p, yes)
 WHERE yes;
 SELECT count(*) AS taggings FROM wanted w,
 	LATERAL tagstore.add_tag_to(w.path, 'page', 'p' || w.member);
@@ -69,8 +71,9 @@ BEGIN
 END $$;
 
 -- compare(): every ordered pair of the tags, and triples led by the big
--- one (read first, it is put off and then checked entity by entity against
--- the others' few), all and any, with and without descendants, with and
+-- one (read in turns with the others, it is put off, and then checked
+-- against the answer from the others by a leapfrog that starts where its
+-- reading stopped), all and any, with and without descendants, with and
 -- without excluding a tag; returns the cases, the mismatches and the cases
 -- with a non-empty answer
 CREATE FUNCTION compare(OUT cases int, OUT mismatches int, OUT nonempty int)

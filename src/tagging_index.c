@@ -15,7 +15,11 @@
  *	- reads: the items in key order, stepping right page by page, up to a
  *	  last key given with the seek (past its tag, copying stops);
  *	- seeks: a key between the one the page was entered at and the end of
- *	  the copy is found in the copy by binary search, with no descent.
+ *	  the copy is found in the copy by binary search, with no descent;
+ *	- skips: forward to a later key, from the current item on (a key a few
+ *	  items ahead costs a few comparisons), descending only past the end of
+ *	  the copy: the leapfrog of a sorted list of entities with a tag's
+ *	  taggings (tagstore_search.c) lands only on the items it needs.
  *
  * Each item is checked visible to the snapshot when it is returned, as an
  * index-only scan does: by the visibility map, or else by the heap.
@@ -111,6 +115,15 @@ key_cmp_lower(const TaggingKey *k, const TaggingKey *bound)
 	if (k->entity != bound->entity)
 		return k->entity < bound->entity ? -1 : 1;
 	return 0;
+}
+
+/* Is the copied item before key? */
+static inline bool
+item_before(const TaggingItem *it, const TaggingKey *key)
+{
+	TaggingKey	k = {it->tag, it->entity, 2};
+
+	return key_cmp_lower(&k, key) < 0;
 }
 
 /* Is the key before the end of the copy (end: missing columns minus infinity)? */
@@ -278,19 +291,31 @@ leaf_search(TaggingCursor *c, Buffer buf)
 	return low;
 }
 
-/* The first item of the copy at or after key. */
+/*
+ * The first item of the copy at or after key, searching from item from on:
+ * galloping (windows of 1, 2, 4, ... items, then a binary search in the
+ * last), so that a key a few items ahead costs a few comparisons.
+ */
 static int
-copy_search(const TaggingCursor *c, const TaggingKey *key)
+copy_search(const TaggingCursor *c, int from, const TaggingKey *key)
 {
-	int			low = 0,
-				high = c->nitems;
+	int			low = from,
+				high = from,
+				step = 1;
 
+	/* every item before low is before key; item high, if any, is the window's end */
+	while (high < c->nitems && item_before(&c->items[high], key))
+	{
+		low = high + 1;
+		high += step;
+		step *= 2;
+	}
+	high = Min(high, c->nitems);
 	while (high > low)
 	{
 		int			mid = low + (high - low) / 2;
-		TaggingKey	k = {c->items[mid].tag, c->items[mid].entity, 2};
 
-		if (key_cmp_lower(&k, key) < 0)
+		if (item_before(&c->items[mid], key))
 			low = mid + 1;
 		else
 			high = mid;
@@ -298,34 +323,16 @@ copy_search(const TaggingCursor *c, const TaggingKey *key)
 	return low;
 }
 
-/*
- * Positions the cursor at the first tagging whose key is at least (tag,
- * entity), or (tag) with any entity if !by_entity, to read up to (last_tag,
- * last_entity) inclusive, or (last_tag) with any entity if !last_by_entity.
- */
-void
-tagging_cursor_seek(TaggingCursor *c, int64 tag, bool by_entity, int64 entity,
-					int64 last_tag, bool last_by_entity, int64 last_entity)
+/* Descends to key's leaf page and copies its items from key on. */
+static void
+descend(TaggingCursor *c, const TaggingKey *key)
 {
-	TaggingKey	key = {tag, entity, by_entity ? 2 : 1};
 	Buffer		buf;
 	BTStack		stack;
 
-	c->last.tag = last_tag;
-	c->last.entity = last_entity;
-	c->last.natts = last_by_entity ? 2 : 1;
-
-	/* in the copy, if it reaches far enough */
-	if (c->has_entry && key_cmp_lower(&key, &c->entry) >= 0 && before_end(c, &key) &&
-		!(c->stopped && end_before_last(c)))
-	{
-		c->pos = copy_search(c, &key);
-		return;
-	}
-
-	c->descent->keysz = key.natts;
-	c->descent->scankeys[0].sk_argument = Int64GetDatum(tag);
-	c->descent->scankeys[1].sk_argument = Int64GetDatum(entity);
+	c->descent->keysz = key->natts;
+	c->descent->scankeys[0].sk_argument = Int64GetDatum(key->tag);
+	c->descent->scankeys[1].sk_argument = Int64GetDatum(key->entity);
 	stack = _bt_search(c->index, c->descent, &buf, BT_READ, c->snapshot);
 	_bt_freestack(stack);
 	c->has_entry = false;
@@ -340,7 +347,52 @@ tagging_cursor_seek(TaggingCursor *c, int64 tag, bool by_entity, int64 entity,
 	}
 	copy_page(c, buf, leaf_search(c, buf));
 	c->has_entry = true;
-	c->entry = key;
+	c->entry = *key;
+}
+
+/*
+ * Positions the cursor at the first tagging whose key is at least (tag,
+ * entity), or (tag) with any entity if !by_entity, to read up to (last_tag,
+ * last_entity) inclusive, or (last_tag) with any entity if !last_by_entity.
+ */
+void
+tagging_cursor_seek(TaggingCursor *c, int64 tag, bool by_entity, int64 entity,
+					int64 last_tag, bool last_by_entity, int64 last_entity)
+{
+	TaggingKey	key = {tag, entity, by_entity ? 2 : 1};
+
+	c->last.tag = last_tag;
+	c->last.entity = last_entity;
+	c->last.natts = last_by_entity ? 2 : 1;
+
+	/* in the copy, if it reaches far enough */
+	if (c->has_entry && key_cmp_lower(&key, &c->entry) >= 0 && before_end(c, &key) &&
+		!(c->stopped && end_before_last(c)))
+	{
+		c->pos = copy_search(c, 0, &key);
+		return;
+	}
+	descend(c, &key);
+}
+
+/*
+ * Moves the cursor forward to the first tagging at or after (tag, entity),
+ * a key past the last one returned, keeping the seek's last key: within the
+ * copy from the current item on, else by a descent.  After a step right the
+ * copy holds its whole page, so it answers any key before its end.
+ */
+void
+tagging_cursor_skip(TaggingCursor *c, int64 tag, int64 entity)
+{
+	TaggingKey	key = {tag, entity, 2};
+
+	/* a copy that stopped ends past the last key: nothing more to find */
+	if (c->stopped || before_end(c, &key))
+	{
+		c->pos = copy_search(c, c->pos, &key);
+		return;
+	}
+	descend(c, &key);
 }
 
 /* Is the item's tagging visible to the snapshot?  As an index-only scan decides. */

@@ -300,6 +300,7 @@ typedef struct TaggingCursor TaggingCursor;
 extern TaggingCursor *tagging_cursor_begin(Relation heap, Relation index, Snapshot snapshot);
 extern void tagging_cursor_seek(TaggingCursor *c, int64 tag, bool by_entity, int64 entity,
 								int64 last_tag, bool last_by_entity, int64 last_entity);
+extern void tagging_cursor_skip(TaggingCursor *c, int64 tag, int64 entity);
 extern bool tagging_cursor_next(TaggingCursor *c, int64 *tag, int64 *entity);
 extern void tagging_cursor_end(TaggingCursor *c);
 

@@ -70,10 +70,10 @@
  * tagging_index.c.  All of these are read directly, past the executor: a
  * selective search is a handful of index descents, and going through the
  * executor for each would cost several times more.  With all tags wanted,
- * a tag with many entities is checked entity by entity against the few of
- * another rather than read (entities_with_every).  With a data filter, the
- * taggings are read by a query instead, so that the planner can use the GIN
- * index on tagging.data.
+ * a tag with many entities is checked against the few of another rather
+ * than read (entities_with_every).  With a data filter, the taggings are
+ * read by a query instead, so that the planner can use the GIN index on
+ * tagging.data.
  */
 typedef struct Searcher
 {
@@ -301,6 +301,12 @@ typedef struct QueryTag
 	bool		check_posting;	/* posted may have a posting, not looked up yet */
 	int64		posted;
 	IdSet		tags;			/* sorted, unless is_posted */
+	/* a read that stopped at its limit goes on from where it stopped */
+	bool		started;
+	IdSet		read;			/* the entities read so far, in key order */
+	int			read_cap;
+	int			at;				/* the index in tags of the tag it stopped in */
+	int64		at_entity;		/* and the first entity of it not read */
 } QueryTag;
 
 /*
@@ -377,13 +383,15 @@ collect_cursor(Portal portal, IdSet *set, int *cap)
 }
 
 /*
- * Appends the entities tagged with any tag id in [lo, hi]: an index-only
- * range scan.  False once the set holds more than limit ids (limit < 0:
- * no limit; a data filter reads them all), or once it holds
+ * Appends the entities tagged with any tag id from (lo, from_entity) up to
+ * hi, any entity: an index-only range scan.  False once the set holds more
+ * than limit ids (limit < 0: no limit; a data filter reads them all), with
+ * *stop the key of the first tagging not appended; or once it holds
  * PROBE_TAGGINGS and q (if given) turns out to have a fresh posting.
  */
 static bool
-collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap, int limit, QueryTag *q)
+collect_run(Searcher *s, int64 lo, int64 from_entity, int64 hi, IdSet *set, int *cap,
+			int limit, QueryTag *q, int64 *stop_tag, int64 *stop_entity)
 {
 	int64		tag,
 				entity;
@@ -396,12 +404,16 @@ collect_run(Searcher *s, int64 lo, int64 hi, IdSet *set, int *cap, int limit, Qu
 		return true;
 	}
 
-	tagging_cursor_seek(s->taggings, lo, false, 0, hi, false, 0);
+	tagging_cursor_seek(s->taggings, lo, true, from_entity, hi, false, 0);
 	while (tagging_cursor_next(s->taggings, &tag, &entity))
 	{
 		CHECK_FOR_INTERRUPTS();
 		if (limit >= 0 && set->n >= limit)
+		{
+			*stop_tag = tag;
+			*stop_entity = entity;
 			return false;
+		}
 		if (set->n == PROBE_TAGGINGS && q && q->check_posting)
 		{
 			q->check_posting = false;
@@ -445,30 +457,51 @@ resolve(Searcher *s, TagPath *tag, bool descendants, QueryTag *q)
 
 /*
  * The entities tagged with the tags under q, into *set, in the result
- * context.  False, with nothing in *set, if they are more than limit.
+ * context.  False if they are more than limit (in all, with those read by
+ * the calls before): then the next call goes on from where this one
+ * stopped, and keep_checked takes those read as checked.
  */
 static bool
 read_taggings(Searcher *s, QueryTag *q, int limit, IdSet *set)
 {
-	int			cap = 256;
-
-	*set = empty_set(s, cap);
+	if (!q->started)
+	{
+		q->started = true;
+		q->read_cap = 256;
+		q->read = empty_set(s, q->read_cap);
+		q->at = 0;
+		q->at_entity = PG_INT64_MIN;
+	}
 
 	/* one range scan per run of consecutive tag ids */
-	for (int i = 0; i < q->tags.n;)
+	while (q->at < q->tags.n)
 	{
-		int			j = i;
+		int			j = q->at;
+		int64		stop_tag,
+					stop_entity;
 
 		while (j + 1 < q->tags.n && q->tags.ids[j + 1] == q->tags.ids[j] + 1)
 			j++;
-		if (!collect_run(s, q->tags.ids[i], q->tags.ids[j], set, &cap, limit, q))
+		if (!collect_run(s, q->tags.ids[q->at], q->at_entity, q->tags.ids[j], &q->read, &q->read_cap,
+						 limit, q, &stop_tag, &stop_entity))
 		{
-			pfree(set->ids);
+			if (q->is_posted)
+			{
+				/* its posting answers for it */
+				pfree(q->read.ids);
+				q->started = false;
+				return false;
+			}
+			q->at += stop_tag - q->tags.ids[q->at];
+			q->at_entity = stop_entity;
 			return false;
 		}
-		i = j + 1;
+		q->at = j + 1;
+		q->at_entity = PG_INT64_MIN;
 	}
-	idset_normalize(set);
+	idset_normalize(&q->read);
+	*set = q->read;
+	q->started = false;
 	return true;
 }
 
@@ -508,21 +541,23 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 }
 
 /*
- * Reading a tag's entities costs 15-30 ns each; checking whether one entity
- * has a tagging with one tag about 0.1 us in the leaf page copied by the
- * check before, 1-2 us with a descent to another.  So with all tags wanted,
- * a tag with many entities is not read when another has few: the tags are
- * read fewest tags under them first (posted ones, with large subtrees,
- * last), one found to have more than READ_FIRST entities is put off, and a
- * tag put off, or posted, is checked entity by entity (at most CHECKS_MAX
- * lookups) against the answer so far, or else read in full.  Excluded tags are checked likewise.
+ * Reading a tag's entities costs 15-30 ns each.  So with all tags wanted,
+ * only the tag with fewest entities is read whole: the tags (fewest tags
+ * under them first; posted ones, with large subtrees, last) are read in
+ * turns, READ_FIRST entities, then four times as many, and so on, each
+ * going on where it stopped, until one is read whole.  That is the answer
+ * so far; every other tag is then checked against it by a leapfrog
+ * (keep_checked), which costs about as much as the smaller side and starts
+ * where the tag's reading stopped.  A posted tag is checked only if the
+ * answer times its tags is at most CHECKS_MAX (its tags are not read
+ * otherwise); else its posting is read.  Excluded tags are checked likewise.
  *
- * Example: a leaf tag with 3,500 entities and one with 15, in that order:
- * the first is put off after 256 entities, the second read (15), then the
- * first checked for those 15: at most 15 seeks, mostly in one or two leaf
- * pages, instead of 3,500 entities read.
+ * Example: a leaf tag with 3,500 entities and one with 15: 64 entities of
+ * the first are read, then the second whole (15), then the first checked
+ * for those 15, from its 65th tagging on: at most 15 skips, mostly in one
+ * or two leaf pages, instead of 3,500 entities read.
  */
-#define READ_FIRST 256
+#define READ_FIRST 64
 #define CHECKS_MAX 64
 
 /* The ids of the tags in the subtree of key, sorted; false if more than max. */
@@ -546,13 +581,17 @@ subtree_tags(Searcher *s, TagPath *key, int max, IdSet *tags)
 }
 
 /*
- * Is checking each entity of set cheaper than reading the query tag's?  A
- * posted tag's tags were not read (its posting answers for them): they are
- * now, if few enough.
+ * Is checking the entities of set cheaper than reading the query tag's?  A
+ * leapfrog is, as long as set is an array (a bitmap, from a posting, would
+ * have to be listed first) and the tag's tags are known.  A posted tag's
+ * tags were not read (its posting answers for them): they are now, if few
+ * enough.
  */
 static bool
 checkable(Searcher *s, QueryTag *t, IdSet *set)
 {
+	if (!t->is_posted && set->bits == NULL)
+		return true;
 	if (t->is_posted)
 	{
 		if (set->n == 0 || set->n > CHECKS_MAX || !subtree_tags(s, t->key, CHECKS_MAX / set->n, &t->tags))
@@ -562,39 +601,122 @@ checkable(Searcher *s, QueryTag *t, IdSet *set)
 	return (int64) set->n * t->tags.n <= CHECKS_MAX;
 }
 
+/* The first of ids[from..n) at or after id: galloping, then a binary search. */
+static int
+ids_search(const int64 *ids, int n, int from, int64 id)
+{
+	int			low = from,
+				high = from,
+				step = 1;
+
+	while (high < n && ids[high] < id)
+	{
+		low = high + 1;
+		high += step;
+		step *= 2;
+	}
+	high = Min(high, n);
+	while (high > low)
+	{
+		int			mid = low + (high - low) / 2;
+
+		if (ids[mid] < id)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	return low;
+}
+
+/*
+ * A leapfrog over the keys (tag, entity) of tagging_pkey: the wanted keys
+ * are those of t's tags (sorted) with the entities of set not found tagged
+ * yet (sorted); advances (*k, *i) to the first wanted key at or after (tag,
+ * entity).  False if there is none.
+ */
+static bool
+next_wanted(const IdSet *tags, const IdSet *set, const bool *tagged, int *k, int *i,
+			int64 tag, int64 entity)
+{
+	for (; *k < tags->n; (*k)++, *i = 0)
+	{
+		if (tags->ids[*k] < tag)
+			continue;
+		if (tags->ids[*k] == tag)
+			*i = ids_search(set->ids, set->n, *i, entity);
+		while (*i < set->n && tagged[*i])
+			(*i)++;
+		if (*i < set->n)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Keeps the entities of set that are (or, if keep is false, are not) tagged
- * with t: a seek per tag and entity, tag by tag and entities in order, so
- * that the seeks of one tag mostly land in the leaf page copied last.
+ * with t.  The sorted entities and t's taggings, read in key order, skip
+ * ahead to each other's next key in turn: a tagging found that no entity
+ * wants sends the entities forward, an entity without a tagging sends the
+ * cursor forward (within the copied leaf page, or by a descent past it).
+ * So the cost follows the smaller side, and only the taggings landed on
+ * are checked visible.
+ *
+ * Example: entities {12, 480, 90211} against one tag of 811 taggings: seek
+ * (tag, 12), found (tag, 15): no entity wanted before 480, skip to (tag,
+ * 480), found (tag, 480): tagged; skip to (tag, 90211), found (tag, 90300):
+ * no entity left; three items landed on.
  */
 static void
 keep_checked(Searcher *s, QueryTag *t, IdSet *set, bool keep)
 {
-	int			kept = 0;
+	int			kept = 0,
+				k = 0,
+				i = 0;
+	int64		tag,
+				entity;
 	bool	   *tagged;
 	MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
 
 	idset_flatten(set);
 	MemoryContextSwitchTo(old);
 	tagged = palloc0(sizeof(bool) * Max(set->n, 1));
-	for (int k = 0; k < t->tags.n; k++)
+	tag = t->tags.n > 0 ? t->tags.ids[0] : 0;
+	entity = PG_INT64_MIN;
+	if (t->started)
 	{
-		int64		tag = t->tags.ids[k];
-
-		for (int i = 0; i < set->n; i++)
+		/* the taggings read before: those entities are tagged, the leapfrog starts after them */
+		idset_normalize(&t->read);
+		for (int j = 0, r = 0; j < set->n; j++)
 		{
-			int64		found_tag,
-						found_entity;
-
-			if (tagged[i])
-				continue;
-			tagging_cursor_seek(s->taggings, tag, true, set->ids[i], tag, true, set->ids[i]);
-			tagged[i] = tagging_cursor_next(s->taggings, &found_tag, &found_entity);
+			r = ids_search(t->read.ids, t->read.n, r, set->ids[j]);
+			tagged[j] = r < t->read.n && t->read.ids[r] == set->ids[j];
+		}
+		pfree(t->read.ids);
+		t->started = false;
+		tag = t->at < t->tags.n ? t->tags.ids[t->at] : PG_INT64_MAX;
+		entity = t->at_entity;
+	}
+	if (next_wanted(&t->tags, set, tagged, &k, &i, tag, entity))
+	{
+		tagging_cursor_seek(s->taggings, t->tags.ids[k], true, set->ids[i],
+							t->tags.ids[t->tags.n - 1], false, 0);
+		while (tagging_cursor_next(s->taggings, &tag, &entity))
+		{
+			CHECK_FOR_INTERRUPTS();
+			if (!next_wanted(&t->tags, set, tagged, &k, &i, tag, entity))
+				break;
+			if (t->tags.ids[k] == tag && set->ids[i] == entity)
+			{
+				tagged[i] = true;
+				if (!next_wanted(&t->tags, set, tagged, &k, &i, tag, entity))
+					break;
+			}
+			tagging_cursor_skip(s->taggings, t->tags.ids[k], set->ids[i]);
 		}
 	}
-	for (int i = 0; i < set->n; i++)
-		if (tagged[i] == keep)
-			set->ids[kept++] = set->ids[i];
+	for (int j = 0; j < set->n; j++)
+		if (tagged[j] == keep)
+			set->ids[kept++] = set->ids[j];
 	set->n = kept;
 	pfree(tagged);
 }
@@ -625,8 +747,7 @@ static IdSet
 entities_with_every(Searcher *s, QueryTag *q, int n)
 {
 	int		   *order = palloc(sizeof(int) * n);
-	int		   *later = palloc(sizeof(int) * n);
-	int			nlater = 0;
+	int			first = -1;
 	bool		known = false;
 	IdSet		result = {0};
 
@@ -644,22 +765,39 @@ entities_with_every(Searcher *s, QueryTag *q, int n)
 		order[j] = i;
 	}
 
-	/* read each tag, unless it has many entities: then later */
-	for (int k = 0; k < n && !(known && result.n == 0); k++)
+	/*
+	 * The answer starts from the tag with fewest entities: the tags not
+	 * posted are read in turns, each a few more entities at a time, until
+	 * one is read whole (a read goes on where it stopped); if all are
+	 * posted, the first posting.
+	 */
+	for (int limit = READ_FIRST; !known; limit = limit > PG_INT32_MAX / 4 ? -1 : limit * 4)
+	{
+		bool		any = false;
+
+		for (int k = 0; k < n && !known; k++)
+		{
+			if (q[order[k]].is_posted)
+				continue;
+			any = true;
+			if (read_into(s, &q[order[k]], limit, &result, &known))
+				first = order[k];
+		}
+		for (int k = 0; k < n && !any && !known; k++)
+		{
+			read_into(s, &q[order[k]], -1, &result, &known);
+			first = order[k];
+		}
+	}
+
+	/* the others checked against it, or read */
+	for (int k = 0; k < n && result.n > 0; k++)
 	{
 		QueryTag   *t = &q[order[k]];
 
-		if (known && t->is_posted && checkable(s, t, &result))
-			keep_checked(s, t, &result, true);
-		else if (!read_into(s, t, known || k < n - 1 ? READ_FIRST : -1, &result, &known))
-			later[nlater++] = order[k];
-	}
-	/* those with many: checked against the answer so far if it is small */
-	for (int k = 0; k < nlater && !(known && result.n == 0); k++)
-	{
-		QueryTag   *t = &q[later[k]];
-
-		if (known && checkable(s, t, &result))
+		if (order[k] == first)
+			continue;
+		if (checkable(s, t, &result))
 			keep_checked(s, t, &result, true);
 		else
 			read_into(s, t, -1, &result, &known);
@@ -785,18 +923,15 @@ search(ArrayType *tags, bool match_all, bool descendants, ArrayType *exclude, Da
 	{
 		QueryTag	x;
 		IdSet		xset;
-		bool		read;
 
-		/* read if it has few entities; else check the answer's, if few */
+		/* checked against the answer if that is cheaper; else read */
 		resolve(&s, DatumGetTagPathP(xelems[i]), true, &x);
-		read = !x.is_posted && taggings_of(&s, &x, READ_FIRST, &xset);
-		if (!read && checkable(&s, &x, &result))
+		if (checkable(&s, &x, &result))
 		{
 			keep_checked(&s, &x, &result, false);
 			continue;
 		}
-		if (!read)
-			taggings_of(&s, &x, -1, &xset);
+		taggings_of(&s, &x, -1, &xset);
 		MemoryContextSwitchTo(callercxt);	/* SPI calls return in SPI's context */
 		idset_subtract(&result, &xset);
 	}
