@@ -150,3 +150,14 @@ SELECT tagstore.refresh_postings(false, 0);
 BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT tagstore.refresh_postings();
 ROLLBACK;
+
+-- chunks over 2 kB go to TOAST uncompressed (reading them is then a copy,
+-- not a pglz decompression): a dense chunk of 3,000 ids, as a list, 6 kB
+SELECT attstorage FROM pg_attribute
+WHERE attrelid = 'tagstore.posting'::regclass AND attname = 'members';
+BEGIN;
+INSERT INTO tagstore.posted_tag (tag_id) SELECT id FROM tagstore.tag ORDER BY id LIMIT 1 ON CONFLICT DO NOTHING;
+INSERT INTO tagstore.posting
+SELECT tag_id, 999, decode(repeat('0102', 3000), 'hex') FROM tagstore.posted_tag ORDER BY tag_id LIMIT 1;
+SELECT octet_length(members), pg_column_compression(members) FROM tagstore.posting WHERE chunk = 999;
+ROLLBACK;
