@@ -199,14 +199,45 @@ idset_bitmap_set(IdSet *s, int64 id, bool member)
 		s->bits[off / 64] &= ~(UINT64CONST(1) << (off % 64));
 }
 
+/*
+ * The number of bits set in words[0..n).  pg_popcount64 is an indirect
+ * call per word (PostgreSQL picks the POPCNT instruction at run time),
+ * which made recounting a 1M-id bitmap 40 us; here the choice is made once
+ * per call, and the loop uses the instruction inline.
+ */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__((target("popcnt")))
+static uint64
+popcount_words_popcnt(const uint64 *words, int64 n)
+{
+	uint64		count = 0;
+
+	for (int64 i = 0; i < n; i++)
+		count += __builtin_popcountll(words[i]);
+	return count;
+}
+#endif
+
+uint64
+idset_popcount(const uint64 *words, int64 n)
+{
+	uint64		count = 0;
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	if (__builtin_cpu_supports("popcnt"))
+		return popcount_words_popcnt(words, n);
+#endif
+	for (int64 i = 0; i < n; i++)
+		count += pg_popcount64(words[i]);
+	return count;
+}
+
 /* Sets n of a bitmap set from its bits. */
 void
 idset_recount(IdSet *s)
 {
-	int64		n = 0;
+	uint64		n = idset_popcount(s->bits, s->nwords);
 
-	for (int64 w = 0; w < s->nwords; w++)
-		n += pg_popcount64(s->bits[w]);
 	if (n > PG_INT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

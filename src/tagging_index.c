@@ -38,9 +38,10 @@
  * Example: checking entities {12, 480, 90211} against tag 7, whose 811
  * taggings span three leaf pages: the seek of (7, 12) descends to the page
  * holding (7, 1) .. (7, 30017) with high key (7, 30020), and copies its
- * items from (7, 12) on; (7, 480) lies in the copy: a binary search; (7,
- * 90211) lies past it: a descent.  Checking n entities costs at most as many
- * descents as the tag's taggings fill pages.
+ * items from (7, 12) on; the skip to (7, 480) lies in the copy: a few
+ * comparisons from the current item; the skip to (7, 90211) lies past it:
+ * a descent.  Checking n entities costs at most as many descents as the
+ * tag's taggings fill pages.
  *
  * Limits: the copy is one page (up to MaxTIDsPerBTreePage items, 32 kB);
  * LP_DEAD items are skipped as nbtree skips them (not on a hot standby);

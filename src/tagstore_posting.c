@@ -116,8 +116,11 @@ chunk_of(int64 id)
 	return id >= 0 ? id / CHUNK_IDS : -((-(id + 1)) / CHUNK_IDS) - 1;
 }
 
-/* Adds the entities of one stored chunk to a bitmap set that spans it. */
-static void
+/*
+ * Adds the entities of one stored chunk to a bitmap set that spans it and
+ * has none of the chunk's ids yet; returns how many it added.
+ */
+static int64
 chunk_decode(int64 chunk, bytea *members, IdSet *set)
 {
 	const uint8 *p = (const uint8 *) VARDATA_ANY(members);
@@ -131,9 +134,12 @@ chunk_decode(int64 chunk, bytea *members, IdSet *set)
 		/* byte k, bit b is id 8k + b: little-endian words */
 		for (int byte = 0; byte < BITMAP_BYTES; byte++)
 			words[byte / 8] |= (uint64) p[byte] << (8 * (byte % 8));
+		return idset_popcount(words, CHUNK_IDS / 64);
 	}
 	else
 	{
+		int64		added = 0;
+
 		if (len % 2 != 0 || len > MAX_LIST * 2)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
@@ -142,9 +148,12 @@ chunk_decode(int64 chunk, bytea *members, IdSet *set)
 		for (int i = 0; i < len; i += 2)
 		{
 			int			low = p[i] | (p[i + 1] << 8);
+			uint64		bit = UINT64CONST(1) << (low % 64);
 
-			words[low / 64] |= UINT64CONST(1) << (low % 64);
+			added += (words[low / 64] & bit) == 0;
+			words[low / 64] |= bit;
 		}
+		return added;
 	}
 }
 
@@ -189,6 +198,7 @@ posting_load(int64 tag_id, bool read_only)
 	Datum		arg[1] = {Int64GetDatum(tag_id)};
 	IdSet		set;
 	bool		isnull;
+	int64		n = 0;
 	MemoryContext cxt = CurrentMemoryContext;
 
 	if (SPI_execute_plan(plan_chunks, arg, NULL, read_only, 0) != SPI_OK_SELECT)
@@ -203,13 +213,18 @@ posting_load(int64 tag_id, bool read_only)
 
 		set = idset_bitmap(first * CHUNK_IDS, (last - first + 1) * (CHUNK_IDS / 64));
 	}
+	/* counted chunk by chunk: the span between them may be wide and empty */
 	for (uint64 i = 0; i < SPI_processed; i++)
-		chunk_decode(spi_int64(i, 1),
-					 DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
-												   2, &isnull)),
-					 &set);
+		n += chunk_decode(spi_int64(i, 1),
+						  DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+														2, &isnull)),
+						  &set);
 	SPI_freetuptable(SPI_tuptable);
-	idset_recount(&set);
+	if (n > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many entities in one search")));
+	set.n = (int) n;
 	return set;
 }
 

@@ -768,25 +768,25 @@ entities_with_every(Searcher *s, QueryTag *q, int n)
 	/*
 	 * The answer starts from the tag with fewest entities: the tags not
 	 * posted are read in turns, each a few more entities at a time, until
-	 * one is read whole (a read goes on where it stopped); if all are
-	 * posted, the first posting.
+	 * one is read whole (a read goes on where it stopped; a tag left alone
+	 * is read whole at once); if all are posted, the first posting.
 	 */
 	for (int limit = READ_FIRST; !known; limit = limit > PG_INT32_MAX / 4 ? -1 : limit * 4)
 	{
-		bool		any = false;
+		int			unposted = 0;
 
+		for (int k = 0; k < n; k++)
+			unposted += !q[k].is_posted;
 		for (int k = 0; k < n && !known; k++)
 		{
-			if (q[order[k]].is_posted)
-				continue;
-			any = true;
-			if (read_into(s, &q[order[k]], limit, &result, &known))
+			if (!q[order[k]].is_posted &&
+				read_into(s, &q[order[k]], unposted > 1 ? limit : -1, &result, &known))
 				first = order[k];
 		}
-		for (int k = 0; k < n && !any && !known; k++)
+		if (unposted == 0)
 		{
-			read_into(s, &q[order[k]], -1, &result, &known);
-			first = order[k];
+			read_into(s, &q[order[0]], -1, &result, &known);
+			first = order[0];
 		}
 	}
 
