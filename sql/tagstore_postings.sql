@@ -64,6 +64,14 @@ CREATE TEMP TABLE biggest AS
 UPDATE tagstore.posting SET members = '' WHERE tag_id = (SELECT tagstore.tag_id(path) FROM biggest);
 SELECT tagstore.count_entities_with_all(ARRAY[path]) AS after_emptying, entities > 0 AS had_some
 FROM biggest;
+-- a chunk as a bitmap (every id 8k: 8,192 of them) and, four chunks on, a
+-- list of three: counted chunk by chunk
+UPDATE tagstore.posting SET members = decode(repeat('01', 8192), 'hex')
+WHERE tag_id = (SELECT tagstore.tag_id(path) FROM biggest);
+INSERT INTO tagstore.posting
+SELECT tagstore.tag_id(path), max(p.chunk) + 5, '\x010002000300' FROM biggest, tagstore.posting p
+WHERE p.tag_id = tagstore.tag_id(path) GROUP BY 1;
+SELECT tagstore.count_entities_with_all(ARRAY[path]) AS bitmap_and_list FROM biggest;
 -- and a damaged one is an error, not a wrong answer
 UPDATE tagstore.posting SET members = '\x010203' WHERE tag_id = (SELECT tagstore.tag_id(path) FROM biggest);
 SELECT tagstore.count_entities_with_all(ARRAY[path]) FROM biggest;
