@@ -594,7 +594,9 @@ checkable(Searcher *s, QueryTag *t, IdSet *set)
 		return true;
 	if (t->is_posted)
 	{
-		if (set->n == 0 || set->n > CHECKS_MAX || !subtree_tags(s, t->key, CHECKS_MAX / set->n, &t->tags))
+		/* a small subtree found posted once read has its tags already */
+		if (set->n == 0 || set->n > CHECKS_MAX ||
+			(t->tags.n == 0 && !subtree_tags(s, t->key, CHECKS_MAX / set->n, &t->tags)))
 			return false;
 		t->is_posted = false;
 	}
