@@ -232,17 +232,22 @@ idset_popcount(const uint64 *words, int64 n)
 	return count;
 }
 
-/* Sets n of a bitmap set from its bits. */
+/* Sets n of a set, which must fit a search's count. */
 void
-idset_recount(IdSet *s)
+idset_set_count(IdSet *s, uint64 n)
 {
-	uint64		n = idset_popcount(s->bits, s->nwords);
-
 	if (n > PG_INT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many entities in one search")));
 	s->n = (int) n;
+}
+
+/* Sets n of a bitmap set from its bits. */
+void
+idset_recount(IdSet *s)
+{
+	idset_set_count(s, idset_popcount(s->bits, s->nwords));
 }
 
 /* Turns a set into its array form. */

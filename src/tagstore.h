@@ -283,6 +283,7 @@ extern IdSet idset_bitmap(int64 base, int64 nwords);
 extern void idset_bitmap_set(IdSet *s, int64 id, bool member);
 extern void idset_to_bitmap(IdSet *s);
 extern uint64 idset_popcount(const uint64 *words, int64 n);
+extern void idset_set_count(IdSet *s, uint64 n);
 extern void idset_recount(IdSet *s);
 extern void idset_flatten(IdSet *s);
 extern void idset_intersect(IdSet *a, const IdSet *b);

@@ -200,7 +200,7 @@ posting_load(int64 tag_id, bool read_only)
 	Datum		arg[1] = {Int64GetDatum(tag_id)};
 	IdSet		set;
 	bool		isnull;
-	int64		n = 0;
+	uint64		n = 0;
 	MemoryContext cxt = CurrentMemoryContext;
 
 	if (SPI_execute_plan(plan_chunks, arg, NULL, read_only, 0) != SPI_OK_SELECT)
@@ -222,11 +222,7 @@ posting_load(int64 tag_id, bool read_only)
 														2, &isnull)),
 						  &set);
 	SPI_freetuptable(SPI_tuptable);
-	if (n > PG_INT32_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many entities in one search")));
-	set.n = (int) n;
+	idset_set_count(&set, n);
 	return set;
 }
 

@@ -492,6 +492,7 @@ read_taggings(Searcher *s, QueryTag *q, int limit, IdSet *set)
 				q->started = false;
 				return false;
 			}
+			/* the run's tag ids are consecutive: the stop tag's index follows */
 			q->at += stop_tag - q->tags.ids[q->at];
 			q->at_entity = stop_entity;
 			return false;
