@@ -41,6 +41,17 @@ FROM (VALUES ('straße', 'STRASSE'), ('Äpfel', 'äpfel'), ('İstanbul', 'istanb
 -- label_casefold() exposes the same folding for applications
 SELECT label_casefold('Straße'), label_casefold('ÄPFEL') = label_casefold(U&'a\0308pfel'),
        label_casefold('ΣΊΣΥΦΟΣ');
+-- pure ASCII folds eight bytes at a time: lower() in the C collation is the
+-- peer, over every printable character, every length to 40 (words and a
+-- tail), in a label and through a path; non-ASCII after a whole word
+SELECT count(*) AS strings,
+       count(*) FILTER (WHERE label_casefold(s) = lower(s COLLATE "C")) AS labels_fold_as_lower,
+       count(*) FILTER (WHERE label_casefold(tagpath(ARRAY[s, 'Q' || s])) =
+                              tagpath(ARRAY[lower(s COLLATE "C"), lower(('Q' || s) COLLATE "C")])) AS paths_fold_as_lower
+FROM (SELECT string_agg(chr(32 + (g * 7 + k * 13) % 95), '' ORDER BY k) s
+      FROM generate_series(1, 2000) g, generate_series(1, 1 + g % 40) k GROUP BY g) x;
+SELECT label_casefold('ABCDEFGH@Z[`az{'), label_casefold('ABCDEFGHÄPFEL'),
+       label_casefold('"ABCDEFGH"."IJKLMNOÄ"'::tagpath);
 
 -- the folding does not depend on the database's locale: a database with
 -- another collation and ctype gives the same answers
