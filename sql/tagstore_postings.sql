@@ -91,6 +91,41 @@ SELECT tagstore.refresh_postings() > 0 AS folded;
 SELECT count(*) AS pending FROM tagstore.posting_change;
 SELECT checked > 100 AS many_checked, fresh = checked AS all_fresh, mismatches FROM check_postings();
 
+-- an entity that loses one of two taggings under a posted tag stays under
+-- it, by the other, and a newly tagged one joins it; with a few changes, a
+-- large subtree finds the changes under it by their tags' keys, and one of
+-- fewer tags than the changes' by its tag ids (fillers: changes of as many
+-- other tags)
+CREATE TEMP TABLE twice AS
+WITH posted AS (
+	SELECT g.id, g.path, g.key, (SELECT count(*) FROM tagstore.tag d WHERE d.key <@ g.key) AS tags
+	FROM tagstore.posted_tag p JOIN tagstore.tag g ON g.id = p.tag_id
+	WHERE EXISTS (SELECT FROM tagstore.tag c WHERE c.parent_id = g.id)),
+ends AS (
+	(SELECT 'small' AS size, * FROM posted ORDER BY tags, key LIMIT 1)
+	UNION ALL
+	(SELECT 'large', * FROM posted ORDER BY tags DESC, key LIMIT 1))
+SELECT size, path AS parent, 'twice ' || size AS entity, tags,
+	   (SELECT c.path FROM tagstore.tag c WHERE c.parent_id = e.id ORDER BY c.key LIMIT 1) AS child
+FROM ends e;
+SELECT size, tags > 1 AS has_children, child IS NOT NULL AS child FROM twice ORDER BY size;
+SELECT count(tagstore.add_tag_to(t, 'item', entity)) AS tagged FROM twice, LATERAL (VALUES (parent), (child)) v(t);
+SELECT tagstore.refresh_postings() > 0 AS folded;
+SELECT tagstore.remove_tag_from(child, 'item', entity) FROM twice ORDER BY size;
+SELECT count(tagstore.add_tag_to(child, 'item', 'newly ' || size)) AS newly FROM twice;
+SELECT count(tagstore.add_tag_to(f.path, 'item', 'filler')) > 0 AS fillers
+FROM (SELECT path FROM tagstore.tag f WHERE NOT EXISTS (SELECT FROM twice w WHERE f.key <@ label_casefold(w.parent))
+	  ORDER BY key LIMIT (SELECT tags FROM twice WHERE size = 'small')) f;
+SELECT (SELECT count(DISTINCT tag_id) FROM tagstore.posting_change) BETWEEN
+	   (SELECT tags FROM twice WHERE size = 'small') AND (SELECT tags - 1 FROM twice WHERE size = 'large')
+	   AS change_tags_between_the_subtrees;
+SELECT size, entity IN (SELECT external_id FROM tagstore.entities_with_all(ARRAY[parent])) AS still_under,
+	   entity IN (SELECT external_id FROM tagstore.entities_with_all(ARRAY[child])) AS under_child,
+	   'newly ' || size IN (SELECT external_id FROM tagstore.entities_with_all(ARRAY[parent])) AS newly_under
+FROM twice ORDER BY size;
+SELECT checked > 100 AS many_checked, fresh = checked AS all_fresh, mismatches FROM check_postings();
+SELECT tagstore.refresh_postings() > 0 AS folded;
+
 -- moves and removals make the ancestors' postings stale; readers skip them
 SELECT setseed(0.23);
 DO $$

@@ -320,7 +320,14 @@ extern struct _SPI_plan *tagstore_keep_plan(const char *sql, int nargs, Oid *typ
 extern RegProcedure tagstore_key_proc(Relation index, Oid type, int16 strategy);
 
 /* tagstore_posting.c: closure postings */
-extern IdSet posting_read(int64 tag_id, TagPath *key, Oid tagpath_type);
+typedef struct PendingChanges PendingChanges;
+/* the sorted ids of the tags under key into *ids, or false if they are more than limit */
+typedef bool (*PendingSubtreeTags) (void *arg, TagPath *key, int limit, IdSet *ids);
+extern PendingChanges *pending_begin(Relation tag, Relation tagging, Relation tagging_pkey,
+									 Snapshot snapshot, PendingSubtreeTags subtree_tags,
+									 void *subtree_arg);
+extern void pending_end(PendingChanges *p);
+extern IdSet posting_read(int64 tag_id, TagPath *key, Oid tagpath_type, PendingChanges *pending);
 extern void posting_log_change(Relation tagging, Datum tag_id, Datum entity_id);
 
 /* casefold.c */

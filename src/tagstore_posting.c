@@ -42,27 +42,29 @@
  * (mammal, 9) and (animal, 7), both under T; the taggings say 9 is under T
  * and 7 no longer is, so the reader's answer is {1, 9}.
  *
- * Limits: pending changes cost every reader of a posting above them a check
- * per entity, so refresh often under heavy writing (README); a refresh locks
- * the tag table against writes (not against taggings) while it runs.
+ * Limits: a search with pending changes reads them all once, and a reader
+ * of a posting checks the entities of those under it (a tagging cursor seek
+ * each, about a microsecond): a few hundred pending cost a broad count a
+ * few tenths of a millisecond, thousands several milliseconds; so refresh
+ * often under heavy writing (README).  A refresh locks the tag table
+ * against writes (not against taggings) while it runs.
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "port/pg_bitutils.h"
-#include "utils/array.h"
-#include "utils/builtins.h"
 #include "utils/datum.h"
-#include "utils/lsyscache.h"
+#include "utils/fmgroids.h"
+#include "utils/hsearch.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
@@ -76,28 +78,16 @@
 /* Plans kept for the session, for the tagpath type of the installation. */
 static Oid	plans_type = InvalidOid;
 static SPIPlanPtr plan_chunks;		/* the chunks of a posting */
-static SPIPlanPtr plan_pending;		/* pending entities under a key, and if they belong
-									 * (by the entity's few taggings: a join would let
-									 * the planner walk the whole subtree per entity) */
 
 static void
 prepare_plans(Oid tagpath_type)
 {
 	Oid			id_type[1] = {INT8OID};
-	Oid			key_type[1] = {tagpath_type};
-	const char *nsp;
 
 	if (plans_type == tagpath_type)
 		return;
-	nsp = quote_identifier(get_namespace_name(tagstore_type_namespace(tagpath_type)));
 	plan_chunks = tagstore_keep_plan("SELECT chunk, members FROM tagstore.posting"
 									 " WHERE tag_id = $1 ORDER BY chunk", 1, id_type, true);
-	plan_pending = tagstore_keep_plan(psprintf(
-		"SELECT p.entity_id, EXISTS (SELECT FROM tagstore.tagging x WHERE x.entity_id = p.entity_id"
-		"       AND (SELECT u.key FROM tagstore.tag u WHERE u.id = x.tag_id) OPERATOR(%s.<@) $1)"
-		" FROM (SELECT DISTINCT c.entity_id FROM tagstore.posting_change c"
-		"       JOIN tagstore.tag t ON t.id = c.tag_id WHERE t.key OPERATOR(%s.<@) $1) p",
-		nsp, nsp), 1, key_type, true);
 	plans_type = tagpath_type;
 }
 
@@ -227,24 +217,271 @@ posting_load(int64 tag_id, bool read_only)
 }
 
 /*
- * Is any change row visible to the snapshot?  When none is (as right after
- * a refresh, until the next tagging), the query for the changes under a
- * posted tag is skipped: its executor start alone was a tenth of reading a
- * posting of a few thousand entities.  A table of dead rows only is read
- * to its end, as the query would read it.
+ * The pending changes as one search sees them: the change rows visible to
+ * its snapshot, read once (a pass over posting_change) for all the posted
+ * tags the search reads.  A reader of a posted tag picks the changes under
+ * it by the subtree's tag ids if it has fewer tags than the changes have
+ * (a bounded read of tag_key, through the search), else by the changes'
+ * tags' keys (looked up once per search, each a tag_pkey descent); and
+ * decides each of their entities by the taggings: a member if the changed
+ * tagging is there, else if any other tagging of the entity is under the
+ * posted tag.  So the cost follows the smaller of the changes and the
+ * subtree (a query joining the changes with the subtree's tags took
+ * milliseconds at a root with ten changes pending).
+ *
+ * Example: changes (mammal, 9) and (animal, 7) pending, posting of
+ * Biology.animal read (a subtree of 40 tags: more than the changes' two,
+ * so by key): both keys are under it; tagging (mammal, 9) is there, so 9
+ * is a member; (animal, 7) is gone and 7's other taggings are not under
+ * Biology.animal, so 7 is not.
+ */
+typedef struct PendingChange
+{
+	int64		tag;
+	int64		entity;
+	TagPath    *key;			/* the tag's key once resolved; NULL if no visible tag has the id */
+	bool		tagged;			/* is the tagging there (decided per reader) */
+} PendingChange;
+
+typedef struct TagKeyEntry
+{
+	int64		tag;
+	TagPath    *key;
+} TagKeyEntry;
+
+struct PendingChanges
+{
+	Relation	tag;			/* the search's, open */
+	Relation	tagging;
+	Relation	tagging_pkey;
+	Snapshot	snapshot;
+	PendingSubtreeTags subtree_tags;
+	void	   *subtree_arg;
+	MemoryContext cxt;
+	bool		loaded;
+	int			n;
+	PendingChange *changes;		/* sorted by (tag, entity) */
+	int			ntags;			/* distinct tags among them */
+	bool		resolved;		/* have they their keys */
+	HTAB	   *keys;			/* tag id -> key */
+	/* opened when first needed */
+	Relation	tag_pkey;
+	IndexScanDesc tag_scan;
+	TupleTableSlot *tag_slot;
+	Relation	entity_idx;
+	IndexScanDesc entity_scan;
+	TupleTableSlot *tagging_slot;
+	TaggingCursor *cursor;
+};
+
+/* The pending changes for a search's snapshot; nothing is read until asked. */
+PendingChanges *
+pending_begin(Relation tag, Relation tagging, Relation tagging_pkey, Snapshot snapshot,
+			  PendingSubtreeTags subtree_tags, void *subtree_arg)
+{
+	PendingChanges *p = palloc0(sizeof(PendingChanges));
+
+	p->subtree_tags = subtree_tags;
+	p->subtree_arg = subtree_arg;
+	p->tag = tag;
+	p->tagging = tagging;
+	p->tagging_pkey = tagging_pkey;
+	p->snapshot = snapshot;
+	return p;
+}
+
+void
+pending_end(PendingChanges *p)
+{
+	if (p->tag_scan)
+	{
+		ExecDropSingleTupleTableSlot(p->tag_slot);
+		index_endscan(p->tag_scan);
+		index_close(p->tag_pkey, AccessShareLock);
+	}
+	if (p->entity_scan)
+	{
+		ExecDropSingleTupleTableSlot(p->tagging_slot);
+		index_endscan(p->entity_scan);
+		index_close(p->entity_idx, AccessShareLock);
+	}
+	if (p->cursor)
+		tagging_cursor_end(p->cursor);
+	if (p->cxt)
+		MemoryContextDelete(p->cxt);
+	pfree(p);
+}
+
+static int
+change_cmp(const void *a, const void *b)
+{
+	const PendingChange *x = a;
+	const PendingChange *y = b;
+
+	if (x->tag != y->tag)
+		return x->tag < y->tag ? -1 : 1;
+	return (x->entity > y->entity) - (x->entity < y->entity);
+}
+
+static int
+change_entity_cmp(const void *a, const void *b)
+{
+	const PendingChange *x = a;
+	const PendingChange *y = b;
+
+	return (x->entity > y->entity) - (x->entity < y->entity);
+}
+
+/* The key of a tag by id (tagstore.tag: id column 1, key column 6), looked up once. */
+static TagPath *
+tag_key_of(PendingChanges *p, int64 tag)
+{
+	bool		found;
+	TagKeyEntry *e = hash_search(p->keys, &tag, HASH_ENTER, &found);
+
+	if (!found)
+	{
+		ScanKeyData key;
+
+		if (p->tag_scan == NULL)
+		{
+			p->tag_pkey = tagstore_relation_open("tag_pkey", AccessShareLock);
+			p->tag_scan = index_beginscan(p->tag, p->tag_pkey, p->snapshot, 1, 0);
+			p->tag_slot = table_slot_create(p->tag, NULL);
+		}
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(tag));
+		index_rescan(p->tag_scan, &key, 1, NULL, 0);
+		e->key = NULL;
+		if (index_getnext_slot(p->tag_scan, ForwardScanDirection, p->tag_slot))
+		{
+			bool		isnull;
+			Datum		d = slot_getattr(p->tag_slot, 6, &isnull);
+			MemoryContext old = MemoryContextSwitchTo(p->cxt);
+
+			e->key = (TagPath *) PG_DETOAST_DATUM_COPY(d);
+			MemoryContextSwitchTo(old);
+		}
+	}
+	return e->key;
+}
+
+/*
+ * Reads the change rows visible to the snapshot, once; false if there are none (as right after a refresh, until the next
+ * tagging).  A table of dead rows only is read to its end.
  */
 static bool
-changes_pending(void)
+pending_load(PendingChanges *p)
 {
-	Relation	rel = tagstore_open_table("posting_change");
-	TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
-	TupleTableSlot *slot = table_slot_create(rel, NULL);
-	bool		found = table_scan_getnextslot(scan, ForwardScanDirection, slot);
+	Relation	rel;
+	TableScanDesc scan;
+	TupleTableSlot *slot;
+	int			cap = 64;
 
+	if (p->loaded)
+		return p->n > 0;
+	p->loaded = true;
+	rel = tagstore_open_table("posting_change");
+	scan = table_beginscan(rel, p->snapshot, 0, NULL);
+	slot = table_slot_create(rel, NULL);
+	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (p->cxt == NULL)
+		{
+			HASHCTL		ctl;
+
+			p->cxt = AllocSetContextCreate(CurrentMemoryContext, "tagstore pending changes",
+										   ALLOCSET_DEFAULT_SIZES);
+			p->changes = MemoryContextAlloc(p->cxt, sizeof(PendingChange) * cap);
+			ctl.keysize = sizeof(int64);
+			ctl.entrysize = sizeof(TagKeyEntry);
+			ctl.hcxt = p->cxt;
+			p->keys = hash_create("tagstore pending tag keys", 256, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		}
+		if (p->n == cap)
+		{
+			cap *= 2;
+			p->changes = repalloc_huge(p->changes, sizeof(PendingChange) * cap);
+		}
+		slot_getsomeattrs(slot, 2);
+		p->changes[p->n].tag = DatumGetInt64(slot->tts_values[0]);
+		p->changes[p->n].entity = DatumGetInt64(slot->tts_values[1]);
+		p->n++;
+	}
 	ExecDropSingleTupleTableSlot(slot);
 	table_endscan(scan);
 	table_close(rel, NoLock);
-	return found;
+	if (p->n == 0)
+		return false;
+
+	qsort(p->changes, p->n, sizeof(PendingChange), change_cmp);
+	for (int i = 0; i < p->n; i++)
+		p->ntags += i == 0 || p->changes[i].tag != p->changes[i - 1].tag;
+	return true;
+}
+
+/* Looks up the keys of the changes' tags. */
+static void
+pending_resolve(PendingChanges *p)
+{
+	for (int i = 0; i < p->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		p->changes[i].key = i > 0 && p->changes[i].tag == p->changes[i - 1].tag ?
+			p->changes[i - 1].key : tag_key_of(p, p->changes[i].tag);
+	}
+	p->resolved = true;
+}
+
+/* Is the tagging (tag, entity) visible to the snapshot? */
+static bool
+tagging_there(PendingChanges *p, int64 tag, int64 entity)
+{
+	int64		t,
+				e;
+
+	if (p->cursor == NULL)
+		p->cursor = tagging_cursor_begin(p->tagging, p->tagging_pkey, p->snapshot);
+	tagging_cursor_seek(p->cursor, tag, true, entity, tag, true, entity);
+	return tagging_cursor_next(p->cursor, &t, &e);
+}
+
+/* Has the entity a tagging visible to the snapshot under key?  (tagging: tag_id is column 1) */
+static bool
+tagged_under(PendingChanges *p, int64 entity, const TagPath *key)
+{
+	ScanKeyData skey;
+
+	if (p->entity_scan == NULL)
+	{
+		p->entity_idx = tagstore_relation_open("tagging_entity_idx", AccessShareLock);
+		p->entity_scan = index_beginscan(p->tagging, p->entity_idx, p->snapshot, 1, 0);
+		p->tagging_slot = table_slot_create(p->tagging, NULL);
+	}
+	ScanKeyInit(&skey, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(entity));
+	index_rescan(p->entity_scan, &skey, 1, NULL, 0);
+	while (index_getnext_slot(p->entity_scan, ForwardScanDirection, p->tagging_slot))
+	{
+		bool		isnull;
+		TagPath    *k = tag_key_of(p, DatumGetInt64(slot_getattr(p->tagging_slot, 1, &isnull)));
+
+		if (k != NULL && tagpath_is_ancestor(key, k))
+			return true;
+	}
+	return false;
+}
+
+/* Appends a change to under[*n], with whether its tagging is there (once per tagging). */
+static void
+keep_change(PendingChanges *p, PendingChange *under, int *n, const PendingChange *c)
+{
+	PendingChange *prev = *n > 0 ? &under[*n - 1] : NULL;
+
+	under[*n] = *c;
+	under[*n].tagged = prev && prev->tag == c->tag && prev->entity == c->entity ?
+		prev->tagged : tagging_there(p, c->tag, c->entity);
+	(*n)++;
 }
 
 /*
@@ -254,32 +491,60 @@ changes_pending(void)
  * set, in the current memory context.  Runs inside SPI.
  */
 IdSet
-posting_read(int64 tag_id, TagPath *key, Oid tagpath_type)
+posting_read(int64 tag_id, TagPath *key, Oid tagpath_type, PendingChanges *pending)
 {
-	Datum		key_arg[1] = {PointerGetDatum(key)};
 	IdSet		set;
-
 	MemoryContext cxt = CurrentMemoryContext;
+	PendingChange *under;
+	int			n = 0;
+	IdSet		subtree;
 
 	prepare_plans(tagpath_type);
 	MemoryContextSwitchTo(cxt);
 	set = posting_load(tag_id, true);
-	if (!changes_pending())
+	if (!pending_load(pending))
 		return set;
-	if (SPI_execute_plan(plan_pending, key_arg, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading tagstore.posting_change failed");
-	MemoryContextSwitchTo(cxt);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		bool		isnull;
+	under = palloc(sizeof(PendingChange) * pending->n);
 
-		idset_bitmap_set(&set, spi_int64(i, 1),
-						 DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
-													2, &isnull)));
+	/* the changes under key (in (tag, entity) order), by tag id or by key */
+	if (!pending->resolved &&
+		pending->subtree_tags(pending->subtree_arg, key, pending->ntags, &subtree))
+	{
+		int			t = 0;
+
+		for (int i = 0; i < pending->n; i++)
+		{
+			while (t < subtree.n && subtree.ids[t] < pending->changes[i].tag)
+				t++;
+			if (t < subtree.n && subtree.ids[t] == pending->changes[i].tag)
+				keep_change(pending, under, &n, &pending->changes[i]);
+		}
 	}
-	if (SPI_processed > 0)
+	else
+	{
+		if (!pending->resolved)
+			pending_resolve(pending);
+		for (int i = 0; i < pending->n; i++)
+			if (pending->changes[i].key != NULL && tagpath_is_ancestor(key, pending->changes[i].key))
+				keep_change(pending, under, &n, &pending->changes[i]);
+	}
+	/* each entity a member if one of its changed taggings is there, else by its others */
+	qsort(under, n, sizeof(PendingChange), change_entity_cmp);
+	for (int i = 0; i < n;)
+	{
+		int64		entity = under[i].entity;
+		bool		member = false;
+
+		CHECK_FOR_INTERRUPTS();
+		for (; i < n && under[i].entity == entity; i++)
+			member |= under[i].tagged;
+		if (!member)
+			member = tagged_under(pending, entity, key);
+		idset_bitmap_set(&set, entity, member);
+	}
+	if (n > 0)
 		idset_recount(&set);
-	SPI_freetuptable(SPI_tuptable);
+	pfree(under);
 	return set;
 }
 

@@ -100,6 +100,8 @@ typedef struct Searcher
 	Relation	heap;
 	Relation	index;
 	TaggingCursor *taggings;
+	/* the pending changes of postings, read when a posting is first read */
+	PendingChanges *pending;
 } Searcher;
 
 /* The schema a type lives in. */
@@ -181,6 +183,8 @@ tagstore_key_proc(Relation index, Oid type, int16 strategy)
 	return get_opcode(opno);
 }
 
+static bool pending_subtree_tags(void *searcher, TagPath *key, int max, IdSet *tags);
+
 static void
 searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext resultcxt)
 {
@@ -211,6 +215,7 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 	s->tag = tagstore_open_table("tag");
 	s->tag_scan = open_index_scan(s->tag, "tag_key", 2, s->snapshot, &s->tag_key);
 	s->tag_slot = table_slot_create(s->tag, NULL);
+	s->pending = pending_begin(s->tag, s->heap, s->index, s->snapshot, pending_subtree_tags, s);
 	/* the key operators' functions, looked up once per session (per opfamily) */
 	if (cached_key_opfamily != s->tag_key->rd_opfamily[0])
 	{
@@ -230,6 +235,7 @@ searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext re
 static void
 searcher_end(Searcher *s)
 {
+	pending_end(s->pending);
 	tagging_cursor_end(s->taggings);
 	index_close(s->index, AccessShareLock);
 	table_close(s->heap, AccessShareLock);
@@ -522,7 +528,7 @@ taggings_of(Searcher *s, QueryTag *q, int limit, IdSet *set)
 	{
 		MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
 
-		*set = posting_read(q->posted, q->key, s->tagpath_type);
+		*set = posting_read(q->posted, q->key, s->tagpath_type, s->pending);
 		MemoryContextSwitchTo(old);
 		return true;
 	}
@@ -579,6 +585,16 @@ subtree_tags(Searcher *s, TagPath *key, int max, IdSet *tags)
 	}
 	idset_normalize(tags);
 	return true;
+}
+
+/*
+ * The same for the pending changes of postings, whose reader looks up the
+ * tags of a subtree smaller than the changes' (tagstore_posting.c).
+ */
+static bool
+pending_subtree_tags(void *searcher, TagPath *key, int max, IdSet *tags)
+{
+	return subtree_tags((Searcher *) searcher, key, max, tags);
 }
 
 /*
