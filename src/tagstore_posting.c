@@ -504,7 +504,7 @@ posting_read(int64 tag_id, TagPath *key, Oid tagpath_type, PendingChanges *pendi
 	set = posting_load(tag_id, true);
 	if (!pending_load(pending))
 		return set;
-	under = palloc(sizeof(PendingChange) * pending->n);
+	under = palloc_extended(sizeof(PendingChange) * pending->n, MCXT_ALLOC_HUGE);
 
 	/* the changes under key (in (tag, entity) order), by tag id or by key */
 	if (!pending->resolved &&
