@@ -1,7 +1,8 @@
 #!/bin/bash
 # make bench: generates the data set, loads it into tagstore and the four
-# baseline designs in one throwaway cluster, runs the query mix, the write
-# throughput and the subtree move, and prints every figure side by side.
+# baseline designs in one throwaway cluster, runs the query mix (also with
+# tagging changes pending), the write throughput and the subtree move, and
+# prints every figure side by side.
 # Sizes: BENCH_ENTITIES (default "200000 1000000"), BENCH_REPS (default 3).
 # Figures, not tests: nothing here asserts a timing.
 set -euo pipefail
@@ -35,6 +36,7 @@ for n in $sizes; do
 	echo "loaded in $(( $(date +%s) - start )) s"
 	psql_bench -f "$work/sizes.sql"
 	psql_bench -c "SET bench.reps = $reps" -f "$work/run.sql"
+	psql_bench -c "SET bench.reps = $reps" -f "$work/pending.sql" >/dev/null
 	psql_bench -f "$work/moves.sql"
 	echo
 	echo "== tagging throughput, 2 clients: both sides prewarmed, a warm-up round, then 3 alternating runs of 10 s each, median (tagstore includes revisions)"

@@ -40,6 +40,23 @@ SELECT entities, form,
 FROM totals GROUP BY 1, 2 ORDER BY 1, 2 DESC;
 
 \echo
+\echo == tagstore with tagging changes pending (written since the last refresh_postings): median ms per class, and against none pending
+WITH per_class AS (
+	SELECT entities, form, class, pending, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS med
+	FROM pending_results GROUP BY 1, 2, 3, 4
+), pivot AS (
+	SELECT entities, form, class,
+		   max(med) FILTER (WHERE pending = 0) AS p0,
+		   max(med) FILTER (WHERE pending = 100) AS p100,
+		   max(med) FILTER (WHERE pending = 1000) AS p1000
+	FROM per_class GROUP BY 1, 2, 3
+)
+SELECT entities, form, class, round(p0::numeric, 2) AS "none pending", round(p100::numeric, 2) AS "100",
+	   round(p1000::numeric, 2) AS "1,000", round((p100 / nullif(p0, 0))::numeric, 1) AS "100 vs none",
+	   round((p1000 / nullif(p0, 0))::numeric, 1) AS "1,000 vs none"
+FROM pivot ORDER BY entities, form DESC, class;
+
+\echo
 \echo == disk: tables plus indexes (each design with the tag and entity tables it needs), right after loading and with every index rebuilt in one pass
 SELECT entities, state, name, pg_size_pretty(bytes) AS size, round(bytes / gin_bytes, 2) AS "ratio to int[] GIN"
 FROM sizes ORDER BY entities, state, bytes;
