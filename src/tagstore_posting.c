@@ -216,6 +216,47 @@ posting_load(int64 tag_id, bool read_only)
 	return set;
 }
 
+/* The rows of a table whose bigint key (an index's first column) equals an id. */
+typedef struct IdLookup
+{
+	Relation	index;			/* opened by the first lookup */
+	IndexScanDesc scan;
+	TupleTableSlot *slot;		/* the current row */
+} IdLookup;
+
+/* Starts a lookup of id in the named index of heap, opening it the first time. */
+static void
+id_lookup(IdLookup *l, Relation heap, const char *index, Snapshot snapshot, int64 id)
+{
+	ScanKeyData key;
+
+	if (l->scan == NULL)
+	{
+		l->index = tagstore_relation_open(index, AccessShareLock);
+		l->scan = index_beginscan(heap, l->index, snapshot, 1, 0);
+		l->slot = table_slot_create(heap, NULL);
+	}
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(id));
+	index_rescan(l->scan, &key, 1, NULL, 0);
+}
+
+/* The next row visible to the snapshot into l->slot; false when there is none. */
+static bool
+id_lookup_next(IdLookup *l)
+{
+	return index_getnext_slot(l->scan, ForwardScanDirection, l->slot);
+}
+
+static void
+id_lookup_end(IdLookup *l)
+{
+	if (l->scan == NULL)
+		return;
+	ExecDropSingleTupleTableSlot(l->slot);
+	index_endscan(l->scan);
+	index_close(l->index, AccessShareLock);
+}
+
 /*
  * The pending changes as one search sees them: the change rows visible to
  * its snapshot, read once (a pass over posting_change) for all the posted
@@ -265,12 +306,8 @@ struct PendingChanges
 	bool		resolved;		/* have they their keys */
 	HTAB	   *keys;			/* tag id -> key */
 	/* opened when first needed */
-	Relation	tag_pkey;
-	IndexScanDesc tag_scan;
-	TupleTableSlot *tag_slot;
-	Relation	entity_idx;
-	IndexScanDesc entity_scan;
-	TupleTableSlot *tagging_slot;
+	IdLookup	tag_by_id;		/* tag_pkey */
+	IdLookup	taggings_by_entity; /* tagging_entity_idx */
 	TaggingCursor *cursor;
 };
 
@@ -293,18 +330,8 @@ pending_begin(Relation tag, Relation tagging, Relation tagging_pkey, Snapshot sn
 void
 pending_end(PendingChanges *p)
 {
-	if (p->tag_scan)
-	{
-		ExecDropSingleTupleTableSlot(p->tag_slot);
-		index_endscan(p->tag_scan);
-		index_close(p->tag_pkey, AccessShareLock);
-	}
-	if (p->entity_scan)
-	{
-		ExecDropSingleTupleTableSlot(p->tagging_slot);
-		index_endscan(p->entity_scan);
-		index_close(p->entity_idx, AccessShareLock);
-	}
+	id_lookup_end(&p->tag_by_id);
+	id_lookup_end(&p->taggings_by_entity);
 	if (p->cursor)
 		tagging_cursor_end(p->cursor);
 	if (p->cxt)
@@ -341,21 +368,12 @@ tag_key_of(PendingChanges *p, int64 tag)
 
 	if (!found)
 	{
-		ScanKeyData key;
-
-		if (p->tag_scan == NULL)
-		{
-			p->tag_pkey = tagstore_relation_open("tag_pkey", AccessShareLock);
-			p->tag_scan = index_beginscan(p->tag, p->tag_pkey, p->snapshot, 1, 0);
-			p->tag_slot = table_slot_create(p->tag, NULL);
-		}
-		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(tag));
-		index_rescan(p->tag_scan, &key, 1, NULL, 0);
+		id_lookup(&p->tag_by_id, p->tag, "tag_pkey", p->snapshot, tag);
 		e->key = NULL;
-		if (index_getnext_slot(p->tag_scan, ForwardScanDirection, p->tag_slot))
+		if (id_lookup_next(&p->tag_by_id))
 		{
 			bool		isnull;
-			Datum		d = slot_getattr(p->tag_slot, 6, &isnull);
+			Datum		d = slot_getattr(p->tag_by_id.slot, 6, &isnull);
 			MemoryContext old = MemoryContextSwitchTo(p->cxt);
 
 			e->key = (TagPath *) PG_DETOAST_DATUM_COPY(d);
@@ -451,20 +469,11 @@ tagging_there(PendingChanges *p, int64 tag, int64 entity)
 static bool
 tagged_under(PendingChanges *p, int64 entity, const TagPath *key)
 {
-	ScanKeyData skey;
-
-	if (p->entity_scan == NULL)
-	{
-		p->entity_idx = tagstore_relation_open("tagging_entity_idx", AccessShareLock);
-		p->entity_scan = index_beginscan(p->tagging, p->entity_idx, p->snapshot, 1, 0);
-		p->tagging_slot = table_slot_create(p->tagging, NULL);
-	}
-	ScanKeyInit(&skey, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(entity));
-	index_rescan(p->entity_scan, &skey, 1, NULL, 0);
-	while (index_getnext_slot(p->entity_scan, ForwardScanDirection, p->tagging_slot))
+	id_lookup(&p->taggings_by_entity, p->tagging, "tagging_entity_idx", p->snapshot, entity);
+	while (id_lookup_next(&p->taggings_by_entity))
 	{
 		bool		isnull;
-		TagPath    *k = tag_key_of(p, DatumGetInt64(slot_getattr(p->tagging_slot, 1, &isnull)));
+		TagPath    *k = tag_key_of(p, DatumGetInt64(slot_getattr(p->taggings_by_entity.slot, 1, &isnull)));
 
 		if (k != NULL && tagpath_is_ancestor(key, k))
 			return true;
