@@ -3,25 +3,34 @@
 
 EXTENSION = tagstore
 MODULE_big = tagstore
-OBJS = \
-	src/casefold.o \
-	src/entity_rows.o \
-	src/idset.o \
-	src/tagging_index.o \
-	src/tagpath_array.o \
-	src/tagpath_array_gist.o \
-	src/tagpath_gist.o \
-	src/tagpath_io.o \
-	src/tagpath_op.o \
-	src/tagquery_io.o \
-	src/tagpath_support.o \
-	src/tagquery_op.o \
-	src/tagstore.o \
-	src/tagstore_posting.o \
-	src/tagstore_scan.o \
-	src/tagstore_search.o \
-	src/tagstore_write.o \
-	src/tagtxtquery.o
+# Two wings: the type library (src/types/) and the tagging engine
+# (src/engine/), which builds on it; src/tagstore.c is the module itself.
+TYPES_OBJS = \
+	src/types/casefold.o \
+	src/types/tagpath_array.o \
+	src/types/tagpath_array_gist.o \
+	src/types/tagpath_gist.o \
+	src/types/tagpath_io.o \
+	src/types/tagpath_op.o \
+	src/types/tagpath_support.o \
+	src/types/tagquery_io.o \
+	src/types/tagquery_op.o \
+	src/types/tagtxtquery.o
+ENGINE_OBJS = \
+	src/engine/api.o \
+	src/engine/catalog.o \
+	src/engine/entity_rows.o \
+	src/engine/idset.o \
+	src/engine/posting_format.o \
+	src/engine/posting_read.o \
+	src/engine/posting_refresh.o \
+	src/engine/posting_trigger.o \
+	src/engine/scan.o \
+	src/engine/search.o \
+	src/engine/tag_reader.o \
+	src/engine/tagging_index.o \
+	src/engine/write.o
+OBJS = src/tagstore.o $(TYPES_OBJS) $(ENGINE_OBJS)
 DATA = sql/tagstore--1.0.sql
 
 # pg_regress suites: sql/<name>.sql with expected/<name>.out
@@ -34,7 +43,7 @@ ISOLATION_OPTS = --inputdir=test --encoding=UTF8 --no-locale
 
 # -Wextra's unused-parameter fires in PostgreSQL's own headers and on every
 # fmgr-style function, so it is the one warning left off.
-PG_CPPFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter
+PG_CPPFLAGS = -I$(srcdir)/src -Wall -Wextra -Werror -Wno-unused-parameter
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -46,6 +55,9 @@ all:
 	@echo "PostgreSQL 15 server headers not found: run 'make deps' (or 'make test'/'make demo', which do)" >&2
 	@exit 1
 endif
+
+# pgxs tracks no header dependencies here: every object depends on every header
+$(OBJS): $(wildcard src/*/*.h)
 
 .PHONY: deps test demo bench psql print-regress print-isolation
 

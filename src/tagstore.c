@@ -1,25 +1,30 @@
 /*
  * tagstore.c
- *	  The module: its magic block, its settings, and how it opens its tables.
+ *	  The module: its magic block, its settings and its planner hook.
  *
- * The types live in tagpath_*.c, tagquery_*.c and tagtxtquery.c (case
- * folding in casefold.c); the search engine in tagstore_search.c, its sets
- * of entity ids in idset.c and its stored closure postings in
- * tagstore_posting.c, the answer's rows in entity_rows.c, streamed in FROM
- * by the custom scan of tagstore_scan.c; tagging's direct write in
- * tagstore_write.c.  The rest of the tagging API is SQL, in
- * sql/tagstore--1.0.sql.
+ * The library has two wings.  src/types/ is the type library: tagpath,
+ * tagquery, tagtxtquery, their arrays, GiST, the btree planner support and
+ * case folding (types/tagpath.h); it knows nothing of the engine.
+ * src/engine/ is the tagging engine, layered from the bottom up:
+ *
+ *	catalog.c			tagstore's tables by name, columns, statements
+ *	idset.c				sets of entity ids
+ *	tagging_index.c		tagging_pkey read a leaf page at a time
+ *	tag_reader.c		tags by key range and by id
+ *	entity_rows.c		an answer's entity rows, in id order
+ *	posting_*.c			closure postings (posting.h)
+ *	search.c			the search itself
+ *	api.c, scan.c		its SQL functions, and their streaming in FROM
+ *	write.c				add_tag_to's direct write
+ *
+ * The rest of the tagging API is SQL, in sql/src/.
  */
 #include "postgres.h"
 
-#include "access/relation.h"
-#include "catalog/namespace.h"
 #include "fmgr.h"
-#include "nodes/makefuncs.h"
 #include "utils/guc.h"
-#include "utils/rel.h"
 
-#include "tagstore.h"
+#include "engine/scan.h"
 
 PG_MODULE_MAGIC;
 
@@ -28,7 +33,7 @@ static char *tagstore_actor = NULL;
 
 void		_PG_init(void);
 
-/* Defines the extension's settings and installs the planner hook of tagstore_scan.c. */
+/* Defines the extension's settings and installs the planner hook of scan.c. */
 void
 _PG_init(void)
 {
@@ -43,46 +48,4 @@ _PG_init(void)
 							   NULL, NULL, NULL);
 	MarkGUCPrefixReserved("tagstore");
 	tagstore_scan_init();
-}
-
-/*
- * Opens one of tagstore's tables or indexes by name (a string constant).
- * Searches and taggings open several per call, and a lookup by name costs
- * about a microsecond each (schema, name, invalidations), as much as the
- * search of a rare tag: so the OIDs are kept for the session, and checked
- * once opened, for the extension may have been dropped and created again.
- */
-Relation
-tagstore_relation_open(const char *name, LOCKMODE lock)
-{
-	static struct
-	{
-		const char *name;
-		Oid			relid;
-		Oid			namespace;
-	}			known[16];
-	static int	nknown = 0;
-	int			i;
-	Relation	rel;
-
-	for (i = 0; i < nknown && strcmp(known[i].name, name) != 0; i++)
-		;
-	if (i < nknown)
-	{
-		rel = try_relation_open(known[i].relid, lock);
-		if (rel != NULL && RelationGetNamespace(rel) == known[i].namespace &&
-			strcmp(RelationGetRelationName(rel), name) == 0)
-			return rel;
-		if (rel != NULL)
-			relation_close(rel, lock);
-	}
-	rel = relation_open(RangeVarGetRelid(makeRangeVar("tagstore", (char *) name, -1), lock, false), NoLock);
-	if (i == nknown && nknown < (int) lengthof(known))
-		known[nknown++].name = name;
-	if (i < nknown)
-	{
-		known[i].relid = RelationGetRelid(rel);
-		known[i].namespace = RelationGetNamespace(rel);
-	}
-	return rel;
 }

@@ -25,7 +25,7 @@
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
-#include "tagstore.h"
+#include "tagpath.h"
 
 typedef struct CaseFoldEntry
 {
@@ -86,8 +86,7 @@ casefold_wchars(const pg_wchar *in)
  * Folds ASCII s into out: lowers A-Z, which for pure ASCII is the whole of
  * folding (and NFC a no-op).  False, with out partly written, if s holds a
  * byte that is not ASCII.  Eight bytes at a time: lookups fold each query
- * path, and a byte loop mispredicts on mixed case (half a microsecond for
- * a deep path).
+ * path, and a byte loop mispredicts on mixed case.
  */
 static inline bool
 fold_ascii(const unsigned char *s, int len, char *out)

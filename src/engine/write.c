@@ -1,5 +1,5 @@
 /*
- * tagstore_write.c
+ * write.c
  *	  tagstore.add_tag_to(): tagging, with a direct path for the common case.
  *
  * Tagging in general is PL/pgSQL (tagstore._add_tag_to): retagging with new
@@ -7,8 +7,8 @@
  * the common case, a new tagging without data by a live tag, needs little,
  * and add_tag_to() writes it straight into the tables and their indexes,
  * doing what the SQL would do, without the executor's set-up per statement
- * and the foreign-key checks' queries (about 30 us a tagging instead of
- * 70-80 us):
+ * and the foreign-key checks' queries (less than half the time of the SQL;
+ * the benchmark's README has the figures):
  *
  *	1. the tag, by key or id, locked FOR KEY SHARE: a concurrent removal of
  *	   it waits for us.  This lock is what the foreign-key check of the
@@ -54,17 +54,9 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
-#include "tagstore.h"
-
-typedef struct SqlPlans
-{
-	Oid			tagpath_type;	/* the plans are for this tagpath type */
-	SPIPlanPtr	entity_add;
-	SPIPlanPtr	full_by_key;	/* the full path */
-	SPIPlanPtr	full_by_id;
-} SqlPlans;
-
-static SqlPlans plans;
+#include "catalog.h"
+#include "posting.h"
+#include "types/tagpath.h"
 
 /* The tables a tagging reads and writes, open for one call. */
 typedef struct Tables
@@ -76,64 +68,13 @@ typedef struct Tables
 	Snapshot	snapshot;
 } Tables;
 
-/* tagging's columns, in order: the direct write fills them all */
-static const struct
-{
-	const char *name;
-	Oid			type;
-}			tagging_columns[] =
-{
-	{"tag_id", INT8OID}, {"entity_id", INT8OID}, {"data", JSONBOID}, {"revision", INT4OID},
-	{"operation", TEXTOID}, {"tagged_by", TEXTOID}, {"tagged_at", TIMESTAMPTZOID},
-};
-#define TAGGING_NATTS ((int) lengthof(tagging_columns))
-
-/* Every plan here is a lookup by key or an insert: generic plans (see tagstore_keep_plan). */
-#define keep(sql, nargs, types) tagstore_keep_plan(sql, nargs, types, true)
-
-/* Prepares the session's plans, for the tagpath type of this installation. */
-static void
-prepare_plans(Oid tagpath_type)
-{
-	Oid			entity_types[2] = {TEXTOID, TEXTOID};
-	Oid			full_key_types[4] = {tagpath_type, TEXTOID, TEXTOID, JSONBOID};
-	Oid			full_id_types[4] = {INT8OID, TEXTOID, TEXTOID, JSONBOID};
-
-	if (plans.tagpath_type == tagpath_type)
-		return;
-	plans.entity_add = keep("INSERT INTO tagstore.entity (entity_type, external_id) VALUES ($1, $2)"
-							" ON CONFLICT DO NOTHING RETURNING id", 2, entity_types);
-	plans.full_by_key = keep("SELECT tagstore._add_tag_to($1, $2, $3, $4)", 4, full_key_types);
-	plans.full_by_id = keep("SELECT tagstore._add_tag_to(tagstore.tag_path($1), $2, $3, $4)", 4, full_id_types);
-	plans.tagpath_type = tagpath_type;
-}
-
-/* The tagpath type of this installation: in the schema of the extension. */
-static Oid
-tagpath_type_oid(void)
-{
-	bool		isnull;
-
-	/* the extension may have been dropped and created again since */
-	if (plans.tagpath_type != InvalidOid &&
-		SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(plans.tagpath_type)))
-		return plans.tagpath_type;
-	if (SPI_execute("SELECT t.oid FROM pg_catalog.pg_type t"
-					" JOIN pg_catalog.pg_extension e ON e.extnamespace = t.typnamespace"
-					" WHERE e.extname = 'tagstore' AND t.typname = 'tagpath'", true, 1) != SPI_OK_SELECT ||
-		SPI_processed != 1)
-		elog(ERROR, "cannot find the tagpath type of extension tagstore");
-	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-}
-
-/* Runs a kept plan; gives column `col` of its first row; false if no row (or NULL). */
+/* Runs a statement; gives column `col` of its first row; false if no row (or NULL). */
 static bool
-run(SPIPlanPtr plan, Datum *args, const char *nulls, int col, Datum *result)
+run(TagstoreQuery query, Datum *args, const char *nulls, int col, Datum *result)
 {
 	bool		isnull;
 
-	if (SPI_execute_plan(plan, args, nulls, false, 1) < 0)
-		elog(ERROR, "SPI_execute_plan failed");
+	catalog_execute(query, args, nulls, false, 1);
 	if (SPI_processed == 0)
 		return false;
 	*result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col, &isnull);
@@ -162,9 +103,10 @@ may_use(Relation rel, AclMode privileges)
 }
 
 /*
- * Is tagging as tagstore made it: the columns the direct write fills, no
- * check constraint, and no insert trigger but the change log and the
- * foreign-key checks that our locks stand for?
+ * Is tagging as tagstore made it: only the columns the direct write fills
+ * (their names and types are checked by catalog.c), no check constraint,
+ * and no insert trigger but the change log and the foreign-key checks that
+ * our locks stand for?
  */
 static bool
 tagging_is_ours(Tables *t)
@@ -172,16 +114,8 @@ tagging_is_ours(Tables *t)
 	TupleDesc	desc = RelationGetDescr(t->tagging);
 	TriggerDesc *triggers = t->tagging->trigdesc;
 
-	if (desc->natts != TAGGING_NATTS || (desc->constr && desc->constr->num_check > 0))
+	if (desc->natts != Natts_tagging || (desc->constr && desc->constr->num_check > 0))
 		return false;
-	for (int i = 0; i < TAGGING_NATTS; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-
-		if (att->attisdropped || att->atttypid != tagging_columns[i].type ||
-			strcmp(NameStr(att->attname), tagging_columns[i].name) != 0)
-			return false;
-	}
 	for (int i = 0; triggers && i < triggers->numtriggers; i++)
 	{
 		Trigger    *trigger = &triggers->triggers[i];
@@ -192,7 +126,7 @@ tagging_is_ours(Tables *t)
 			(trigger->tgconstrrelid == RelationGetRelid(t->tag) ||
 			 trigger->tgconstrrelid == RelationGetRelid(t->entity)))
 			continue;
-		if (strcmp(trigger->tgname, "tagging_changed") == 0)
+		if (strcmp(trigger->tgname, TAGGING_CHANGED_TRIGGER) == 0)
 			continue;
 		return false;
 	}
@@ -233,9 +167,10 @@ find_row(Tables *t, Relation rel, Relation index, ScanKey keys, int nkeys,
 	return found;
 }
 
-/* Column 1 (a bigint id) of the row find_row finds and locks; closes index. */
+/* The bigint id (column id_col) of the row find_row finds and locks; closes index. */
 static int64
-found_id(Tables *t, Relation rel, Relation index, ScanKey keys, int nkeys, bool *found)
+found_id(Tables *t, Relation rel, AttrNumber id_col, Relation index, ScanKey keys, int nkeys,
+		 bool *found)
 {
 	TupleTableSlot *slot = table_slot_create(rel, NULL);
 	int64		id = 0;
@@ -243,7 +178,7 @@ found_id(Tables *t, Relation rel, Relation index, ScanKey keys, int nkeys, bool 
 
 	*found = find_row(t, rel, index, keys, nkeys, ForwardScanDirection, true, slot);
 	if (*found)
-		id = DatumGetInt64(slot_getattr(slot, 1, &isnull));
+		id = DatumGetInt64(slot_getattr(slot, id_col, &isnull));
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(index, NoLock);
 	return id;
@@ -253,17 +188,16 @@ found_id(Tables *t, Relation rel, Relation index, ScanKey keys, int nkeys, bool 
 static bool
 lock_tag(Tables *t, bool by_id, Datum tag, int64 *tag_id)
 {
-	Relation	index = tagstore_relation_open(by_id ? "tag_pkey" : "tag_key", AccessShareLock);
+	Relation	index = catalog_open(by_id ? TSREL_TAG_PKEY : TSREL_TAG_KEY, AccessShareLock);
 	ScanKeyData key;
 	bool		found;
 
 	if (by_id)
 		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, tag);
 	else
-		ScanKeyInit(&key, 1, BTEqualStrategyNumber,
-					tagstore_key_proc(index, index->rd_opcintype[0], BTEqualStrategyNumber),
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, catalog_key_proc(BTEqualStrategyNumber),
 					DirectFunctionCall1(tagpath_casefold, tag));
-	*tag_id = found_id(t, t->tag, index, &key, 1, &found);
+	*tag_id = found_id(t, t->tag, Anum_tag_id, index, &key, 1, &found);
 	return found;
 }
 
@@ -271,7 +205,7 @@ lock_tag(Tables *t, bool by_id, Datum tag, int64 *tag_id)
 static bool
 lock_entity(Tables *t, Datum entity_type, Datum external_id, int64 *entity_id, bool *created)
 {
-	Relation	index = tagstore_relation_open("entity_name", AccessShareLock);
+	Relation	index = catalog_open(TSREL_ENTITY_NAME, AccessShareLock);
 	ScanKeyData keys[2];
 	Datum		values[2] = {entity_type, external_id};
 	Datum		id;
@@ -281,12 +215,12 @@ lock_entity(Tables *t, Datum entity_type, Datum external_id, int64 *entity_id, b
 	for (int i = 0; i < 2; i++)
 		ScanKeyEntryInitialize(&keys[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid,
 							   index->rd_indcollation[i], F_TEXTEQ, values[i]);
-	*entity_id = found_id(t, t->entity, index, keys, 2, &found);
+	*entity_id = found_id(t, t->entity, Anum_entity_id, index, keys, 2, &found);
 	*created = false;
 	if (found)
 		return true;
 	/* a new one: concurrently created (no row) is for the full path */
-	if (!run(plans.entity_add, values, NULL, 1, &id))
+	if (!run(TSQ_ENTITY_ADD, values, NULL, 1, &id))
 		return false;
 	*entity_id = DatumGetInt64(id);
 	*created = true;
@@ -304,7 +238,7 @@ untagged(Tables *t, int64 tag_id, int64 entity_id, int32 *revision)
 
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(tag_id));
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(entity_id));
-	index = tagstore_relation_open("tagging_pkey", AccessShareLock);
+	index = catalog_open(TSREL_TAGGING_PKEY, AccessShareLock);
 	slot = table_slot_create(t->tagging, NULL);
 	tagged = find_row(t, t->tagging, index, keys, 2, ForwardScanDirection, false, slot);
 	ExecDropSingleTupleTableSlot(slot);
@@ -313,14 +247,14 @@ untagged(Tables *t, int64 tag_id, int64 entity_id, int32 *revision)
 		return false;
 
 	/* the last archived revision: the pkey (tag_id, entity_id, revision) backwards */
-	index = tagstore_relation_open("tagging_revision_pkey", AccessShareLock);
+	index = catalog_open(TSREL_TAGGING_REVISION_PKEY, AccessShareLock);
 	slot = table_slot_create(t->revision, NULL);
 	*revision = 1;
 	if (find_row(t, t->revision, index, keys, 2, BackwardScanDirection, false, slot))
 	{
 		bool		isnull;
 
-		*revision += DatumGetInt32(slot_getattr(slot, index->rd_index->indkey.values[2], &isnull));
+		*revision += DatumGetInt32(slot_getattr(slot, Anum_tagging_revision_revision, &isnull));
 	}
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(index, NoLock);
@@ -348,14 +282,14 @@ insert_tagging(Tables *t, int64 tag_id, int64 entity_id, int32 revision)
 	estate->es_output_cid = GetCurrentCommandId(true);
 
 	ExecClearTuple(slot);
-	memset(slot->tts_isnull, false, sizeof(bool) * TAGGING_NATTS);
-	slot->tts_values[0] = Int64GetDatum(tag_id);
-	slot->tts_values[1] = Int64GetDatum(entity_id);
-	slot->tts_isnull[2] = true; /* data */
-	slot->tts_values[3] = Int32GetDatum(revision);
-	slot->tts_values[4] = CStringGetTextDatum("tag");
-	slot->tts_values[5] = PointerGetDatum(current_actor());
-	slot->tts_values[6] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());	/* now() */
+	memset(slot->tts_isnull, false, sizeof(bool) * Natts_tagging);
+	slot->tts_values[Anum_tagging_tag_id - 1] = Int64GetDatum(tag_id);
+	slot->tts_values[Anum_tagging_entity_id - 1] = Int64GetDatum(entity_id);
+	slot->tts_isnull[Anum_tagging_data - 1] = true;
+	slot->tts_values[Anum_tagging_revision - 1] = Int32GetDatum(revision);
+	slot->tts_values[Anum_tagging_operation - 1] = CStringGetTextDatum("tag");
+	slot->tts_values[Anum_tagging_tagged_by - 1] = PointerGetDatum(current_actor());
+	slot->tts_values[Anum_tagging_tagged_at - 1] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());	/* now() */
 	ExecStoreVirtualTuple(slot);
 
 	if (ExecCheckIndexConstraints(target, slot, estate, &conflict, NIL))
@@ -369,7 +303,7 @@ insert_tagging(Tables *t, int64 tag_id, int64 entity_id, int32 revision)
 		SpeculativeInsertionLockRelease(GetCurrentTransactionId());
 	}
 	if (!conflicted)
-		posting_log_change(t->tagging, Int64GetDatum(tag_id), Int64GetDatum(entity_id));
+		posting_log_change(Int64GetDatum(tag_id), Int64GetDatum(entity_id));
 
 	ExecDropSingleTupleTableSlot(slot);
 	ExecCloseIndices(target);
@@ -393,10 +327,10 @@ tag_direct(bool by_id, Datum tag, Datum entity_type, Datum external_id, int32 *r
 	/* as a new statement: see this transaction's writes so far */
 	CommandCounterIncrement();
 	t.snapshot = RegisterSnapshot(GetTransactionSnapshot());
-	t.tagging = tagstore_relation_open("tagging", RowExclusiveLock);
-	t.tag = tagstore_relation_open("tag", RowShareLock);
-	t.entity = tagstore_relation_open("entity", RowShareLock);
-	t.revision = tagstore_relation_open("tagging_revision", AccessShareLock);
+	t.tagging = catalog_open(TSREL_TAGGING, RowExclusiveLock);
+	t.tag = catalog_open(TSREL_TAG, RowShareLock);
+	t.entity = catalog_open(TSREL_ENTITY, RowShareLock);
+	t.revision = catalog_open(TSREL_TAGGING_REVISION, AccessShareLock);
 
 	if (direct_write_allowed(&t) &&
 		lock_tag(&t, by_id, tag, &tag_id) &&
@@ -437,8 +371,6 @@ add_tag_to(FunctionCallInfo fcinfo, bool by_id)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	prepare_plans(by_id ? tagpath_type_oid() : get_fn_expr_argtype(fcinfo->flinfo, 0));
-
 	done = !PG_ARGISNULL(0) && PG_ARGISNULL(3) &&
 		tag_direct(by_id, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), PG_GETARG_DATUM(2), &revision);
 	if (!done)
@@ -448,7 +380,7 @@ add_tag_to(FunctionCallInfo fcinfo, bool by_id)
 			args[i] = PG_ARGISNULL(i) ? (Datum) 0 : PG_GETARG_DATUM(i);
 			nulls[i] = PG_ARGISNULL(i) ? 'n' : ' ';
 		}
-		if (!run(by_id ? plans.full_by_id : plans.full_by_key, args, nulls, 1, &result))
+		if (!run(by_id ? TSQ_ADD_TAG_TO_BY_ID : TSQ_ADD_TAG_TO_BY_KEY, args, nulls, 1, &result))
 			elog(ERROR, "tagstore._add_tag_to returned nothing");
 		revision = DatumGetInt32(result);
 	}

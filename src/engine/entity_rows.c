@@ -2,7 +2,7 @@
  * entity_rows.c
  *	  The rows of a search's answer in tagstore.entity, read in id order.
  *
- * A search (tagstore_search.c) ends with a set of entity ids; what the
+ * A search (search.c) ends with a set of entity ids; what the
  * caller wants is the entities' names, (entity_type, external_id), in id
  * order (the order in which tagstore first saw them).  That is two phases:
  *
@@ -13,7 +13,7 @@
  * Phase 1 has two ways.  An answer of more than 1/4 of all entities is
  * found in one pass over the table, page by page: a row's id is read before
  * anything else, so only the answer's rows pay for a visibility check and
- * the rest cost a bit test each (about 16 ns a row).  A smaller answer is
+ * the rest cost a bit test each.  A smaller answer is
  * found by seeking: entities are usually stored in id order (ids come from
  * a sequence, rows are appended), so the page of an id is guessed from the
  * ids of the page read last (a page holds about (last id - first id) /
@@ -25,12 +25,12 @@
  * in space freed by deletes), an id is not where seeking ends, or its
  * version there is not ours to see: then it is looked up in entity_pkey,
  * which always knows, and when more than a quarter of the ids miss, the
- * rest are looked up directly.  Measured at 200,000 and 1,000,000 entities:
- * a lookup costs about 2.5 us, seeking 0.2-0.6 us an id, and seeking
- * matches the pass at about 1/4 of the table.  The pass finds rows stored
- * out of id order too, and sorts them by id afterwards; it copies the names
- * of the rows it finds as seeking does, up to work_mem of copies (a broad
- * listing at 1M entities: 5-10% less time), and leaves the rest to phase 2.
+ * rest are looked up directly.  A lookup costs several times a seek, and
+ * seeking costs as much as the pass at about 1/4 of the table (the
+ * benchmark's README has the figures).  The pass finds rows stored out of
+ * id order too, and sorts them by id afterwards; it copies the names of the
+ * rows it finds as seeking does, up to work_mem of copies, and leaves the
+ * rest to phase 2.
  *
  * Phase 2 keeps one page pinned at a time.  The rows found in phase 1 are
  * visible to our snapshot, so nothing removes them meanwhile; pruning may
@@ -63,10 +63,12 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
-#include "tagstore.h"
+#include "catalog.h"
+#include "entity_rows.h"
 
 /* answers of more than 1/PASS_FRACTION of the entities are found by a pass */
 #define PASS_FRACTION 4
@@ -123,10 +125,12 @@ row_names(HeapTuple tuple, TupleDesc desc, Datum *type, Datum *external_id)
 	char	   *data;
 	uint32		off;
 
-	*type = heap_getattr(tuple, 2, desc, &isnull);
+	StaticAssertStmt(Anum_entity_external_id == Anum_entity_entity_type + 1,
+					 "the external id must follow the type");
+	*type = heap_getattr(tuple, Anum_entity_entity_type, desc, &isnull);
 	if (HeapTupleHasNulls(tuple))
 	{
-		*external_id = heap_getattr(tuple, 3, desc, &isnull);
+		*external_id = heap_getattr(tuple, Anum_entity_external_id, desc, &isnull);
 		return;
 	}
 	data = (char *) tuple->t_data + tuple->t_data->t_hoff;
@@ -225,7 +229,7 @@ find_by_pass(EntityRows *r, IdSet *ids, Snapshot snapshot)
 			tuple.t_data = (HeapTupleHeader) PageGetItem(page, lp);
 			tuple.t_len = ItemIdGetLength(lp);
 			ItemPointerSet(&tuple.t_self, blk, off);
-			id = DatumGetInt64(heap_getattr(&tuple, 1, desc, &isnull));
+			id = DatumGetInt64(heap_getattr(&tuple, Anum_entity_id, desc, &isnull));
 			if (!idset_bitmap_has(ids, id))
 				continue;
 			visible = all_visible || HeapTupleSatisfiesVisibility(&tuple, snapshot, buf);
@@ -247,40 +251,13 @@ find_by_pass(EntityRows *r, IdSet *ids, Snapshot snapshot)
 		qsort(r->rows, r->n, sizeof(AnswerRow), cmp_row_id);
 }
 
-/* Lookups of single ids in entity_pkey. */
-typedef struct Lookup
-{
-	Relation	index;
-	IndexScanDesc scan;
-	TupleTableSlot *slot;
-} Lookup;
-
+/* Adds the row of id that our snapshot sees, if any (a lookup in entity_pkey). */
 static void
-lookup_begin(Lookup *l, EntityRows *r, Snapshot snapshot)
+lookup_add(IdLookup *l, EntityRows *r, int64 id)
 {
-	l->index = tagstore_relation_open("entity_pkey", AccessShareLock);
-	l->scan = index_beginscan(r->heap, l->index, snapshot, 1, 0);
-	l->slot = table_slot_create(r->heap, NULL);
-}
-
-/* Adds the row of id that our snapshot sees, if any. */
-static void
-lookup_add(Lookup *l, EntityRows *r, int64 id)
-{
-	ScanKeyData key;
-
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(id));
-	index_rescan(l->scan, &key, 1, NULL, 0);
-	if (index_getnext_slot(l->scan, ForwardScanDirection, l->slot))
+	id_lookup(l, id);
+	if (id_lookup_next(l))
 		add_row(r, id, &l->slot->tts_tid);
-}
-
-static void
-lookup_end(Lookup *l)
-{
-	index_endscan(l->scan);
-	ExecDropSingleTupleTableSlot(l->slot);
-	index_close(l->index, AccessShareLock);
 }
 
 /*
@@ -317,7 +294,7 @@ row_id(Seeker *s, OffsetNumber off, int64 *id)
 		return false;
 	tuple.t_data = (HeapTupleHeader) PageGetItem(page, lp);
 	tuple.t_len = ItemIdGetLength(lp);
-	*id = DatumGetInt64(heap_getattr(&tuple, 1, RelationGetDescr(s->r->heap), &isnull));
+	*id = DatumGetInt64(heap_getattr(&tuple, Anum_entity_id, RelationGetDescr(s->r->heap), &isnull));
 	return true;
 }
 
@@ -466,7 +443,7 @@ static void
 find_by_seek(EntityRows *r, IdSet *ids, Snapshot snapshot)
 {
 	Seeker		s = {0};
-	Lookup		lookup;
+	IdLookup	lookup;
 	int			missed = 0;
 	bool		seeking;
 
@@ -475,7 +452,7 @@ find_by_seek(EntityRows *r, IdSet *ids, Snapshot snapshot)
 	s.nblocks = RelationGetNumberOfBlocks(r->heap);
 	s.buf = InvalidBuffer;
 	idset_flatten(ids);
-	lookup_begin(&lookup, r, snapshot);
+	id_lookup_init(&lookup, r->heap, TSREL_ENTITY_PKEY, snapshot);
 	/* how many ids a page holds, from the first and the last page */
 	seeking = s.nblocks > 0 && seek_load(&s, 0);
 	if (seeking)
@@ -498,7 +475,7 @@ find_by_seek(EntityRows *r, IdSet *ids, Snapshot snapshot)
 			seeking = false;
 	}
 	seek_release(&s);
-	lookup_end(&lookup);
+	id_lookup_end(&lookup);
 }
 
 /*
@@ -517,7 +494,7 @@ entity_rows_begin(IdSet *ids, text *want_type, text *prefix)
 	r->buf = InvalidBuffer;
 	r->cap = Max(ids->n, 16);
 	r->rows = palloc(sizeof(AnswerRow) * r->cap);
-	r->heap = tagstore_open_table("entity");
+	r->heap = catalog_open_readable(TSREL_ENTITY);
 	if (ids->n == 0)
 		return r;
 

@@ -1,5 +1,5 @@
 /*
- * tagstore_scan.c
+ * scan.c
  *	  Streams the answer of entities_with_all/any in FROM.
  *
  * PostgreSQL runs a set-returning function in FROM by collecting all of its
@@ -46,7 +46,9 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
-#include "tagstore.h"
+#include "entity_rows.h"
+#include "scan.h"
+#include "search.h"
 
 #define SCAN_NAME "tagstore entities"
 
@@ -55,7 +57,7 @@ typedef struct StreamState
 	CustomScanState css;
 	Oid			funcid;
 	bool		match_all;
-	List	   *args;			/* ExprStates of the function's five arguments */
+	List	   *args;			/* ExprStates of the function's arguments (SearchArg) */
 	EntityRows *rows;			/* NULL until the first row is asked for */
 } StreamState;
 
@@ -144,7 +146,7 @@ add_stream_path(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntry *rt
 		rel->pathlist == NIL)
 		return;
 	call = (FuncExpr *) ((RangeTblFunction *) linitial(rte->functions))->funcexpr;
-	if (!IsA(call, FuncExpr) || list_length(call->args) != 5 ||
+	if (!IsA(call, FuncExpr) || list_length(call->args) != SEARCH_NARGS ||
 		!is_entities_with(call->funcid, &match_all))
 		return;
 	foreach(lc, rel->baserestrictinfo)
@@ -224,8 +226,9 @@ start_stream(StreamState *state)
 {
 	ExprContext *econtext = state->css.ss.ps.ps_ExprContext;
 	MemoryContext old = MemoryContextSwitchTo(state->css.ss.ps.state->es_query_cxt);
-	Datum		args[5];
-	bool		nulls[5];
+	Datum		args[SEARCH_NARGS];
+	bool		nulls[SEARCH_NARGS];
+	SearchRequest req;
 	int			i = 0;
 	ListCell   *lc;
 
@@ -234,7 +237,8 @@ start_stream(StreamState *state)
 		args[i] = ExecEvalExpr((ExprState *) lfirst(lc), econtext, &nulls[i]);
 		i++;
 	}
-	state->rows = tagstore_entities_begin(args, nulls, state->match_all);
+	search_request_from_args(&req, args, nulls, state->match_all);
+	state->rows = search_entity_rows(&req);
 	MemoryContextSwitchTo(old);
 }
 

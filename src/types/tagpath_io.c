@@ -18,7 +18,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
-#include "tagstore.h"
+#include "tagpath.h"
 
 /* Decodes the character at s (of charlen bytes) to a code point, if UTF-8. */
 static bool
@@ -448,6 +448,20 @@ Datum
 tagpath2text(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TEXT_P(cstring_to_text(tagpath_to_cstring(PG_GETARG_TAGPATH_P(0))));
+}
+
+/* Rejects the arrays no tagpath[] operator accepts: multidimensional, with NULLs. */
+void
+tagstore_check_array(ArrayType *a)
+{
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("array must be one-dimensional")));
+	if (array_contains_nulls(a))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("array must not contain nulls")));
 }
 
 /* tagpath(text[]): a path from its labels, no quoting needed. */

@@ -2,7 +2,7 @@
  * tagpath_support.c
  *	  Planner support: lets a plain btree index answer <@ and @>.
  *
- * In the stored form (tagstore.h) a subtree is a key range, and the
+ * In the stored form (tagpath.h) a subtree is a key range, and the
  * ancestors of a path are its prefixes, so with a btree on col:
  *
  *		col <@ 'a.b'	becomes		col >= 'a.b' AND col < 'a."b "'
@@ -28,7 +28,7 @@
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
 
-#include "tagstore.h"
+#include "tagpath.h"
 
 /*
  * A byte string greater than every tagpath: 0xFF never occurs in UTF-8 or
@@ -37,7 +37,7 @@
  */
 static const char everything_end[] = "\xFF";
 
-/* End of p's subtree, as a key: p with ' ' appended; see tagstore.h. */
+/* End of p's subtree, as a key: p with ' ' appended; see tagpath.h. */
 static TagPath *
 subtree_end(const TagPath *p)
 {

@@ -5,7 +5,7 @@
  * Every function here gives contrib ltree's answer on ltree's inputs,
  * including ltree's quirks (lca of one path is its parent; subpath's
  * handling of negative offsets), so that code written for ltree keeps its
- * meaning.  Thanks to the stored form (see tagstore.h) most of them are a
+ * meaning.  Thanks to the stored form (see tagpath.h) most of them are a
  * memcmp or a memchr.
  */
 #include "postgres.h"
@@ -13,7 +13,7 @@
 #include "common/hashfn.h"
 #include "utils/builtins.h"
 
-#include "tagstore.h"
+#include "tagpath.h"
 
 /* Number of labels in a path. */
 int

@@ -1,11 +1,11 @@
 /*
- * tagstore_search.c
+ * search.c
  *	  Entity search that expands tag hierarchies: the engine behind
  *	  tagstore.entities_with_all/any and count_entities_with_all/any.
  *
- * Storage (sql/tagstore--1.0.sql): every tag row has a key, its case-folded
+ * Storage (sql/src/): every tag row has a key, its case-folded
  * tagpath with the taxonomy name first, unique and btree-indexed; a tagging
- * is (tag_id, entity_id).  Because a subtree is a key range (tagstore.h),
+ * is (tag_id, entity_id).  Because a subtree is a key range (types/tagpath.h),
  * "entities tagged T or a descendant of T" is one index range scan over the
  * tags [key(T), key(T) || ' ') joined to their taggings.
  *
@@ -13,7 +13,7 @@
  *
  *	1. each Ti becomes the sorted, duplicate-free array of the ids of the
  *	   entities under it: from its closure posting if it has a fresh one
- *	   (tagstore_posting.c), else from the taggings of its subtree;
+ *	   (posting_read.c), else from the taggings of its subtree;
  *	2. "all" intersects the arrays, smallest first, stopping when empty;
  *	   "any" merges them;
  *	3. the entities under any Xj are removed the same way.
@@ -56,7 +56,11 @@
 #include "funcapi.h"
 #include "utils/tuplestore.h"
 
-#include "tagstore.h"
+#include "catalog.h"
+#include "posting.h"
+#include "search.h"
+#include "tag_reader.h"
+#include "tagging_index.h"
 
 /*
  * How one search reads.  A query tag is found by its key in tag_key, and
@@ -77,25 +81,15 @@
  */
 typedef struct Searcher
 {
-	SPIPlanPtr	filtered;		/* entities of a tag id run whose data matches */
 	Datum		data_filter;	/* jsonb the tagging data must contain, or 0 */
-	Oid			tagpath_type;
 	bool		use_postings;	/* read posted tags from their postings */
 	MemoryContext resultcxt;	/* where id arrays are kept */
 	Snapshot	snapshot;
-	/* tags by key: tag_key, with the key operators' functions */
-	Relation	tag;
-	Relation	tag_key;
-	IndexScanDesc tag_scan;
-	TupleTableSlot *tag_slot;
-	RegProcedure key_eq,
-				key_ge,
-				key_lt;
+	/* tags by key (tag_reader.c) */
+	TagReader	tags;
 	/* whether a tag's posting is fresh: posted_tag_pkey, opened when first needed */
 	Relation	posted;
-	Relation	posted_pkey;
-	IndexScanDesc posted_scan;
-	TupleTableSlot *posted_slot;
+	IdLookup	posted_by_tag;
 	/* tagging_pkey, read a leaf page at a time (tagging_index.c) */
 	Relation	heap;
 	Relation	index;
@@ -104,132 +98,28 @@ typedef struct Searcher
 	PendingChanges *pending;
 } Searcher;
 
-/* The schema a type lives in. */
-Oid
-tagstore_type_namespace(Oid type)
-{
-	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
-	Oid			nsp;
-
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for type %u", type);
-	nsp = ((Form_pg_type) GETSTRUCT(tup))->typnamespace;
-	ReleaseSysCache(tup);
-	return nsp;
-}
-
-/* The plan kept for the session; cached_type is the tagpath type it is for. */
-static Oid	cached_type = InvalidOid;
-static SPIPlanPtr cached_filtered;
-static Oid	cached_key_opfamily = InvalidOid;
-static RegProcedure cached_key_eq,
-			cached_key_ge,
-			cached_key_lt;
-
-/*
- * Prepares a plan and keeps it for the session.  Generic plans unless told
- * otherwise: their index conditions are as good as custom ones here (the
- * planner support of tagpath_support.c bounds <@ for generic plans too), and
- * re-planning each call would cost more than the lookup (the statistics of
- * tag.key are long, compressed paths).
- */
-SPIPlanPtr
-tagstore_keep_plan(const char *sql, int nargs, Oid *types, bool generic)
-{
-	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, types, generic ? CURSOR_OPT_GENERIC_PLAN : 0);
-
-	if (plan == NULL || SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
-	return plan;
-}
-
-/*
- * Opens one of tagstore's tables for reading, checking the caller may read
- * it.  Searches read tables directly, past the executor's permission checks
- * and row-level security: so the privilege is checked here, and a table
- * whose policies apply to the caller is refused rather than read whole.
- */
-Relation
-tagstore_open_table(const char *name)
-{
-	Relation	rel = tagstore_relation_open(name, AccessShareLock);
-
-	if (pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
-		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, name);
-	if (check_enable_rls(RelationGetRelid(rel), InvalidOid, false) == RLS_ENABLED)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("tagstore searches cannot apply row-level security policies of tagstore.%s", name),
-				 errhint("Searches read tagstore's tables directly; give the search to a role that is not subject to the policies, or disable them.")));
-	return rel;
-}
-
-/* Opens an index of a table by name and begins a scan of it with nkeys keys. */
-static IndexScanDesc
-open_index_scan(Relation heap, const char *name, int nkeys, Snapshot snapshot, Relation *index)
-{
-	*index = tagstore_relation_open(name, AccessShareLock);
-	return index_beginscan(heap, *index, snapshot, nkeys, 0);
-}
-
-/* The function behind a btree strategy of an index's first column. */
-RegProcedure
-tagstore_key_proc(Relation index, Oid type, int16 strategy)
-{
-	Oid			opno = get_opfamily_member(index->rd_opfamily[0], type, type, strategy);
-
-	if (!OidIsValid(opno))
-		elog(ERROR, "operator %d of %s is missing", strategy, RelationGetRelationName(index));
-	return get_opcode(opno);
-}
-
-static bool pending_subtree_tags(void *searcher, TagPath *key, int max, IdSet *tags);
-
+/* Opens what a search reads, in the active snapshot. */
 static void
-searcher_init(Searcher *s, Oid tagpath_type, Datum data_filter, MemoryContext resultcxt)
+searcher_init(Searcher *s, Datum data_filter, MemoryContext resultcxt)
 {
-	Oid			run_types[3] = {INT8OID, INT8OID, JSONBOID};
+	Relation	tagging;
+	Relation	tagging_pkey;
 
 	memset(s, 0, sizeof(Searcher));
 	s->data_filter = data_filter;
-	s->tagpath_type = tagpath_type;
 	s->use_postings = true;
 	s->resultcxt = resultcxt;
 	s->snapshot = GetActiveSnapshot();
 
-	/* custom plans: whether the GIN index on data pays depends on the filter */
-	if (cached_type != tagpath_type)
-	{
-		cached_filtered = tagstore_keep_plan("SELECT entity_id FROM tagstore.tagging"
-											 " WHERE tag_id BETWEEN $1 AND $2 AND data @> $3 AND data IS NOT NULL",
-											 3, run_types, false);
-		cached_type = tagpath_type;
-	}
-	s->filtered = cached_filtered;
-
 	/* tagging first: what a caller without rights most needs to hear about */
-	s->heap = tagstore_open_table("tagging");
-	s->index = tagstore_relation_open("tagging_pkey", AccessShareLock);
-	s->taggings = tagging_cursor_begin(s->heap, s->index, s->snapshot);
-
-	s->tag = tagstore_open_table("tag");
-	s->tag_scan = open_index_scan(s->tag, "tag_key", 2, s->snapshot, &s->tag_key);
-	s->tag_slot = table_slot_create(s->tag, NULL);
-	s->pending = pending_begin(s->tag, s->heap, s->index, s->snapshot, pending_subtree_tags, s);
-	/* the key operators' functions, looked up once per session (per opfamily) */
-	if (cached_key_opfamily != s->tag_key->rd_opfamily[0])
-	{
-		cached_key_eq = tagstore_key_proc(s->tag_key, tagpath_type, BTEqualStrategyNumber);
-		cached_key_ge = tagstore_key_proc(s->tag_key, tagpath_type, BTGreaterEqualStrategyNumber);
-		cached_key_lt = tagstore_key_proc(s->tag_key, tagpath_type, BTLessStrategyNumber);
-		cached_key_opfamily = s->tag_key->rd_opfamily[0];
-	}
-	s->key_eq = cached_key_eq;
-	s->key_ge = cached_key_ge;
-	s->key_lt = cached_key_lt;
+	tagging = s->heap = catalog_open_readable(TSREL_TAGGING);
+	tagging_pkey = s->index = catalog_open(TSREL_TAGGING_PKEY, AccessShareLock);
+	s->taggings = tagging_cursor_begin(tagging, tagging_pkey, s->snapshot);
+	tag_reader_begin(&s->tags, s->snapshot);
+	s->pending = pending_begin(&s->tags, tagging, tagging_pkey, s->snapshot);
 
 	/* the direct reads take no predicate locks: one on the table, for serializable transactions */
-	PredicateLockRelation(s->heap, s->snapshot);
+	PredicateLockRelation(tagging, s->snapshot);
 }
 
 static void
@@ -241,59 +131,26 @@ searcher_end(Searcher *s)
 	table_close(s->heap, AccessShareLock);
 	if (s->posted)
 	{
-		ExecDropSingleTupleTableSlot(s->posted_slot);
-		index_endscan(s->posted_scan);
-		index_close(s->posted_pkey, AccessShareLock);
+		id_lookup_end(&s->posted_by_tag);
 		table_close(s->posted, AccessShareLock);
 	}
-	ExecDropSingleTupleTableSlot(s->tag_slot);
-	index_endscan(s->tag_scan);
-	index_close(s->tag_key, AccessShareLock);
-	table_close(s->tag, AccessShareLock);
+	tag_reader_end(&s->tags);
 }
 
-/* Does the tag have a posting that is not stale?  (posted_tag: tag_id, stale) */
+/* Does the tag have a posting that is not stale? */
 static bool
 posting_fresh(Searcher *s, int64 tag_id)
 {
-	ScanKeyData key;
-	bool		fresh = false;
+	bool		isnull;
 
 	if (s->posted == NULL)
 	{
-		s->posted = tagstore_open_table("posted_tag");
-		s->posted_scan = open_index_scan(s->posted, "posted_tag_pkey", 1, s->snapshot, &s->posted_pkey);
-		s->posted_slot = table_slot_create(s->posted, NULL);
+		s->posted = catalog_open_readable(TSREL_POSTED_TAG);
+		id_lookup_init(&s->posted_by_tag, s->posted, TSREL_POSTED_TAG_PKEY, s->snapshot);
 	}
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(tag_id));
-	index_rescan(s->posted_scan, &key, 1, NULL, 0);
-	if (index_getnext_slot(s->posted_scan, ForwardScanDirection, s->posted_slot))
-	{
-		bool		isnull;
-
-		fresh = !DatumGetBool(slot_getattr(s->posted_slot, 2, &isnull));
-	}
-	return fresh;
-}
-
-/* Starts the scan of tag_key over keys in [lo, hi), or equal to lo if hi is NULL. */
-static void
-scan_tag_keys(Searcher *s, TagPath *lo, TagPath *hi)
-{
-	ScanKeyData keys[2];
-
-	/* a scan keeps its number of keys: an exact lookup says "= lo" twice */
-	if (hi == NULL)
-	{
-		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, s->key_eq, PointerGetDatum(lo));
-		keys[1] = keys[0];
-	}
-	else
-	{
-		ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber, s->key_ge, PointerGetDatum(lo));
-		ScanKeyInit(&keys[1], 1, BTLessStrategyNumber, s->key_lt, PointerGetDatum(hi));
-	}
-	index_rescan(s->tag_scan, keys, 2, NULL, 0);
+	id_lookup(&s->posted_by_tag, tag_id);
+	return id_lookup_next(&s->posted_by_tag) &&
+		!DatumGetBool(slot_getattr(s->posted_by_tag.slot, Anum_posted_tag_stale, &isnull));
 }
 
 /*
@@ -324,7 +181,7 @@ typedef struct QueryTag
 
 /*
  * Appends the ids of the tags whose key is in [lo, hi), or equal to lo if
- * hi is NULL (tagstore.tag: id is column 1, key column 6).  The first tag of
+ * hi is NULL.  The first tag of
  * a subtree's range is its root.  With q (postings wanted), a root whose
  * subtree has more than SMALL_SUBTREE tags is looked up in posted_tag at
  * once, and if its posting is fresh, q->is_posted is set and nothing
@@ -335,16 +192,13 @@ static void
 collect_tags(Searcher *s, TagPath *lo, TagPath *hi, QueryTag *q, IdSet *set, int *cap)
 {
 	bool		root = false;
+	int64		id;
 
-	scan_tag_keys(s, lo, hi);
-	while (index_getnext_slot(s->tag_scan, ForwardScanDirection, s->tag_slot))
+	tag_reader_scan(&s->tags, lo, hi);
+	while (tag_reader_next(&s->tags, &id))
 	{
-		bool		isnull;
-		int64		id = DatumGetInt64(slot_getattr(s->tag_slot, 1, &isnull));
-
 		CHECK_FOR_INTERRUPTS();
-		if (set->n == 0 && q &&
-			tagpath_cmp_internal(DatumGetTagPathP(slot_getattr(s->tag_slot, 6, &isnull)), lo) == 0)
+		if (set->n == 0 && q && tagpath_cmp_internal(tag_reader_key(&s->tags), lo) == 0)
 		{
 			root = true;
 			q->posted = id;
@@ -406,7 +260,8 @@ collect_run(Searcher *s, int64 lo, int64 from_entity, int64 hi, IdSet *set, int 
 	{
 		Datum		args[3] = {Int64GetDatum(lo), Int64GetDatum(hi), s->data_filter};
 
-		collect_cursor(SPI_cursor_open(NULL, s->filtered, args, NULL, true), set, cap);
+		collect_cursor(SPI_cursor_open(NULL, catalog_plan(TSQ_TAGGINGS_WITH_DATA), args, NULL, true),
+					   set, cap);
 		return true;
 	}
 
@@ -454,7 +309,7 @@ resolve(Searcher *s, TagPath *tag, bool descendants, QueryTag *q)
 	if (tagpath_nlevel(q->key) < 2)
 		return;					/* a taxonomy name alone names no tag */
 
-	/* a large subtree has its answer stored: tagstore_posting.c */
+	/* a large subtree has its answer stored: posting.h */
 	collect_tags(s, q->key, descendants ? tagpath_subtree_upper(q->key) : NULL,
 				 descendants && !s->data_filter && s->use_postings ? q : NULL, &q->tags, &cap);
 	if (!q->is_posted)
@@ -528,7 +383,7 @@ taggings_of(Searcher *s, QueryTag *q, int limit, IdSet *set)
 	{
 		MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
 
-		*set = posting_read(q->posted, q->key, s->tagpath_type, s->pending);
+		*set = posting_read(q->posted, q->key, s->pending);
 		MemoryContextSwitchTo(old);
 		return true;
 	}
@@ -548,7 +403,7 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 }
 
 /*
- * Reading a tag's entities costs 15-30 ns each.  So with all tags wanted,
+ * Reading a tag's entities costs time per entity.  So with all tags wanted,
  * only the tag with fewest entities is read whole: the tags (fewest tags
  * under them first; posted ones, with large subtrees, last) are read in
  * turns, READ_FIRST entities, then four times as many, and so on, each
@@ -567,34 +422,15 @@ entities_under(Searcher *s, TagPath *tag, bool descendants)
 #define READ_FIRST 64
 #define CHECKS_MAX 64
 
-/* The ids of the tags in the subtree of key, sorted; false if more than max. */
+/* The ids of the tags in the subtree of key, sorted, in the result context; false if more than max. */
 static bool
 subtree_tags(Searcher *s, TagPath *key, int max, IdSet *tags)
 {
-	int			cap = Max(max, 1);
+	MemoryContext old = MemoryContextSwitchTo(s->resultcxt);
+	bool		all = tag_reader_subtree(&s->tags, key, max, tags);
 
-	*tags = empty_set(s, cap);
-	scan_tag_keys(s, key, tagpath_subtree_upper(key));
-	while (index_getnext_slot(s->tag_scan, ForwardScanDirection, s->tag_slot))
-	{
-		bool		isnull;
-
-		if (tags->n >= max)
-			return false;
-		idset_append(tags, &cap, DatumGetInt64(slot_getattr(s->tag_slot, 1, &isnull)));
-	}
-	idset_normalize(tags);
-	return true;
-}
-
-/*
- * The same for the pending changes of postings, whose reader looks up the
- * tags of a subtree smaller than the changes' (tagstore_posting.c).
- */
-static bool
-pending_subtree_tags(void *searcher, TagPath *key, int max, IdSet *tags)
-{
-	return subtree_tags((Searcher *) searcher, key, max, tags);
+	MemoryContextSwitchTo(old);
+	return all;
 }
 
 /*
@@ -824,14 +660,14 @@ entities_with_every(Searcher *s, QueryTag *q, int n)
 	return result;
 }
 
-/* The entities under a tag, read from the taggings, never from postings. */
+/* The entities under a tag, read from the taggings, never from postings (inside SPI). */
 IdSet
-tagstore_subtree_entities(Oid tagpath_type, TagPath *tag)
+search_subtree_entities(TagPath *tag)
 {
 	Searcher	s;
 	IdSet		set;
 
-	searcher_init(&s, tagpath_type, 0, CurrentMemoryContext);
+	searcher_init(&s, 0, CurrentMemoryContext);
 	s.use_postings = false;
 	set = entities_under(&s, tag, true);
 	searcher_end(&s);
@@ -865,13 +701,34 @@ tag_array(ArrayType *arr, const char *argname, bool allow_empty, Datum **elems)
 }
 
 /* Complains about an argument that must not be NULL. */
-static void
-require(bool isnull, const char *argname)
+void
+search_require(bool isnull, const char *argname)
 {
 	if (isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s must not be NULL", argname)));
+}
+
+/*
+ * The request of entities_with_all/any and their counts, from their SQL
+ * arguments (SearchArg order): the name filters are left to the reading of
+ * the rows.
+ */
+void
+search_request_from_args(SearchRequest *req, const Datum *args, const bool *nulls, bool match_all)
+{
+	search_require(nulls[SEARCH_ARG_TAGS], "tags");
+	search_require(nulls[SEARCH_ARG_DESCENDANTS], "include_descendants");
+	memset(req, 0, sizeof(SearchRequest));
+	req->tags = DatumGetArrayTypeP(args[SEARCH_ARG_TAGS]);
+	req->match_all = match_all;
+	req->descendants = DatumGetBool(args[SEARCH_ARG_DESCENDANTS]);
+	req->exclude = nulls[SEARCH_ARG_EXCLUDE] ? NULL : DatumGetArrayTypeP(args[SEARCH_ARG_EXCLUDE]);
+	req->entity_type = nulls[SEARCH_ARG_ENTITY_TYPE] ? NULL :
+		DatumGetTextPP(args[SEARCH_ARG_ENTITY_TYPE]);
+	req->prefix = nulls[SEARCH_ARG_EXTERNAL_ID_PREFIX] ? NULL :
+		DatumGetTextPP(args[SEARCH_ARG_EXTERNAL_ID_PREFIX]);
 }
 
 /* Intersects the sets, smallest first: the running result only shrinks. */
@@ -892,13 +749,13 @@ intersect_all(IdSet *sets, int n)
 }
 
 /*
- * The entities under all (match_all) or any of the tags, less those under
- * any tag of exclude (may be NULL).  With data_filter (0 for none), only
- * taggings whose data contains it count for the tags; exclusions count all
- * taggings.
+ * The ids of the entities under all (match_all) or any of the tags, less
+ * those under any tag of exclude.  With a data filter, only taggings whose
+ * data contains it count for the tags; exclusions count all taggings.  The
+ * name filters are not applied (search_entity_rows does).
  */
-static IdSet
-search(ArrayType *tags, bool match_all, bool descendants, ArrayType *exclude, Datum data_filter)
+IdSet
+search_entity_ids(const SearchRequest *req)
 {
 	Datum	   *elems,
 			   *xelems = NULL;
@@ -909,20 +766,20 @@ search(ArrayType *tags, bool match_all, bool descendants, ArrayType *exclude, Da
 	IdSet	   *sets;
 	IdSet		result;
 
-	n = tag_array(tags, "tags", false, &elems);
-	if (exclude)
-		nx = tag_array(exclude, "exclude", true, &xelems);
+	n = tag_array(req->tags, "tags", false, &elems);
+	if (req->exclude)
+		nx = tag_array(req->exclude, "exclude", true, &xelems);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	searcher_init(&s, ARR_ELEMTYPE(tags), data_filter, callercxt);
+	searcher_init(&s, req->data_filter, callercxt);
 
-	if (match_all && !data_filter)
+	if (req->match_all && !req->data_filter)
 	{
 		QueryTag   *q = palloc(sizeof(QueryTag) * n);
 
 		for (int i = 0; i < n; i++)
-			resolve(&s, DatumGetTagPathP(elems[i]), descendants, &q[i]);
+			resolve(&s, DatumGetTagPathP(elems[i]), req->descendants, &q[i]);
 		result = entities_with_every(&s, q, n);
 		MemoryContextSwitchTo(callercxt);
 	}
@@ -930,10 +787,10 @@ search(ArrayType *tags, bool match_all, bool descendants, ArrayType *exclude, Da
 	{
 		sets = palloc(sizeof(IdSet) * n);
 		for (int i = 0; i < n; i++)
-			sets[i] = entities_under(&s, DatumGetTagPathP(elems[i]), descendants);
+			sets[i] = entities_under(&s, DatumGetTagPathP(elems[i]), req->descendants);
 		/* the sets live in the caller's context: SPI_finish frees SPI's */
 		MemoryContextSwitchTo(callercxt);
-		result = match_all ? intersect_all(sets, n) : idset_union(sets, n);
+		result = req->match_all ? intersect_all(sets, n) : idset_union(sets, n);
 	}
 
 	/* excluded tags always take their descendants with them, whatever their data */
@@ -961,236 +818,13 @@ search(ArrayType *tags, bool match_all, bool descendants, ArrayType *exclude, Da
 }
 
 /*
- * tagstore._entity_ids(tags tagpath[], match_all bool, include_descendants
- * bool, exclude tagpath[], data_filter jsonb) -> bigint[]: the ids of the
- * matching entities, sorted (for entities_with_tag_data).
- */
-PG_FUNCTION_INFO_V1(tagstore_entity_ids);
-Datum
-tagstore_entity_ids(PG_FUNCTION_ARGS)
-{
-	IdSet		result;
-	Datum	   *out;
-
-	require(PG_ARGISNULL(0), "tags");
-	require(PG_ARGISNULL(1), "match_all");
-	require(PG_ARGISNULL(2), "include_descendants");
-	result = search(PG_GETARG_ARRAYTYPE_P(0), PG_GETARG_BOOL(1), PG_GETARG_BOOL(2),
-					PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3),
-					PG_ARGISNULL(4) ? 0 : PG_GETARG_DATUM(4));
-	idset_flatten(&result);
-	out = palloc(sizeof(Datum) * Max(result.n, 1));
-	for (int i = 0; i < result.n; i++)
-		out[i] = Int64GetDatum(result.ids[i]);
-	PG_RETURN_ARRAYTYPE_P(construct_array(out, result.n, INT8OID, sizeof(int64),
-										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-/*
- * The search of entities_with_all/any on their arguments (tags,
- * entity_type, external_id_prefix, include_descendants, exclude); the name
- * filters are left to the reading of the rows.
- */
-static IdSet
-search_args(Datum *args, bool *nulls, bool match_all)
-{
-	require(nulls[0], "tags");
-	require(nulls[3], "include_descendants");
-	return search(DatumGetArrayTypeP(args[0]), match_all, DatumGetBool(args[3]),
-				  nulls[4] ? NULL : DatumGetArrayTypeP(args[4]), 0);
-}
-
-/*
- * That search, ready to read the entities' rows: shared by the functions
- * below and the streaming scan of tagstore_scan.c.
+ * The search, ready to read the entities' rows that pass the name filters:
+ * shared by the SQL functions (api.c) and the streaming scan (scan.c).
  */
 EntityRows *
-tagstore_entities_begin(Datum *args, bool *nulls, bool match_all)
+search_entity_rows(const SearchRequest *req)
 {
-	IdSet		result = search_args(args, nulls, match_all);
+	IdSet		result = search_entity_ids(req);
 
-	return entity_rows_begin(&result, nulls[1] ? NULL : DatumGetTextPP(args[1]),
-							 nulls[2] ? NULL : DatumGetTextPP(args[2]));
-}
-
-/* Puts all of the rows into a set-returning function's result, and ends reading. */
-static void
-put_rows(EntityRows *rows, ReturnSetInfo *rsinfo)
-{
-	Datum		values[2];
-	bool		nulls[2] = {false, false};
-
-	while (entity_rows_next(rows, &values[0], &values[1]))
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	entity_rows_end(rows);
-}
-
-/*
- * entities_with_all/any(tags, entity_type, external_id_prefix,
- * include_descendants, exclude) and count_entities_with_all/any (same
- * arguments) are C functions of their own: called from SQL, they need no
- * parsing or inlining of a function body (which cost more than a selective
- * search itself).  In FROM, the planner hook of tagstore_scan.c streams the
- * answer instead of calling these.
- */
-static Datum
-entities_with(FunctionCallInfo fcinfo, bool match_all, bool counting)
-{
-	Datum		args[5];
-	bool		nulls[5];
-
-	for (int i = 0; i < 5; i++)
-	{
-		nulls[i] = PG_ARGISNULL(i);
-		args[i] = nulls[i] ? (Datum) 0 : PG_GETARG_DATUM(i);
-	}
-	if (counting && nulls[1] && nulls[2])
-	{
-		/* no name filters: the size of the set, no rows read (but entity's checks made) */
-		int64		n = search_args(args, nulls, match_all).n;
-
-		table_close(tagstore_open_table("entity"), AccessShareLock);
-		PG_RETURN_INT64(n);
-	}
-	if (counting)
-	{
-		EntityRows *rows = tagstore_entities_begin(args, nulls, match_all);
-		int64		n = entity_rows_count(rows);
-
-		entity_rows_end(rows);
-		PG_RETURN_INT64(n);
-	}
-	InitMaterializedSRF(fcinfo, 0);
-	put_rows(tagstore_entities_begin(args, nulls, match_all), (ReturnSetInfo *) fcinfo->resultinfo);
-	return (Datum) 0;
-}
-
-PG_FUNCTION_INFO_V1(tagstore_entities_with_all);
-Datum
-tagstore_entities_with_all(PG_FUNCTION_ARGS)
-{
-	return entities_with(fcinfo, true, false);
-}
-
-PG_FUNCTION_INFO_V1(tagstore_entities_with_any);
-Datum
-tagstore_entities_with_any(PG_FUNCTION_ARGS)
-{
-	return entities_with(fcinfo, false, false);
-}
-
-PG_FUNCTION_INFO_V1(tagstore_count_entities_with_all);
-Datum
-tagstore_count_entities_with_all(PG_FUNCTION_ARGS)
-{
-	return entities_with(fcinfo, true, true);
-}
-
-PG_FUNCTION_INFO_V1(tagstore_count_entities_with_any);
-Datum
-tagstore_count_entities_with_any(PG_FUNCTION_ARGS)
-{
-	return entities_with(fcinfo, false, true);
-}
-
-/* A "text or text[]" argument of search_tags as a text[] (NULL stays NULL). */
-static Datum
-as_text_array(FunctionCallInfo fcinfo, int argno, bool *isnull)
-{
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
-	Datum		elem;
-
-	*isnull = PG_ARGISNULL(argno);
-	if (*isnull)
-		return (Datum) 0;
-	if (type == TEXTARRAYOID || type == VARCHARARRAYOID)
-		return PG_GETARG_DATUM(argno);
-	if (type == TEXTOID || type == VARCHAROID)
-		elem = PG_GETARG_DATUM(argno);
-	else if (type == UNKNOWNOID)
-		elem = CStringGetTextDatum(DatumGetCString(PG_GETARG_DATUM(argno)));
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("search_tags arguments must be text or text[], not %s",
-						format_type_be(type))));
-	return PointerGetDatum(construct_array(&elem, 1, TEXTOID, -1, false, TYPALIGN_INT));
-}
-
-/*
- * tagstore.search_tags(taxonomy, value, originator, pattern): each of the
- * first three is text or text[] (any of); the search itself is the SQL
- * function tagstore._search_tags, whose rows this returns.
- */
-PG_FUNCTION_INFO_V1(tagstore_search_tags);
-Datum
-tagstore_search_tags(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			types[4] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, BOOLOID};
-	Datum		args[4];
-	char		nulls[4];
-	MemoryContext callercxt;
-
-	for (int i = 0; i < 3; i++)
-	{
-		bool		isnull;
-
-		args[i] = as_text_array(fcinfo, i, &isnull);
-		nulls[i] = isnull ? 'n' : ' ';
-	}
-	args[3] = BoolGetDatum(!PG_ARGISNULL(3) && PG_GETARG_BOOL(3));
-	nulls[3] = ' ';
-
-	InitMaterializedSRF(fcinfo, 0);
-	callercxt = CurrentMemoryContext;
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args("SELECT * FROM tagstore._search_tags($1, $2, $3, $4)",
-							  4, types, args, nulls, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "tagstore._search_tags failed");
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		Datum		values[32];
-		bool		isnull[32];
-		MemoryContext old;
-
-		if (SPI_tuptable->tupdesc->natts > (int) lengthof(values))
-			elog(ERROR, "unexpected result of tagstore._search_tags");
-		heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, isnull);
-		old = MemoryContextSwitchTo(callercxt);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, isnull);
-		MemoryContextSwitchTo(old);
-	}
-	SPI_finish();
-	return (Datum) 0;
-}
-
-/*
- * tagstore._entities(ids bigint[], entity_type text, external_id_prefix text)
- * -> (entity_type, external_id): the names of the entities with those ids
- * that pass the filters, in id order (for entities_with_tag_data).
- */
-PG_FUNCTION_INFO_V1(tagstore_entities);
-Datum
-tagstore_entities(PG_FUNCTION_ARGS)
-{
-	Datum	   *elems;
-	int			n = 0;
-	IdSet		ids = {0};
-
-	InitMaterializedSRF(fcinfo, 0);
-	if (PG_ARGISNULL(0))
-		return (Datum) 0;
-	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
-					  TYPALIGN_DOUBLE, &elems, NULL, &n);
-	ids.ids = palloc(sizeof(int64) * Max(n, 1));
-	ids.n = n;
-	for (int i = 0; i < n; i++)
-		ids.ids[i] = DatumGetInt64(elems[i]);
-	idset_normalize(&ids);		/* cheap when already sorted; safe if not */
-	put_rows(entity_rows_begin(&ids, PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1),
-							   PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2)),
-			 (ReturnSetInfo *) fcinfo->resultinfo);
-	return (Datum) 0;
+	return entity_rows_begin(&result, req->entity_type, req->prefix);
 }

@@ -12,7 +12,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 
-#include "tagstore.h"
+#include "tagpath.h"
 
 /* Does every '_'-separated word of pred match some word of the label? */
 static bool

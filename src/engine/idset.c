@@ -12,8 +12,9 @@
 #include "postgres.h"
 
 #include "port/pg_bitutils.h"
+#include "utils/memutils.h"
 
-#include "tagstore.h"
+#include "idset.h"
 
 /*
  * Sorts ids by merging their ascending runs pairwise until one is left:
@@ -202,7 +203,7 @@ idset_bitmap_set(IdSet *s, int64 id, bool member)
 /*
  * The number of bits set in words[0..n).  pg_popcount64 is an indirect
  * call per word (PostgreSQL picks the POPCNT instruction at run time),
- * which made recounting a 1M-id bitmap 40 us; here the choice is made once
+ * which dominated recounting a large bitmap; here the choice is made once
  * per call, and the loop uses the instruction inline.
  */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))

@@ -20,7 +20,7 @@
 
 #include "utils/builtins.h"
 
-#include "tagstore.h"
+#include "tagpath.h"
 
 #define TTQ_LABEL	'v'
 #define TTQ_NOT		'!'

@@ -10,21 +10,7 @@
 
 #include "utils/array.h"
 
-#include "tagstore.h"
-
-/* Rejects the arrays no tagpath[] operator accepts: multidimensional, with NULLs. */
-void
-tagstore_check_array(ArrayType *a)
-{
-	if (ARR_NDIM(a) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("array must be one-dimensional")));
-	if (array_contains_nulls(a))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("array must not contain nulls")));
-}
+#include "tagpath.h"
 
 typedef bool (*ElemPredicate) (const TagPath *elem, const void *arg);
 

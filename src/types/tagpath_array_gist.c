@@ -21,7 +21,7 @@
 #include "access/reloptions.h"
 #include "port/pg_bitutils.h"
 
-#include "tagstore.h"
+#include "tagpath.h"
 
 #define TAK_ALLTRUE		0x01	/* signature all ones, so not stored */
 #define TAK_HAS_EMPTY	0x02	/* some element is the empty path */

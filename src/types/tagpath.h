@@ -1,6 +1,8 @@
 /*
- * tagstore.h
- *	  Shared declarations for the tagpath and tagquery types.
+ * tagpath.h
+ *	  The type library: tagpath, tagquery, tagtxtquery, their arrays, GiST
+ *	  and case folding.  Nothing here knows of the tagging engine
+ *	  (src/engine/), which builds on it.
  *
  * A tagpath is a path of labels, root first: 'Biology.animal.mammal'.
  *
@@ -23,8 +25,8 @@
  *	3. It is compact: no per-label header or padding.  ltree pads each label
  *	   to 8 bytes; 'a.b.c' takes 6 bytes here against ltree's 32.
  */
-#ifndef TAGSTORE_H
-#define TAGSTORE_H
+#ifndef TAGPATH_H
+#define TAGPATH_H
 
 #include "postgres.h"
 
@@ -34,8 +36,6 @@
 #include "utils/memutils.h"
 #include "lib/stringinfo.h"
 #include "utils/array.h"
-#include "utils/relcache.h"
-#include "utils/snapshot.h"
 
 /* Limits: at least contrib ltree's (255 characters, 65535 levels). */
 #define TAGPATH_LABEL_MAX_CHARS	4096
@@ -227,6 +227,7 @@ extern TagPath *tagpath_from_bytes(const char *data, int len);
 extern void tagpath_append_label(StringInfo buf, const char *name, int len);
 extern int	tagpath_check_label(const char *name, int len, const char *what);
 extern bool tagpath_char_is_plain(const char *s, int charlen);
+extern void tagstore_check_array(ArrayType *a);
 
 /* tagpath_op.c */
 extern int	tagpath_nlevel(const TagPath *p);
@@ -256,80 +257,6 @@ typedef struct TagTxtSigArg
 extern bool tagtxtquery_match_datum(Datum query, const TagPath *path);
 extern bool tagtxtquery_sig_may_match(Datum query, BITVECP sig, int siglen);
 
-/* idset.c: sets of entity ids, as a sorted array or a bitmap */
-typedef struct IdSet
-{
-	int64	   *ids;			/* array form: sorted, duplicate-free once normalized */
-	int			n;				/* members, in either form */
-	uint64	   *bits;			/* bitmap form, if not NULL: ids base + 64 * w + b */
-	int64		base;			/* a multiple of 64 */
-	int64		nwords;
-} IdSet;
-
-/* Is an id a member of a bitmap set?  Inline: the pass over entities asks per row. */
-static inline bool
-idset_bitmap_has(const IdSet *s, int64 id)
-{
-	uint64		off = (uint64) (id - s->base);
-
-	Assert(s->bits != NULL);
-	return id >= s->base && off / 64 < (uint64) s->nwords &&
-		(s->bits[off / 64] & (UINT64CONST(1) << (off % 64))) != 0;
-}
-
-extern void idset_append(IdSet *s, int *cap, int64 id);
-extern void idset_normalize(IdSet *s);
-extern IdSet idset_bitmap(int64 base, int64 nwords);
-extern void idset_bitmap_set(IdSet *s, int64 id, bool member);
-extern void idset_to_bitmap(IdSet *s);
-extern uint64 idset_popcount(const uint64 *words, int64 n);
-extern void idset_set_count(IdSet *s, uint64 n);
-extern void idset_recount(IdSet *s);
-extern void idset_flatten(IdSet *s);
-extern void idset_intersect(IdSet *a, const IdSet *b);
-extern void idset_subtract(IdSet *a, const IdSet *b);
-extern IdSet idset_union(IdSet *sets, int nsets);
-
-/* entity_rows.c: the rows of an answer's entities, in id order */
-typedef struct EntityRows EntityRows;
-extern EntityRows *entity_rows_begin(IdSet *ids, text *want_type, text *prefix);
-extern bool entity_rows_next(EntityRows *rows, Datum *type, Datum *external_id);
-extern int64 entity_rows_count(EntityRows *rows);
-extern void entity_rows_end(EntityRows *rows);
-
-/* tagging_index.c: tagging_pkey read a leaf page at a time */
-typedef struct TaggingCursor TaggingCursor;
-extern TaggingCursor *tagging_cursor_begin(Relation heap, Relation index, Snapshot snapshot);
-extern void tagging_cursor_seek(TaggingCursor *c, int64 tag, bool by_entity, int64 entity,
-								int64 last_tag, bool last_by_entity, int64 last_entity);
-extern void tagging_cursor_skip(TaggingCursor *c, int64 tag, int64 entity);
-extern bool tagging_cursor_next(TaggingCursor *c, int64 *tag, int64 *entity);
-extern void tagging_cursor_end(TaggingCursor *c);
-
-/* tagstore.c */
-extern Relation tagstore_relation_open(const char *name, LOCKMODE lock);
-
-/* tagstore_scan.c */
-extern void tagstore_scan_init(void);
-
-/* tagstore_search.c */
-extern Relation tagstore_open_table(const char *name);
-extern EntityRows *tagstore_entities_begin(Datum *args, bool *nulls, bool match_all);
-extern IdSet tagstore_subtree_entities(Oid tagpath_type, TagPath *tag);
-extern struct _SPI_plan *tagstore_keep_plan(const char *sql, int nargs, Oid *types, bool generic);
-extern RegProcedure tagstore_key_proc(Relation index, Oid type, int16 strategy);
-
-/* tagstore_posting.c: closure postings */
-typedef struct PendingChanges PendingChanges;
-/* the sorted ids of the tags under key into *ids, or false if they are more than limit */
-typedef bool (*PendingSubtreeTags) (void *arg, TagPath *key, int limit, IdSet *ids);
-extern PendingChanges *pending_begin(Relation tag, Relation tagging, Relation tagging_pkey,
-									 Snapshot snapshot, PendingSubtreeTags subtree_tags,
-									 void *subtree_arg);
-extern void pending_end(PendingChanges *p);
-extern IdSet posting_read(int64 tag_id, TagPath *key, Oid tagpath_type, PendingChanges *pending);
-extern void posting_log_change(Relation tagging, Datum tag_id, Datum entity_id);
-
 /* casefold.c */
 extern Datum tagpath_casefold(PG_FUNCTION_ARGS);
 extern char *tagstore_casefold(const char *s, int len, int *outlen);
@@ -347,10 +274,4 @@ extern void tagstore_sig_add_path(BITVECP sig, int siglen, const char *data, int
 extern bool tagstore_sig_has_path(BITVECP sig, int siglen, const char *data, int len);
 extern bool tagstore_sig_may_match(BITVECP sig, int siglen, const TagQuery *query);
 
-/* tagstore_search.c */
-extern Oid	tagstore_type_namespace(Oid type);
-
-/* tagpath_array.c */
-extern void tagstore_check_array(ArrayType *a);
-
-#endif							/* TAGSTORE_H */
+#endif							/* TAGPATH_H */

@@ -1,13 +1,13 @@
 /*
  * tagging_index.c
  *	  A cursor over tagging_pkey (tag_id, entity_id) that reads a leaf page
- *	  at a time: the reads and checks of tagstore_search.c.
+ *	  at a time: the reads and checks of search.c.
  *
  * A search reads the entities of a few tags (key ranges of tagging_pkey)
  * and checks single (tag, entity) pairs.  Through the index AM a tagging
- * read costs 30-50 ns (a call per item, scan keys tested through fmgr, the
- * tuple copied out) and every check is a descent from the root (1-2 us at a
- * million entities, cache misses included).  This cursor descends with
+ * read costs a call per item, scan keys tested through fmgr and the tuple
+ * copied out, and every check is a descent from the root (cache misses
+ * included).  This cursor descends with
  * nbtree's own _bt_search, copies the (tag, entity, heap TID) of the leaf
  * page's items from the sought key on while it holds the page's read lock,
  * and then serves from the copy:
@@ -19,7 +19,7 @@
  *	- skips: forward to a later key, from the current item on (a key a few
  *	  items ahead costs a few comparisons), descending only past the end of
  *	  the copy: the leapfrog of a sorted list of entities with a tag's
- *	  taggings (tagstore_search.c) lands only on the items it needs.
+ *	  taggings (search.c) lands only on the items it needs.
  *
  * Each item is checked visible to the snapshot when it is returned, as an
  * index-only scan does: by the visibility map, or else by the heap.
@@ -55,10 +55,11 @@
 #include "access/visibilitymap.h"
 #include "access/xact.h"
 #include "executor/tuptable.h"
+#include "miscadmin.h"
 #include "storage/bufmgr.h"
 #include "utils/rel.h"
 
-#include "tagstore.h"
+#include "tagging_index.h"
 
 /* One index entry: a TID of a posting list tuple is an item of its own. */
 typedef struct TaggingItem

@@ -7,7 +7,7 @@
  * 100k distinct labels the signature saturates near the leaves, and the
  * whole-path bounds make deep paths overflow the index row limit.
  *
- * This opclass leans on the stored form instead (see tagstore.h): a subtree
+ * This opclass leans on the stored form instead (see tagpath.h): a subtree
  * is a key range, so an inner entry is mainly a range [lo, hi] of paths, as
  * in a btree, and picksplit keeps ranges apart by sorting.  Then
  *
@@ -42,7 +42,7 @@
 #include "access/stratnum.h"
 #include "port/pg_bitutils.h"
 
-#include "tagstore.h"
+#include "tagpath.h"
 
 #define TGK_EXACT_MAX	1024	/* longest path a leaf stores whole */
 #define TGK_BOUND_MAX	256		/* longest bound an inner entry stores */

@@ -20,7 +20,7 @@
 
 #include "utils/builtins.h"
 
-#include "tagstore.h"
+#include "tagpath.h"
 
 /* A level while parsing, before it is laid out. */
 typedef struct ParsedLevel

@@ -1,0 +1,140 @@
+/*
+ * catalog.h
+ *	  tagstore's tables as the engine sees them: which relations, which
+ *	  columns at which numbers, the statements it runs on them.
+ *
+ * catalog.c is the one file that knows the names of tagstore's tables,
+ * indexes and columns (the install script, sql/src/, creates them).  Every
+ * other file of the engine names a relation by a TagstoreRel, a column by
+ * an Anum_ constant (as core's catalog headers do), and a statement by a
+ * TagstoreQuery.  The columns the engine reads or writes by number are
+ * checked against pg_attribute whenever the relations are looked up.
+ */
+#ifndef TAGSTORE_CATALOG_H
+#define TAGSTORE_CATALOG_H
+
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "utils/relcache.h"
+#include "utils/snapshot.h"
+
+/* The relations of the schema tagstore that the engine reads or writes. */
+typedef enum TagstoreRel
+{
+	TSREL_TAG,
+	TSREL_TAG_PKEY,				/* (id) */
+	TSREL_TAG_KEY,				/* (key): a subtree is a key range */
+	TSREL_ENTITY,
+	TSREL_ENTITY_PKEY,			/* (id) */
+	TSREL_ENTITY_NAME,			/* (entity_type, external_id) */
+	TSREL_TAGGING,
+	TSREL_TAGGING_PKEY,			/* (tag_id, entity_id) */
+	TSREL_TAGGING_ENTITY_IDX,	/* (entity_id) */
+	TSREL_TAGGING_REVISION,
+	TSREL_TAGGING_REVISION_PKEY,	/* (tag_id, entity_id, revision) */
+	TSREL_POSTED_TAG,
+	TSREL_POSTED_TAG_PKEY,		/* (tag_id) */
+	TSREL_POSTING,
+	TSREL_POSTING_CHANGE,
+	TSREL_COUNT
+} TagstoreRel;
+
+/* tagstore.tag */
+#define Anum_tag_id					1
+#define Anum_tag_parent_id			3
+#define Anum_tag_key				6	/* case-folded path, taxonomy first */
+
+/* tagstore.entity */
+#define Anum_entity_id				1
+#define Anum_entity_entity_type		2
+#define Anum_entity_external_id		3
+
+/* tagstore.tagging: the direct write fills every column */
+#define Anum_tagging_tag_id			1
+#define Anum_tagging_entity_id		2
+#define Anum_tagging_data			3
+#define Anum_tagging_revision		4
+#define Anum_tagging_operation		5
+#define Anum_tagging_tagged_by		6
+#define Anum_tagging_tagged_at		7
+#define Natts_tagging				7
+
+/* tagstore.tagging_revision */
+#define Anum_tagging_revision_revision	3
+
+/* tagstore.posted_tag */
+#define Anum_posted_tag_tag_id		1
+#define Anum_posted_tag_stale		2
+
+/* tagstore.posting_change */
+#define Anum_posting_change_tag_id		1
+#define Anum_posting_change_entity_id	2
+#define Natts_posting_change			2
+
+/* The trigger on tagging that logs changes for the postings. */
+#define TAGGING_CHANGED_TRIGGER		"tagging_changed"
+
+/* The statements the engine runs through SPI, each prepared once a session. */
+typedef enum TagstoreQuery
+{
+	/* search.c */
+	TSQ_TAGGINGS_WITH_DATA,		/* entities of a tag id range whose data contains $3 */
+	/* posting_format.c */
+	TSQ_POSTING_CHUNKS,			/* the chunks of a posting, in order */
+	TSQ_POSTING_DELETE,
+	TSQ_POSTING_INSERT,
+	TSQ_POSTED_FRESH,			/* a posting written: not stale, its size */
+	/* posting_refresh.c */
+	TSQ_LOCK_TAG,
+	TSQ_LOCK_POSTED_TAG,
+	TSQ_CHANGES_ALL,			/* the change rows' ctids and their count */
+	TSQ_CHANGES_AT,				/* the changes at those ctids, by entity */
+	TSQ_CHANGES_DELETE,
+	TSQ_TAG_TREE,				/* every tag: id, parent, fresh posting, rank by key */
+	TSQ_POSTED_CLEAR,
+	TSQ_POSTED_ADD,
+	TSQ_TAGGING_COUNTS,			/* taggings per tag */
+	TSQ_TAGGINGS_OF_ENTITIES,
+	TSQ_STALE_POSTED,			/* stale posted tags with their keys, deepest first */
+	/* write.c */
+	TSQ_ENTITY_ADD,
+	TSQ_ADD_TAG_TO_BY_KEY,		/* the full tagging, in SQL */
+	TSQ_ADD_TAG_TO_BY_ID,
+	/* api.c */
+	TSQ_SEARCH_TAGS,
+	TSQ_COUNT
+} TagstoreQuery;
+
+extern Relation catalog_open(TagstoreRel rel, LOCKMODE lock);
+extern Relation catalog_open_readable(TagstoreRel rel);
+extern const char *catalog_relname(TagstoreRel rel);
+extern Oid	catalog_tagpath_type(void);
+extern RegProcedure catalog_key_proc(int16 strategy);
+extern SPIPlanPtr catalog_plan(TagstoreQuery query);
+extern void catalog_execute(TagstoreQuery query, Datum *args, const char *nulls,
+							bool read_only, long count);
+
+/*
+ * The rows of a table whose bigint key (the first column of one of its
+ * indexes) equals an id: the index is opened by the first lookup.
+ */
+typedef struct IdLookup
+{
+	MemoryContext cxt;			/* where the scan lives */
+	Relation	heap;
+	TagstoreRel index_rel;
+	Snapshot	snapshot;
+	Relation	index;			/* NULL until the first lookup */
+	IndexScanDesc scan;
+	TupleTableSlot *slot;		/* the current row */
+} IdLookup;
+
+extern void id_lookup_init(IdLookup *l, Relation heap, TagstoreRel index, Snapshot snapshot);
+extern void id_lookup(IdLookup *l, int64 id);
+extern bool id_lookup_next(IdLookup *l);
+extern void id_lookup_end(IdLookup *l);
+
+#endif							/* TAGSTORE_CATALOG_H */

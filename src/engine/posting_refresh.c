@@ -1,0 +1,455 @@
+/*
+ * posting_refresh.c
+ *	  tagstore.refresh_postings(): the pending changes folded into the
+ *	  postings, stale postings rebuilt, and with rebuild the posted tags
+ *	  chosen afresh (see posting.h).
+ *
+ * It runs in one transaction and deletes exactly the change rows it
+ * applied.  Taggings go on meanwhile, so the order matters:
+ *
+ *	1. its locks: tag in SHARE mode (no tag moves or deletions meanwhile,
+ *	   and one refresh at a time with posted_tag's lock); taggings go on;
+ *	2. then one snapshot, in which it reads the change rows it will fold
+ *	   in and delete, and the taggings it rebuilds stale postings from;
+ *	3. folding a change in reads the entity's taggings in that snapshot or
+ *	   a later one; a change made after the snapshot keeps its row, so
+ *	   readers decide it themselves until the next refresh.
+ *
+ * Folding in: for each changed entity, the posted ancestors of its changed
+ * tags are the postings to fix, and the posted ancestors of the tags it
+ * carries now say which of them it belongs to; each posting touched is
+ * then loaded, fixed and written once.
+ *
+ * Example: T = Biology.animal posted as {1, 7}; entity 9 is tagged with
+ * Biology.animal.mammal and entity 7 untagged: posting_change holds
+ * (mammal, 9) and (animal, 7).  Entity 9 now carries mammal, under T: 9
+ * joins; entity 7 carries nothing under T: 7 leaves.  T is written as
+ * {1, 9} and both change rows are deleted.
+ *
+ * Limits: the tag tree (a few words per tag) and the changes are held in
+ * memory; a refresh locks the tag table against writes (not against
+ * taggings) while it runs.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/datum.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+#include "catalog.h"
+#include "posting.h"
+#include "search.h"
+
+/* An int8[] of the given Datums. */
+static Datum
+int64_array(Datum *elems, int n)
+{
+	return PointerGetDatum(construct_array(elems, n, INT8OID, sizeof(int64),
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * The tag tree as refresh sees it: for each tag (sorted by id), its parent
+ * and the nearest ancestor-or-self with a fresh posting, so that the posted
+ * ancestors of a tag are a short walk of "nearest" links.
+ */
+typedef struct TagTree
+{
+	int			n;
+	int64	   *ids;			/* sorted */
+	int		   *parent;			/* index, or -1 */
+	int		   *nearest;		/* index of the nearest fresh posted ancestor-or-self, or -1 */
+	int		   *by_key;			/* indexes in key order: every tag after its ancestors */
+} TagTree;
+
+static int
+tree_find(const TagTree *tree, int64 id)
+{
+	int			l = 0,
+				h = tree->n - 1;
+
+	while (l <= h)
+	{
+		int			m = l + (h - l) / 2;
+
+		if (tree->ids[m] == id)
+			return m;
+		if (tree->ids[m] < id)
+			l = m + 1;
+		else
+			h = m - 1;
+	}
+	return -1;
+}
+
+static TagTree
+tree_load(void)
+{
+	TagTree		tree;
+	int64	   *parents;
+	bool	   *fresh;
+
+	/* in id order, with each one's rank in key order */
+	catalog_execute(TSQ_TAG_TREE, NULL, NULL, false, 0);
+	tree.n = (int) SPI_processed;
+	tree.ids = palloc(sizeof(int64) * Max(tree.n, 1));
+	tree.parent = palloc(sizeof(int) * Max(tree.n, 1));
+	tree.nearest = palloc(sizeof(int) * Max(tree.n, 1));
+	parents = palloc(sizeof(int64) * Max(tree.n, 1));
+	fresh = palloc(sizeof(bool) * Max(tree.n, 1));
+	tree.by_key = palloc(sizeof(int) * Max(tree.n, 1));
+	for (int i = 0; i < tree.n; i++)
+	{
+		bool		isnull;
+
+		tree.ids[i] = spi_int64(i, 1);
+		parents[i] = spi_int64(i, 2);
+		fresh[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
+		tree.by_key[spi_int64(i, 4) - 1] = i;
+	}
+	SPI_freetuptable(SPI_tuptable);
+	for (int i = 0; i < tree.n; i++)
+		tree.parent[i] = parents[i] == 0 ? -1 : tree_find(&tree, parents[i]);
+	for (int k = 0; k < tree.n; k++)
+	{
+		int			i = tree.by_key[k];
+		int			up = tree.parent[i];
+
+		tree.nearest[i] = fresh[i] ? i : (up < 0 ? -1 : tree.nearest[up]);
+	}
+	return tree;
+}
+
+/* Appends the indexes of the fresh posted ancestors-or-self of tag id. */
+static int
+posted_above(const TagTree *tree, int64 id, int *out, int n)
+{
+	int			i = tree_find(tree, id);
+
+	for (int a = i < 0 ? -1 : tree->nearest[i]; a >= 0;
+		 a = tree->parent[a] < 0 ? -1 : tree->nearest[tree->parent[a]])
+		out[n++] = a;
+	return n;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	return *(const int *) a - *(const int *) b;
+}
+
+/* One posting bit to set: entity under posted tag (index), member or not. */
+typedef struct Membership
+{
+	int			tag;
+	int64		entity;
+	bool		member;
+} Membership;
+
+static int
+cmp_membership(const void *a, const void *b)
+{
+	const Membership *x = a;
+	const Membership *y = b;
+
+	if (x->tag != y->tag)
+		return x->tag - y->tag;
+	return (x->entity > y->entity) - (x->entity < y->entity);
+}
+
+/*
+ * Chooses the tags to post afresh: those whose subtree carries at least
+ * min_taggings taggings.  Tags are summed in descending key order, so that
+ * every tag comes after its descendants and its count is complete when
+ * reached.
+ */
+static void
+choose_posted(int min_taggings)
+{
+	TagTree		tree;
+	int64	   *totals;
+	Datum	   *chosen;
+	int			nchosen = 0;
+
+	catalog_execute(TSQ_POSTED_CLEAR, NULL, NULL, false, 0);
+	tree = tree_load();
+	totals = palloc0(sizeof(int64) * Max(tree.n, 1));
+	chosen = palloc(sizeof(Datum) * Max(tree.n, 1));
+	catalog_execute(TSQ_TAGGING_COUNTS, NULL, NULL, true, 0);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		int			i = tree_find(&tree, spi_int64(r, 1));
+
+		if (i >= 0)
+			totals[i] += spi_int64(r, 2);
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	for (int k = tree.n - 1; k >= 0; k--)
+	{
+		int			i = tree.by_key[k];
+
+		if (totals[i] >= min_taggings)
+			chosen[nchosen++] = Int64GetDatum(tree.ids[i]);
+		if (tree.parent[i] >= 0)
+			totals[tree.parent[i]] += totals[i];
+	}
+
+	catalog_execute(TSQ_POSTED_ADD, (Datum[]) {int64_array(chosen, nchosen)}, NULL, false, 0);
+}
+
+/* The changes to fold in, by entity: entity[i] had its tagging of tag[i] changed. */
+typedef struct Changes
+{
+	int			n;
+	int64	   *entity;
+	int64	   *tag;
+} Changes;
+
+/* Phase 1: the distinct changes at ctids, sorted by entity. */
+static Changes
+changes_at(Datum ctids)
+{
+	Changes		c;
+
+	catalog_execute(TSQ_CHANGES_AT, &ctids, NULL, false, 0);
+	c.n = (int) SPI_processed;
+	c.entity = palloc(sizeof(int64) * Max(c.n, 1));
+	c.tag = palloc(sizeof(int64) * Max(c.n, 1));
+	for (int i = 0; i < c.n; i++)
+	{
+		c.entity[i] = spi_int64(i, 1);
+		c.tag[i] = spi_int64(i, 2);
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return c;
+}
+
+/* Phase 2: the taggings the changed entities carry now, by entity. */
+static Changes
+taggings_now(const Changes *changed)
+{
+	Datum	   *entities = palloc(sizeof(Datum) * Max(changed->n, 1));
+	int			nentities = 0;
+	Changes		now;
+
+	for (int i = 0; i < changed->n; i++)
+		if (i == 0 || changed->entity[i] != changed->entity[i - 1])
+			entities[nentities++] = Int64GetDatum(changed->entity[i]);
+	catalog_execute(TSQ_TAGGINGS_OF_ENTITIES, (Datum[]) {int64_array(entities, nentities)},
+					NULL, false, 0);
+	now.n = (int) SPI_processed;
+	now.entity = palloc(sizeof(int64) * Max(now.n, 1));
+	now.tag = palloc(sizeof(int64) * Max(now.n, 1));
+	for (int i = 0; i < now.n; i++)
+	{
+		now.entity[i] = spi_int64(i, 1);
+		now.tag[i] = spi_int64(i, 2);
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return now;
+}
+
+/* The posted tags (tree indexes, sorted) that the taggings now[*j..] of entity e are under. */
+static int
+posted_now(const TagTree *tree, const Changes *now, int *j, int64 e, int **out, int *cap, int *above)
+{
+	int			n = 0;
+
+	while (*j < now->n && now->entity[*j] < e)
+		(*j)++;
+	for (; *j < now->n && now->entity[*j] == e; (*j)++)
+	{
+		int			na = posted_above(tree, now->tag[*j], above, 0);
+
+		if (n + na > *cap)
+		{
+			*cap = Max(*cap * 2, n + na + 16);
+			*out = *out ? repalloc(*out, sizeof(int) * *cap) : palloc(sizeof(int) * *cap);
+		}
+		memcpy(*out + n, above, sizeof(int) * na);
+		n += na;
+	}
+	if (n > 1)
+		qsort(*out, n, sizeof(int), cmp_int);
+	return n;
+}
+
+/*
+ * Phase 3: the posting bits to set.  For each changed entity, the posted
+ * ancestors of its changed tags are the postings to fix, and the posted
+ * ancestors of the tags it carries now say which of them it belongs to.
+ */
+static Membership *
+memberships(const TagTree *tree, const Changes *changed, const Changes *now, int *nbits)
+{
+	int			bitscap = 1024;
+	Membership *bits = palloc(sizeof(Membership) * bitscap);
+	int		   *above = palloc(sizeof(int) * (tree->n + 1));	/* a tag's posted ancestors */
+	int		   *under = NULL;	/* the posted tags the entity is under now */
+	int			undercap = 0;
+	int			j = 0;
+
+	*nbits = 0;
+	for (int i = 0; i < changed->n;)
+	{
+		int64		e = changed->entity[i];
+		int			nunder = posted_now(tree, now, &j, e, &under, &undercap, above);
+
+		for (; i < changed->n && changed->entity[i] == e; i++)
+		{
+			int			na = posted_above(tree, changed->tag[i], above, 0);
+
+			for (int x = 0; x < na; x++)
+			{
+				if (*nbits == bitscap)
+				{
+					bitscap *= 2;
+					bits = repalloc_huge(bits, sizeof(Membership) * bitscap);
+				}
+				bits[*nbits].tag = above[x];
+				bits[*nbits].entity = e;
+				bits[*nbits].member = nunder > 0 &&
+					bsearch(&above[x], under, nunder, sizeof(int), cmp_int) != NULL;
+				(*nbits)++;
+			}
+		}
+	}
+	return bits;
+}
+
+/* Phase 4: each posting touched loaded, its bits set, and written once. */
+static void
+rewrite_postings(const TagTree *tree, Membership *bits, int nbits)
+{
+	qsort(bits, nbits, sizeof(Membership), cmp_membership);
+	for (int i = 0; i < nbits;)
+	{
+		int			tag = bits[i].tag;
+		IdSet		set = posting_load(tree->ids[tag], false);
+		int			k;
+
+		for (k = i; k < nbits && bits[k].tag == tag; k++)
+			idset_bitmap_set(&set, bits[k].entity, bits[k].member);
+		idset_recount(&set);
+		posting_write(tree->ids[tag], &set);
+		pfree(set.ids);			/* posting_write left it an array */
+		i = k;
+	}
+}
+
+/* Folds the change rows at ctids into the fresh postings above them. */
+static void
+apply_changes(Datum ctids)
+{
+	TagTree		tree = tree_load();
+	Changes		changed = changes_at(ctids);
+	Changes		now = taggings_now(&changed);
+	int			nbits;
+	Membership *bits = memberships(&tree, &changed, &now, &nbits);
+
+	rewrite_postings(&tree, bits, nbits);
+}
+
+/* Rebuilds every stale posting from the taggings, deepest first. */
+static void
+rebuild_stale(void)
+{
+	int			n;
+	int64	   *ids;
+	TagPath   **keys;
+	MemoryContext each = AllocSetContextCreate(CurrentMemoryContext, "tagstore posting",
+											   ALLOCSET_DEFAULT_SIZES);
+
+	catalog_execute(TSQ_STALE_POSTED, NULL, NULL, false, 0);
+	n = (int) SPI_processed;
+	ids = palloc(sizeof(int64) * Max(n, 1));
+	keys = palloc(sizeof(TagPath *) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+
+		ids[i] = spi_int64(i, 1);
+		keys[i] = DatumGetTagPathP(datumCopy(SPI_getbinval(SPI_tuptable->vals[i],
+														   SPI_tuptable->tupdesc, 2, &isnull),
+											 false, -1));
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	for (int i = 0; i < n; i++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(each);
+		IdSet		set = search_subtree_entities(keys[i]);
+
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextSwitchTo(each);
+		posting_write(ids[i], &set);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(each);
+	}
+	MemoryContextDelete(each);
+}
+
+/*
+ * tagstore.refresh_postings(rebuild boolean, min_taggings integer) -> bigint:
+ * folds the pending changes into the postings and rebuilds stale ones; with
+ * rebuild, first chooses the posted tags afresh (those whose subtree carries
+ * at least min_taggings taggings).  Returns the number of changes folded in.
+ */
+PG_FUNCTION_INFO_V1(tagstore_refresh_postings);
+Datum
+tagstore_refresh_postings(PG_FUNCTION_ARGS)
+{
+	bool		rebuild = PG_ARGISNULL(0) ? false : PG_GETARG_BOOL(0);
+	int32		min_taggings = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1);
+	Datum		ctids;
+	bool		isnull;
+	int64		folded;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("refresh_postings arguments must not be NULL")));
+	if (min_taggings < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("min_taggings must be at least 1")));
+	/* its locks must come before its snapshot (see the header comment) */
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("refresh_postings must run at isolation level READ COMMITTED")));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	/* one refresh at a time; no tag moves or deletions meanwhile; readers and taggings go on */
+	catalog_execute(TSQ_LOCK_TAG, NULL, NULL, false, 0);
+	catalog_execute(TSQ_LOCK_POSTED_TAG, NULL, NULL, false, 0);
+	/* a snapshot taken after the locks, for the reads that use the active one */
+	PushActiveSnapshot(GetTransactionSnapshot());
+
+	/*
+	 * Exactly the changes this refresh accounts for: later ones stay pending.
+	 * Read in the snapshot that stale postings are rebuilt from (and no later
+	 * than the one apply_changes reads taggings in): a change committed after
+	 * it would be deleted below without being in the rebuilt posting.
+	 */
+	catalog_execute(TSQ_CHANGES_ALL, NULL, NULL, true, 0);
+	ctids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	folded = spi_int64(0, 2);
+
+	if (rebuild)
+		choose_posted(min_taggings);
+	else if (folded > 0)
+		apply_changes(ctids);
+	rebuild_stale();
+	if (folded > 0)
+		catalog_execute(TSQ_CHANGES_DELETE, &ctids, NULL, false, 0);
+	PopActiveSnapshot();
+	SPI_finish();
+	PG_RETURN_INT64(folded);
+}

@@ -1,0 +1,127 @@
+/*
+ * tag_reader.c
+ *	  Tags read straight from tagstore.tag and its indexes: the tags whose
+ *	  key lies in a range (a subtree, by tag_key), and a tag's key by its id
+ *	  (tag_pkey).
+ *
+ * A tag's key is its path case-folded, taxonomy name first; a subtree is
+ * the key range [key, tagpath_subtree_upper(key)) of tag_key (see
+ * types/tagpath.h).  The search (search.c) resolves its query tags with
+ * these reads, and the reader of pending posting changes (posting_read.c)
+ * finds which changes lie under a posted tag with them.  Both read past the
+ * executor: a selective search is a handful of index descents, and an
+ * executor start for each would cost several times more.
+ *
+ * Example: the subtree of 'biology.animal' is the scan of keys in
+ * ['biology.animal', 'biology.animal ') in key order; its first row is
+ * the tag itself, then 'biology.animal.mammal', and so on.
+ */
+#include "postgres.h"
+
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "utils/rel.h"
+
+#include "tag_reader.h"
+
+/* Opens tag and tag_key for reads in the snapshot. */
+void
+tag_reader_begin(TagReader *r, Snapshot snapshot)
+{
+	memset(r, 0, sizeof(TagReader));
+	r->tag = catalog_open_readable(TSREL_TAG);
+	r->tag_key = catalog_open(TSREL_TAG_KEY, AccessShareLock);
+	r->scan = index_beginscan(r->tag, r->tag_key, snapshot, 2, 0);
+	r->slot = table_slot_create(r->tag, NULL);
+	id_lookup_init(&r->by_id, r->tag, TSREL_TAG_PKEY, snapshot);
+}
+
+void
+tag_reader_end(TagReader *r)
+{
+	id_lookup_end(&r->by_id);
+	ExecDropSingleTupleTableSlot(r->slot);
+	index_endscan(r->scan);
+	index_close(r->tag_key, AccessShareLock);
+	table_close(r->tag, AccessShareLock);
+}
+
+/* Starts the scan of tag_key over keys in [lo, hi), or equal to lo if hi is NULL. */
+void
+tag_reader_scan(TagReader *r, TagPath *lo, TagPath *hi)
+{
+	ScanKeyData keys[2];
+
+	/* a scan keeps its number of keys: an exact lookup says "= lo" twice */
+	if (hi == NULL)
+	{
+		ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, catalog_key_proc(BTEqualStrategyNumber),
+					PointerGetDatum(lo));
+		keys[1] = keys[0];
+	}
+	else
+	{
+		ScanKeyInit(&keys[0], 1, BTGreaterEqualStrategyNumber,
+					catalog_key_proc(BTGreaterEqualStrategyNumber), PointerGetDatum(lo));
+		ScanKeyInit(&keys[1], 1, BTLessStrategyNumber, catalog_key_proc(BTLessStrategyNumber),
+					PointerGetDatum(hi));
+	}
+	index_rescan(r->scan, keys, 2, NULL, 0);
+}
+
+/* The id of the scan's next tag, in key order; false at the end. */
+bool
+tag_reader_next(TagReader *r, int64 *id)
+{
+	bool		isnull;
+
+	if (!index_getnext_slot(r->scan, ForwardScanDirection, r->slot))
+		return false;
+	*id = DatumGetInt64(slot_getattr(r->slot, Anum_tag_id, &isnull));
+	return true;
+}
+
+/* The key of the tag the scan is on (valid until the next row). */
+TagPath *
+tag_reader_key(TagReader *r)
+{
+	bool		isnull;
+
+	return DatumGetTagPathP(slot_getattr(r->slot, Anum_tag_key, &isnull));
+}
+
+/*
+ * The ids of the tags in the subtree of key, sorted, in the current memory
+ * context; false if they are more than max.
+ */
+bool
+tag_reader_subtree(TagReader *r, TagPath *key, int max, IdSet *tags)
+{
+	int			cap = Max(max, 1);
+	int64		id;
+
+	memset(tags, 0, sizeof(IdSet));
+	tags->ids = palloc(sizeof(int64) * cap);
+	tag_reader_scan(r, key, tagpath_subtree_upper(key));
+	while (tag_reader_next(r, &id))
+	{
+		if (tags->n >= max)
+			return false;
+		idset_append(tags, &cap, id);
+	}
+	idset_normalize(tags);
+	return true;
+}
+
+/* The key of the tag with an id, copied into the current memory context; NULL if none. */
+TagPath *
+tag_reader_key_of(TagReader *r, int64 id)
+{
+	bool		isnull;
+
+	id_lookup(&r->by_id, id);
+	if (!id_lookup_next(&r->by_id))
+		return NULL;
+	return (TagPath *) PG_DETOAST_DATUM_COPY(slot_getattr(r->by_id.slot, Anum_tag_key, &isnull));
+}

@@ -1,0 +1,34 @@
+/*
+ * tag_reader.h
+ *	  Reading tags by key and by id, past the executor (tag_reader.c).
+ */
+#ifndef TAGSTORE_TAG_READER_H
+#define TAGSTORE_TAG_READER_H
+
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "executor/tuptable.h"
+
+#include "types/tagpath.h"
+#include "catalog.h"
+#include "idset.h"
+
+typedef struct TagReader
+{
+	Relation	tag;			/* tagstore.tag, open for reading */
+	Relation	tag_key;		/* its index on key */
+	IndexScanDesc scan;
+	TupleTableSlot *slot;		/* the row the scan is on */
+	IdLookup	by_id;			/* tag_pkey, opened when first needed */
+} TagReader;
+
+extern void tag_reader_begin(TagReader *r, Snapshot snapshot);
+extern void tag_reader_end(TagReader *r);
+extern void tag_reader_scan(TagReader *r, TagPath *lo, TagPath *hi);
+extern bool tag_reader_next(TagReader *r, int64 *id);
+extern TagPath *tag_reader_key(TagReader *r);
+extern bool tag_reader_subtree(TagReader *r, TagPath *key, int max, IdSet *tags);
+extern TagPath *tag_reader_key_of(TagReader *r, int64 id);
+
+#endif							/* TAGSTORE_TAG_READER_H */
