@@ -22,7 +22,10 @@ OBJS = \
 	src/tagstore_search.o \
 	src/tagstore_write.o \
 	src/tagtxtquery.o
-DATA = sql/tagstore--1.0.sql
+# the install script of the default version is built from sql/src/ (below);
+# 1.0's is frozen, and later versions come with an upgrade script
+DATA_built = sql/tagstore--1.1.sql
+DATA = sql/tagstore--1.0.sql sql/tagstore--1.0--1.1.sql
 
 # pg_regress suites: sql/<name>.sql with expected/<name>.out
 REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index
@@ -46,6 +49,10 @@ all:
 	@echo "PostgreSQL 15 server headers not found: run 'make deps' (or 'make test'/'make demo', which do)" >&2
 	@exit 1
 endif
+
+# The 1.1 install script: the guard line, then the sections in order.
+sql/tagstore--1.1.sql: $(sort $(wildcard sql/src/*.sql))
+	{ printf '%s\n' '\echo Use "CREATE EXTENSION tagstore" to load this file. \quit'; cat $^; } > $@
 
 .PHONY: deps test demo bench psql print-regress print-isolation
 
