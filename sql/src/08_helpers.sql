@@ -2,9 +2,9 @@
 --
 -- What the API functions of the sections below share: who is acting
 -- (current_actor(), the one public function here), argument checks, lookups
--- of taxonomies, tags and entities that lock as asked or raise the right
--- error, and the revision bookkeeping of tags (their state, archiving,
--- rewriting a subtree's names).
+-- of taxonomies and tags (locking as asked, or raising the right error) and
+-- of entities (created if new), and the revision bookkeeping of tags (their
+-- state, archiving, rewriting a subtree's names).
 
 -- Who is acting: the setting tagstore.actor, else session_user.
 CREATE FUNCTION tagstore.current_actor() RETURNS text
