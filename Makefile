@@ -31,7 +31,10 @@ ENGINE_OBJS = \
 	src/engine/tagging_index.o \
 	src/engine/write.o
 OBJS = src/tagstore.o $(TYPES_OBJS) $(ENGINE_OBJS)
-DATA = sql/tagstore--1.0.sql
+# the install script of the default version is built from sql/src/ (below);
+# 1.0's is frozen, and later versions come with an upgrade script
+DATA_built = sql/tagstore--1.1.sql
+DATA = sql/tagstore--1.0.sql sql/tagstore--1.0--1.1.sql
 
 # pg_regress suites: sql/<name>.sql with expected/<name>.out
 REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index
@@ -58,6 +61,10 @@ endif
 
 # pgxs tracks no header dependencies here: every object depends on every header
 $(OBJS): $(wildcard src/*/*.h)
+
+# The 1.1 install script: the guard line, then the sections in order.
+sql/tagstore--1.1.sql: $(sort $(wildcard sql/src/*.sql))
+	{ printf '%s\n' '\echo Use "CREATE EXTENSION tagstore" to load this file. \quit'; cat $^; } > $@
 
 .PHONY: deps test demo bench psql print-regress print-isolation
 

@@ -1,0 +1,91 @@
+-- Section 07: closure postings.
+--
+-- Closure postings (src/tagstore_posting.c): for tags with large subtrees,
+-- the entities tagged anywhere under them, kept ready to read.  Writers only
+-- append to posting_change; refresh_postings folds it in.  Postings are a
+-- cache of the taggings: pg_dump leaves them out, and refresh_postings(true)
+-- rebuilds them after a restore.
+--
+-- This section holds their tables, the triggers on the tables of section 06
+-- that log tagging changes and mark postings stale, the posting_status view
+-- and refresh_postings().
+
+CREATE TABLE tagstore.posted_tag (
+	tag_id bigint PRIMARY KEY REFERENCES tagstore.tag ON DELETE CASCADE,
+	stale boolean NOT NULL DEFAULT true,
+	entities bigint
+);
+COMMENT ON TABLE tagstore.posted_tag IS 'tags whose subtree''s entities are kept in tagstore.posting; stale ones are not read';
+
+CREATE TABLE tagstore.posting (
+	tag_id bigint NOT NULL REFERENCES tagstore.posted_tag ON DELETE CASCADE,
+	chunk bigint NOT NULL,
+	members bytea NOT NULL,
+	PRIMARY KEY (tag_id, chunk)
+);
+COMMENT ON TABLE tagstore.posting IS 'per posted tag, the entities tagged under it, in chunks of 65536 ids';
+-- Chunks over 2 kB go to TOAST uncompressed: pglz shrank a few lists of
+-- dense ids by a third, and decompressing them cost a broad read of 64,000
+-- members 40% of its time.
+ALTER TABLE tagstore.posting ALTER COLUMN members SET STORAGE EXTERNAL;
+
+CREATE TABLE tagstore.posting_change (
+	tag_id bigint NOT NULL,
+	entity_id bigint NOT NULL
+);
+COMMENT ON TABLE tagstore.posting_change IS 'taggings written since the postings were refreshed';
+
+CREATE FUNCTION tagstore._tagging_changed() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'tagstore_tagging_changed' LANGUAGE C;
+COMMENT ON FUNCTION tagstore._tagging_changed() IS 'internal trigger: logs tagging changes for the postings';
+CREATE TRIGGER tagging_changed BEFORE INSERT OR DELETE OR UPDATE OF tag_id, entity_id
+	ON tagstore.tagging FOR EACH ROW EXECUTE FUNCTION tagstore._tagging_changed();
+
+-- A tag moved or deleted changes its ancestors' subtrees: their postings
+-- are stale until the next refresh_postings.
+CREATE FUNCTION tagstore._subtree_changed() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	p bigint;
+BEGIN
+	FOREACH p IN ARRAY ARRAY[OLD.parent_id, CASE WHEN TG_OP = 'UPDATE' THEN NEW.parent_id END] LOOP
+		WHILE p IS NOT NULL LOOP
+			UPDATE tagstore.posted_tag SET stale = true WHERE tag_id = p AND NOT stale;
+			SELECT parent_id INTO p FROM tagstore.tag WHERE id = p;
+		END LOOP;
+	END LOOP;
+	RETURN NULL;
+END $$;
+COMMENT ON FUNCTION tagstore._subtree_changed() IS 'internal trigger: a moved or deleted tag makes its ancestors'' postings stale';
+CREATE TRIGGER tag_deleted AFTER DELETE ON tagstore.tag
+	FOR EACH ROW EXECUTE FUNCTION tagstore._subtree_changed();
+CREATE TRIGGER tag_moved AFTER UPDATE OF parent_id ON tagstore.tag
+	FOR EACH ROW WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id)
+	EXECUTE FUNCTION tagstore._subtree_changed();
+
+-- TRUNCATE skips row triggers: every posting goes stale.
+CREATE FUNCTION tagstore._taggings_truncated() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	UPDATE tagstore.posted_tag SET stale = true WHERE NOT stale;
+	RETURN NULL;
+END $$;
+COMMENT ON FUNCTION tagstore._taggings_truncated() IS 'internal trigger: TRUNCATE of tagging makes every posting stale';
+CREATE TRIGGER taggings_truncated BEFORE TRUNCATE ON tagstore.tagging
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._taggings_truncated();
+
+-- how the postings stand: what to watch when scheduling refresh_postings
+CREATE VIEW tagstore.posting_status AS
+SELECT (SELECT count(*) FROM tagstore.posted_tag) AS posted_tags,
+	   (SELECT count(*) FROM tagstore.posted_tag WHERE stale) AS stale_tags,
+	   (SELECT count(*) FROM tagstore.posting_change) AS pending_changes,
+	   pg_catalog.pg_total_relation_size('tagstore.posting') AS posting_bytes;
+COMMENT ON VIEW tagstore.posting_status IS 'posted and stale tags, pending changes and the postings'' size';
+
+CREATE FUNCTION tagstore.refresh_postings(rebuild boolean DEFAULT false,
+										  min_taggings integer DEFAULT 2000) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'tagstore_refresh_postings' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION tagstore.refresh_postings(boolean, integer) IS
+	'folds pending tagging changes into the closure postings and rebuilds stale ones; rebuild => true re-chooses the posted tags (subtrees with at least min_taggings taggings)';

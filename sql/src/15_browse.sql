@@ -1,0 +1,96 @@
+-- Section 15: browsing a taxonomy.
+--
+-- A taxonomy's tags depth-first with entity counts, find_tags() for
+-- autocomplete, and tree(), the taxonomy drawn for psql.  The string
+-- literals in tree()'s body that draw the tree are UTF-8 box-drawing
+-- characters, as in version 1.0.
+
+CREATE FUNCTION tagstore.tags(taxonomy text)
+RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, parent @extschema@.tagpath,
+			   direct_count bigint, total_count bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy := tagstore._taxonomy(taxonomy);
+BEGIN
+	RETURN QUERY
+	WITH tags AS (
+		SELECT g.id, g.path, g.key, g.value FROM tagstore.tag g WHERE g.taxonomy_id = t.id
+	), direct AS (
+		SELECT x.tag_id, count(*) AS n FROM tagstore.tagging x
+		WHERE x.tag_id IN (SELECT id FROM tags) GROUP BY x.tag_id
+	), total AS (
+		-- each tagging counts for its tag and every ancestor, once per entity
+		SELECT a.key, count(DISTINCT x.entity_id) AS n
+		FROM tags g
+		JOIN tagstore.tagging x ON x.tag_id = g.id
+		CROSS JOIN LATERAL unnest(tagpath_prefixes(g.key)) a(key)
+		WHERE nlevel(a.key) >= 2
+		GROUP BY a.key
+	)
+	SELECT g.path, g.value, nlevel(g.path) - 2, CASE WHEN nlevel(g.path) > 2 THEN parent(g.path) END,
+		   coalesce(d.n, 0), coalesce(tt.n, 0)
+	FROM tags g
+	LEFT JOIN direct d ON d.tag_id = g.id
+	LEFT JOIN total tt ON tt.key = g.key
+	ORDER BY g.key;
+END $$;
+COMMENT ON FUNCTION tagstore.tags(text) IS
+	'a taxonomy''s tags depth-first (siblings in case-insensitive order) with entity counts: direct, and with descendants';
+
+CREATE FUNCTION tagstore.find_tags(taxonomy text, search text)
+RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, matched boolean)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy := tagstore._taxonomy(taxonomy);
+	needle text;
+BEGIN
+	IF search IS NULL THEN
+		RAISE EXCEPTION 'search must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	needle := label_casefold(search);
+	RETURN QUERY
+	WITH matches AS (
+		SELECT g.key FROM tagstore.tag g
+		WHERE g.taxonomy_id = t.id AND strpos(label_casefold(g.value), needle) > 0
+	), context AS (
+		SELECT DISTINCT a.key FROM matches m CROSS JOIN LATERAL unnest(tagpath_prefixes(m.key)) a(key)
+		WHERE nlevel(a.key) >= 2
+	)
+	SELECT g.path, g.value, nlevel(g.path) - 2, g.key IN (SELECT key FROM matches)
+	FROM context c JOIN tagstore.tag g ON g.key = c.key
+	ORDER BY g.key;
+END $$;
+COMMENT ON FUNCTION tagstore.find_tags(text, text) IS
+	'tags whose value contains the text case-insensitively, with their ancestors for context (autocomplete)';
+
+CREATE FUNCTION tagstore.tree(taxonomy text) RETURNS SETOF text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy := tagstore._taxonomy(taxonomy);
+	r record;
+	more_below boolean[] := '{}';	-- per depth: do later siblings follow?
+	prefix text;
+BEGIN
+	RETURN NEXT format('%s (%s)', t.name,
+		(SELECT count(DISTINCT x.entity_id) FROM tagstore.tagging x
+		 JOIN tagstore.tag g ON g.id = x.tag_id WHERE g.taxonomy_id = t.id));
+	FOR r IN
+		SELECT s.*, lead(s.depth) OVER (PARTITION BY s.parent ORDER BY s.tag_key) IS NULL AS last
+		FROM (SELECT l.*, label_casefold(l.tag) AS tag_key FROM tagstore.tags(t.name) l) s
+		ORDER BY s.tag_key
+	LOOP
+		prefix := '';
+		FOR d IN 0 .. r.depth - 1 LOOP
+			prefix := prefix || CASE WHEN more_below[d + 1] THEN '│   ' ELSE '    ' END;
+		END LOOP;
+		more_below[r.depth + 1] := NOT r.last;
+		RETURN NEXT prefix || CASE WHEN r.last THEN '└── ' ELSE '├── ' END
+			|| tagpath2text(tagpath(ARRAY[r.value]))
+			|| CASE WHEN r.direct_count IN (0, r.total_count) THEN format(' (%s)', r.total_count)
+					ELSE format(' (%s, %s direct)', r.total_count, r.direct_count) END;
+	END LOOP;
+END $$;
+COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql';
