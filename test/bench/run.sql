@@ -7,9 +7,9 @@ SET search_path = bench, public;
 
 -- An array as a client library writes a list into SQL: psycopg2 renders a
 -- Python list as ARRAY[...] of literals.  For tagstore this is also the
--- fastest form (an array literal of quoted paths costs array_in a few
--- microseconds to unescape); for the int[] GIN design both forms measure
--- the same.
+-- faster form (an array literal of quoted paths makes array_in unescape
+-- each one); for the int[] GIN design both forms measure the same
+-- (test/bench/README.md has the figures).
 CREATE OR REPLACE FUNCTION array_sql(elements text[], type text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
 	SELECT format('ARRAY[%s]::%s', string_agg(quote_literal(e), ', ' ORDER BY i), type)
