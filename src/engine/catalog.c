@@ -56,22 +56,27 @@
 #define TAGSTORE_SCHEMA "tagstore"
 
 /* The relations' names, in the schema tagstore. */
-static const char *const relation_names[TSREL_COUNT] = {
-	[TSREL_TAG] = "tag",
-	[TSREL_TAG_PKEY] = "tag_pkey",
-	[TSREL_TAG_KEY] = "tag_key",
-	[TSREL_ENTITY] = "entity",
-	[TSREL_ENTITY_PKEY] = "entity_pkey",
-	[TSREL_ENTITY_NAME] = "entity_name",
-	[TSREL_TAGGING] = "tagging",
-	[TSREL_TAGGING_PKEY] = "tagging_pkey",
-	[TSREL_TAGGING_ENTITY_IDX] = "tagging_entity_idx",
-	[TSREL_TAGGING_REVISION] = "tagging_revision",
-	[TSREL_TAGGING_REVISION_PKEY] = "tagging_revision_pkey",
-	[TSREL_POSTED_TAG] = "posted_tag",
-	[TSREL_POSTED_TAG_PKEY] = "posted_tag_pkey",
-	[TSREL_POSTING] = "posting",
-	[TSREL_POSTING_CHANGE] = "posting_change",
+#define REL(name) {name, TAGSTORE_SCHEMA "." name}
+static const struct
+{
+	const char *name;
+	const char *qualified;
+}			relations[TSREL_COUNT] = {
+	[TSREL_TAG] = REL("tag"),
+	[TSREL_TAG_PKEY] = REL("tag_pkey"),
+	[TSREL_TAG_KEY] = REL("tag_key"),
+	[TSREL_ENTITY] = REL("entity"),
+	[TSREL_ENTITY_PKEY] = REL("entity_pkey"),
+	[TSREL_ENTITY_NAME] = REL("entity_name"),
+	[TSREL_TAGGING] = REL("tagging"),
+	[TSREL_TAGGING_PKEY] = REL("tagging_pkey"),
+	[TSREL_TAGGING_ENTITY_IDX] = REL("tagging_entity_idx"),
+	[TSREL_TAGGING_REVISION] = REL("tagging_revision"),
+	[TSREL_TAGGING_REVISION_PKEY] = REL("tagging_revision_pkey"),
+	[TSREL_POSTED_TAG] = REL("posted_tag"),
+	[TSREL_POSTED_TAG_PKEY] = REL("posted_tag_pkey"),
+	[TSREL_POSTING] = REL("posting"),
+	[TSREL_POSTING_CHANGE] = REL("posting_change"),
 };
 
 /* The tagpath type, in a column list: the type of tag.key. */
@@ -248,7 +253,7 @@ altered(TagstoreRel rel, AttrNumber attnum, const char *name, Oid type)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("table %s.%s has been altered", TAGSTORE_SCHEMA, relation_names[rel]),
+			 errmsg("table %s has been altered", relations[rel].qualified),
 			 errdetail("tagstore reads column %d as \"%s\" of type %s.", attnum, name,
 					   OidIsValid(type) ? format_type_be(type) : "tagpath"),
 			 errhint("Restore the table as the extension's install script defines it.")));
@@ -299,7 +304,7 @@ load_key_procs(void)
 											   cache.tagpath_type, strategy);
 
 		if (!OidIsValid(opno))
-			elog(ERROR, "operator %d of %s is missing", strategy, relation_names[TSREL_TAG_KEY]);
+			elog(ERROR, "operator %d of %s is missing", strategy, relations[TSREL_TAG_KEY].name);
 		cache.key_procs[strategy] = get_opcode(opno);
 	}
 }
@@ -322,11 +327,11 @@ catalog_load(void)
 	namespace = get_namespace_oid(TAGSTORE_SCHEMA, false);
 	for (int i = 0; i < TSREL_COUNT; i++)
 	{
-		cache.relids[i] = get_relname_relid(relation_names[i], namespace);
+		cache.relids[i] = get_relname_relid(relations[i].name, namespace);
 		if (!OidIsValid(cache.relids[i]))
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_TABLE),
-					 errmsg("relation \"%s.%s\" does not exist", TAGSTORE_SCHEMA, relation_names[i])));
+					 errmsg("relation \"%s\" does not exist", relations[i].qualified)));
 	}
 	for (int i = 0; i < (int) lengthof(columns); i++)
 	{
@@ -386,21 +391,21 @@ catalog_open_readable(TagstoreRel rel)
 	Relation	r = catalog_open(rel, AccessShareLock);
 
 	if (pg_class_aclcheck(RelationGetRelid(r), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
-		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, relation_names[rel]);
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, relations[rel].name);
 	if (check_enable_rls(RelationGetRelid(r), InvalidOid, false) == RLS_ENABLED)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("tagstore searches cannot apply row-level security policies of %s.%s",
-						TAGSTORE_SCHEMA, relation_names[rel]),
+				 errmsg("tagstore searches cannot apply row-level security policies of %s",
+						relations[rel].qualified),
 				 errhint("Searches read tagstore's tables directly; give the search to a role that is not subject to the policies, or disable them.")));
 	return r;
 }
 
-/* A relation's name, for messages. */
+/* A relation's schema-qualified name, for messages. */
 const char *
 catalog_relname(TagstoreRel rel)
 {
-	return relation_names[rel];
+	return relations[rel].qualified;
 }
 
 /* The tagpath type of this installation: the type of tag.key. */

@@ -61,7 +61,7 @@ chunk_decode(int64 chunk, bytea *members, IdSet *set)
 		if (len % 2 != 0 || len > MAX_LIST * 2)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("tagstore.posting holds a damaged chunk (%d bytes)", len),
+					 errmsg("%s holds a damaged chunk (%d bytes)", catalog_relname(TSREL_POSTING), len),
 					 errhint("Rebuild the postings with tagstore.refresh_postings(rebuild => true).")));
 		for (int i = 0; i < len; i += 2)
 		{
