@@ -278,7 +278,7 @@ typedef struct Seeker
 	OffsetNumber first_off;		/* and where they are */
 	OffsetNumber last_off;
 	OffsetNumber from;			/* ids ascend: search it from here on */
-	int64		per_page;		/* about how many ids a page holds */
+	uint64		per_page;		/* about how many ids a page holds */
 } Seeker;
 
 /* The entity id of the row at off, or false if off holds none. */
@@ -344,6 +344,15 @@ seek_load(Seeker *s, BlockNumber blk)
 	return true;
 }
 
+/* About how many pages lie between the pages of ids a < b (at most nblocks: no overflow). */
+static int64
+pages_between(Seeker *s, int64 a, int64 b)
+{
+	uint64		pages = (idset_offset(b) - idset_offset(a) - 1) / s->per_page;
+
+	return (int64) Min(pages, (uint64) s->nblocks);
+}
+
 /*
  * Makes the page that should hold id the one searched: the current one, or
  * one guessed from how far the ids of the page last read are from id,
@@ -363,12 +372,12 @@ seek_page(Seeker *s, int64 id)
 		if (id < s->first)
 		{
 			hi = (int64) s->blk - 1;
-			guess = (int64) s->blk - 1 - (s->first - id - 1) / s->per_page;
+			guess = (int64) s->blk - 1 - pages_between(s, id, s->first);
 		}
 		else if (id > s->last)
 		{
 			lo = (int64) s->blk + 1;
-			guess = (int64) s->blk + 1 + (id - s->last - 1) / s->per_page;
+			guess = (int64) s->blk + 1 + pages_between(s, s->last, id);
 		}
 		else if (s->buf != InvalidBuffer)
 			return true;
@@ -393,8 +402,11 @@ page_find(Seeker *s, int64 id)
 	int			guess = s->first_off;
 	int64		found = 0;
 
-	if (s->last > s->first)
-		guess += (int) ((id - s->first) * (s->last_off - s->first_off) / (s->last - s->first));
+	/* ids are offsets from the smallest bigint here: no difference overflows */
+	if (s->last > s->first && id >= s->first && id <= s->last)
+		guess += (int) ((double) (idset_offset(id) - idset_offset(s->first)) /
+						(double) (idset_offset(s->last) - idset_offset(s->first)) *
+						(s->last_off - s->first_off));
 	for (bool first = true; lo <= hi; first = false)
 	{
 		int			mid = first ? Max(lo, Min(hi, guess)) : (lo + hi) / 2;
@@ -460,7 +472,7 @@ find_by_seek(EntityRows *r, IdSet *ids, Snapshot snapshot)
 		int64		first = s.first;
 
 		seeking = seek_load(&s, s.nblocks - 1) && s.last >= first;
-		s.per_page = Max(1, (s.last - first + 1) / (int64) s.nblocks);
+		s.per_page = Max(1, (idset_offset(s.last) - idset_offset(first) + 1) / s.nblocks);
 	}
 	for (int i = 0; i < ids->n; i++)
 	{
@@ -487,21 +499,25 @@ entity_rows_begin(IdSet *ids, text *want_type, text *prefix)
 {
 	EntityRows *r = palloc0(sizeof(EntityRows));
 	Snapshot	snapshot = GetActiveSnapshot();
-	int64		span;
 
 	r->want_type = want_type;
 	r->prefix = prefix;
 	r->buf = InvalidBuffer;
 	r->cap = Max(ids->n, 16);
+	if ((Size) r->cap > MaxAllocSize / sizeof(AnswerRow))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many entities in one search"),
+				 errdetail("The answer holds %d entities; one search can list at most %d.",
+						   ids->n, (int) (MaxAllocSize / sizeof(AnswerRow)))));
 	r->rows = palloc(sizeof(AnswerRow) * r->cap);
 	r->heap = catalog_open_readable(TSREL_ENTITY);
 	if (ids->n == 0)
 		return r;
 
-	/* the pass tests ids in a bitmap: only if their range is dense enough */
-	span = ids->bits ? ids->nwords * 64 : ids->ids[ids->n - 1] - ids->ids[0];
+	/* the pass tests ids in a bitmap: only if its chunks are dense enough */
 	if ((double) ids->n * PASS_FRACTION > Max(r->heap->rd_rel->reltuples, 1) &&
-		span / 64 <= (int64) ids->n * 4 + 1024)
+		idset_bitmap_chunks_for(ids) * IDSET_CHUNK_WORDS <= (int64) ids->n * 4 + 1024)
 		find_by_pass(r, ids, snapshot);
 	else
 		find_by_seek(r, ids, snapshot);

@@ -3,11 +3,27 @@
  *	  Sets of entity ids, the values of the search's set algebra.
  *
  * A set is either a sorted, duplicate-free array of ids (what reading
- * taggings gives, and what a search returns) or a bitmap over a range of
- * ids (what a closure posting decodes to: an 8 kB chunk of it is a
- * memcpy-like loop, not 65,536 appends).  Operations take either form and
- * keep the cheaper one: an intersection with an array is an array, two
- * bitmaps AND word by word.  n is the number of members in both forms.
+ * taggings gives, and what a search returns) or a chunked bitmap (what a
+ * closure posting decodes to: an 8 kB chunk of it is a memcpy-like loop,
+ * not 65,536 appends).  Operations take either form and keep the cheaper
+ * one: an intersection with an array is an array, two bitmaps AND chunk by
+ * chunk.  n is the number of members in both forms.
+ *
+ * Every bigint is an entity id.  So ids are never subtracted from each
+ * other: an id's place is its offset from the smallest bigint, as uint64
+ * (idset.h), whose arithmetic cannot overflow.  A bitmap is a sorted list
+ * of the chunks that hold members, as roaring bitmaps are: ids far apart
+ * cost a chunk each, never the range between them.  Bitmaps are made only
+ * where they are dense enough to pay (entity_rows.c, posting_format.c);
+ * sparse sets stay arrays, so a set's memory follows its members.
+ *
+ * Example: {-9223372036854775808, 0, 9223372036854775807} as a bitmap is
+ * three chunks, keys 0, 2^47 and 2^48 - 1, with bits 0, 0 and 65535 set:
+ * 24 kB, where one bitmap over the range would need 2^61 bytes.
+ *
+ * Limits: a set holds at most 2^31 - 1 members, and an array of them at
+ * most MaxAllocSize bytes (about 134 million ids): past that a search
+ * fails with 54000 before allocating.
  */
 #include "postgres.h"
 
@@ -15,6 +31,24 @@
 #include "utils/memutils.h"
 
 #include "idset.h"
+
+/* Complains that a search's set grew past what it can hold. */
+static void
+too_many(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("too many entities in one search")));
+}
+
+/* Room for n ids, or 54000 if n ids cannot be held. */
+static int64 *
+alloc_ids(Size n)
+{
+	if (n > MaxAllocSize / sizeof(int64))
+		too_many();
+	return palloc(sizeof(int64) * Max(n, 1));
+}
 
 /*
  * Sorts ids by merging their ascending runs pairwise until one is left:
@@ -66,13 +100,11 @@ merge_runs(int64 *ids, int n)
 void
 idset_append(IdSet *s, int *cap, int64 id)
 {
-	Assert(s->bits == NULL);
+	Assert(!idset_is_bitmap(s));
 	if (s->n == *cap)
 	{
 		if ((Size) *cap * 2 * sizeof(int64) > MaxAllocSize)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("too many entities in one search")));
+			too_many();
 		*cap *= 2;
 		s->ids = repalloc(s->ids, sizeof(int64) * *cap);
 	}
@@ -83,31 +115,33 @@ idset_append(IdSet *s, int *cap, int64 id)
  * Sorts and removes duplicates in place.  The ids of one tag come sorted
  * from its index: then one pass sees that.  Otherwise entity ids come from
  * a sequence and are dense, so this is usually a pass through a bitmap,
- * O(n + max/64); sparse ids fall back to sorting.
+ * O(n + range/64); sparse ids fall back to sorting.
  */
 void
 idset_normalize(IdSet *s)
 {
-	int64		lo = PG_INT64_MAX,
-				hi = PG_INT64_MIN;
+	uint64		lo = PG_UINT64_MAX,
+				hi = 0;
 	bool		sorted = true;
-	Size		words;
+	uint64		words;
 	uint64	   *bits;
 	int			k = 0;
 
-	Assert(s->bits == NULL);
+	Assert(!idset_is_bitmap(s));
 	if (s->n <= 1)
 		return;
 	for (int i = 0; i < s->n; i++)
 	{
-		lo = Min(lo, s->ids[i]);
-		hi = Max(hi, s->ids[i]);
+		uint64		off = idset_offset(s->ids[i]);
+
+		lo = Min(lo, off);
+		hi = Max(hi, off);
 		sorted &= i == 0 || s->ids[i] > s->ids[i - 1];
 	}
 	if (sorted)
 		return;
-	words = (Size) ((hi - lo) / 64) + 1;
-	if (hi - lo < 0 || words > (Size) s->n * 4 + 1024)
+	words = (hi - lo) / 64 + 1;
+	if (words > (uint64) s->n * 4 + 1024)
 	{
 		merge_runs(s->ids, s->n);
 		for (int i = 1; i < s->n; i++)
@@ -119,32 +153,119 @@ idset_normalize(IdSet *s)
 	bits = palloc0(words * sizeof(uint64));
 	for (int i = 0; i < s->n; i++)
 	{
-		uint64		off = (uint64) (s->ids[i] - lo);
+		uint64		off = idset_offset(s->ids[i]) - lo;
 
 		bits[off / 64] |= UINT64CONST(1) << (off % 64);
 	}
-	for (Size w = 0; w < words; w++)
+	for (uint64 w = 0; w < words; w++)
 	{
 		for (uint64 word = bits[w]; word; word &= word - 1)
-			s->ids[k++] = lo + (int64) (w * 64 + pg_rightmost_one_pos64(word));
+			s->ids[k++] = idset_id(lo + w * 64 + pg_rightmost_one_pos64(word));
 	}
 	s->n = k;
 	pfree(bits);
 }
 
-/* An empty bitmap set over the ids [base, base + 64 * nwords). */
+/* An empty set in bitmap form. */
 IdSet
-idset_bitmap(int64 base, int64 nwords)
+idset_empty_bitmap(void)
 {
-	IdSet		s = {NULL, 0, NULL, base, nwords};
+	IdSet		s = {0};
 
-	Assert(base % 64 == 0);		/* so that bitmaps combine word by word */
-	if ((Size) nwords > MaxAllocSize / sizeof(uint64))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("entity ids of one search span too wide a range")));
-	s.bits = palloc0(sizeof(uint64) * Max(nwords, 1));
+	s.capchunks = 4;
+	s.chunks = palloc(sizeof(IdChunk) * s.capchunks);
 	return s;
+}
+
+/* The index of the chunk with a key, or -1: a binary search. */
+int
+idset_find_chunk(IdSet *s, uint64 key)
+{
+	int			lo = 0,
+				hi = s->nchunks - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (s->chunks[mid].key == key)
+			return mid;
+		if (s->chunks[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/* The words of a bitmap set's chunk with a key, added (empty) if it has none. */
+uint64 *
+idset_chunk_words(IdSet *s, uint64 key)
+{
+	int			at = s->nchunks;
+
+	Assert(idset_is_bitmap(s));
+	/* chunks mostly come in key order: then the new one is last */
+	if (at > 0 && s->chunks[at - 1].key >= key)
+	{
+		int			c = idset_find_chunk(s, key);
+
+		if (c >= 0)
+			return s->chunks[c].words;
+		for (at = 0; s->chunks[at].key < key; at++)
+			;
+	}
+	if (s->nchunks == s->capchunks)
+	{
+		if ((Size) s->capchunks * 2 * sizeof(IdChunk) > MaxAllocSize)
+			too_many();
+		s->capchunks *= 2;
+		s->chunks = repalloc(s->chunks, sizeof(IdChunk) * s->capchunks);
+	}
+	memmove(&s->chunks[at + 1], &s->chunks[at], sizeof(IdChunk) * (s->nchunks - at));
+	s->chunks[at].key = key;
+	s->chunks[at].words = palloc0(sizeof(uint64) * IDSET_CHUNK_WORDS);
+	s->nchunks++;
+	return s->chunks[at].words;
+}
+
+/* How many chunks the bitmap form of a normalized array set would have. */
+int64
+idset_bitmap_chunks_for(const IdSet *s)
+{
+	int64		chunks = 0;
+
+	if (idset_is_bitmap(s))
+		return s->nchunks;
+	for (int i = 0; i < s->n; i++)
+		chunks += i == 0 ||
+			idset_offset(s->ids[i]) >> IDSET_CHUNK_BITS != idset_offset(s->ids[i - 1]) >> IDSET_CHUNK_BITS;
+	return chunks;
+}
+
+/* Sets or clears the bit of an id in a bitmap set (n is not kept: see idset_recount). */
+static void
+bitmap_set(IdSet *s, int64 id, bool member)
+{
+	uint64		off = idset_offset(id);
+	uint64		key = off >> IDSET_CHUNK_BITS;
+	uint64	   *words;
+
+	off &= IDSET_CHUNK_IDS - 1;
+	if (member)
+		words = idset_chunk_words(s, key);
+	else
+	{
+		int			c = idset_find_chunk(s, key);
+
+		if (c < 0)
+			return;
+		words = s->chunks[c].words;
+	}
+	if (member)
+		words[off / 64] |= UINT64CONST(1) << (off % 64);
+	else
+		words[off / 64] &= ~(UINT64CONST(1) << (off % 64));
 }
 
 /* Turns a normalized array set into its bitmap form. */
@@ -153,51 +274,96 @@ idset_to_bitmap(IdSet *s)
 {
 	IdSet		b;
 
-	if (s->bits != NULL)
+	if (idset_is_bitmap(s))
 		return;
-	if (s->n == 0)
-		b = idset_bitmap(0, 0);
-	else
-	{
-		int64		base = s->ids[0] - (s->ids[0] % 64 + 64) % 64;
-
-		b = idset_bitmap(base, (s->ids[s->n - 1] - base) / 64 + 1);
-		for (int i = 0; i < s->n; i++)
-			b.bits[(s->ids[i] - base) / 64] |= UINT64CONST(1) << ((s->ids[i] - base) % 64);
-	}
+	b = idset_empty_bitmap();
+	for (int i = 0; i < s->n; i++)
+		bitmap_set(&b, s->ids[i], true);
 	b.n = s->n;
 	if (s->ids)
 		pfree(s->ids);
 	*s = b;
 }
 
-/* Adds or removes an id of a bitmap set (n is not kept: see idset_recount). */
-void
-idset_bitmap_set(IdSet *s, int64 id, bool member)
+static int
+cmp_int64(const void *a, const void *b)
 {
-	uint64		off;
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
 
-	Assert(s->bits != NULL);
-	if (member && (id < s->base || (uint64) (id - s->base) / 64 >= (uint64) s->nwords))
+	return (x > y) - (x < y);
+}
+
+/* A sorted, duplicate-free copy of ids[0..n). */
+static int64 *
+sorted_copy(const int64 *ids, int n, int *out)
+{
+	int64	   *copy = alloc_ids(n);
+	int			k = 0;
+
+	memcpy(copy, ids, sizeof(int64) * n);
+	qsort(copy, n, sizeof(int64), cmp_int64);
+	for (int i = 0; i < n; i++)
+		if (k == 0 || copy[i] != copy[k - 1])
+			copy[k++] = copy[i];
+	*out = k;
+	return copy;
+}
+
+/*
+ * Adds the ids of adds to a set and then removes those of removes (either
+ * unsorted), in either form: bits set and cleared in a bitmap, a merge
+ * into an array.  So the cost follows the set and the changes, not the
+ * changes times the set.
+ */
+void
+idset_apply(IdSet *s, const int64 *adds, int nadds, const int64 *removes, int nremoves)
+{
+	int64	   *add,
+			   *rem,
+			   *out;
+	int			na,
+				nr,
+				i = 0,
+				j = 0,
+				r = 0,
+				k = 0;
+
+	if (idset_is_bitmap(s))
 	{
-		/* widen the range to take the id */
-		int64		base = Min(s->base, id - (id % 64 + 64) % 64);
-		int64		end = Max(s->base + s->nwords * 64, id + 1);
-		IdSet		wider = idset_bitmap(base, (end - base + 63) / 64);
-
-		memcpy(wider.bits + (s->base - base) / 64, s->bits, sizeof(uint64) * s->nwords);
-		pfree(s->bits);
-		s->bits = wider.bits;
-		s->base = wider.base;
-		s->nwords = wider.nwords;
-	}
-	else if (!member && !idset_bitmap_has(s, id))
+		for (int x = 0; x < nadds; x++)
+			bitmap_set(s, adds[x], true);
+		for (int x = 0; x < nremoves; x++)
+			bitmap_set(s, removes[x], false);
+		idset_recount(s);
 		return;
-	off = (uint64) (id - s->base);
-	if (member)
-		s->bits[off / 64] |= UINT64CONST(1) << (off % 64);
-	else
-		s->bits[off / 64] &= ~(UINT64CONST(1) << (off % 64));
+	}
+	add = sorted_copy(adds, nadds, &na);
+	rem = sorted_copy(removes, nremoves, &nr);
+	out = alloc_ids((Size) s->n + na);
+	while (i < s->n || j < na)
+	{
+		int64		id;
+
+		if (j >= na || (i < s->n && s->ids[i] < add[j]))
+			id = s->ids[i++];
+		else
+		{
+			if (i < s->n && s->ids[i] == add[j])
+				i++;
+			id = add[j++];
+		}
+		while (r < nr && rem[r] < id)
+			r++;
+		if (r >= nr || rem[r] != id)
+			out[k++] = id;
+	}
+	if (s->ids)
+		pfree(s->ids);
+	s->ids = out;
+	s->n = k;
+	pfree(add);
+	pfree(rem);
 }
 
 /*
@@ -238,9 +404,7 @@ void
 idset_set_count(IdSet *s, uint64 n)
 {
 	if (n > PG_INT32_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many entities in one search")));
+		too_many();
 	s->n = (int) n;
 }
 
@@ -248,29 +412,54 @@ idset_set_count(IdSet *s, uint64 n)
 void
 idset_recount(IdSet *s)
 {
-	idset_set_count(s, idset_popcount(s->bits, s->nwords));
+	uint64		n = 0;
+
+	for (int c = 0; c < s->nchunks; c++)
+		n += idset_popcount(s->chunks[c].words, IDSET_CHUNK_WORDS);
+	idset_set_count(s, n);
+}
+
+/* Frees what a set holds (the IdSet itself is the caller's). */
+void
+idset_free(IdSet *s)
+{
+	if (s->ids)
+		pfree(s->ids);
+	for (int c = 0; c < s->nchunks; c++)
+		pfree(s->chunks[c].words);
+	if (s->chunks)
+		pfree(s->chunks);
+	memset(s, 0, sizeof(IdSet));
 }
 
 /* Turns a set into its array form. */
 void
 idset_flatten(IdSet *s)
 {
+	int64	   *ids;
 	int			k = 0;
+	int			n = s->n;
 
-	if (s->bits == NULL)
+	if (!idset_is_bitmap(s))
 		return;
-	s->ids = palloc(sizeof(int64) * Max(s->n, 1));
-	for (int64 w = 0; w < s->nwords; w++)
-		for (uint64 word = s->bits[w]; word; word &= word - 1)
-			s->ids[k++] = s->base + w * 64 + pg_rightmost_one_pos64(word);
-	Assert(k == s->n);
-	pfree(s->bits);
-	s->bits = NULL;
+	ids = alloc_ids(n);
+	for (int c = 0; c < s->nchunks; c++)
+	{
+		uint64		base = s->chunks[c].key << IDSET_CHUNK_BITS;
+
+		for (int w = 0; w < IDSET_CHUNK_WORDS; w++)
+			for (uint64 word = s->chunks[c].words[w]; word; word &= word - 1)
+				ids[k++] = idset_id(base + w * 64 + pg_rightmost_one_pos64(word));
+	}
+	Assert(k == n);
+	idset_free(s);
+	s->ids = ids;
+	s->n = n;
 }
 
 /* Keeps the members of array set a that are (or, if keep is false, are not) in bitmap b. */
 static void
-filter_by_bitmap(IdSet *a, const IdSet *b, bool keep)
+filter_by_bitmap(IdSet *a, IdSet *b, bool keep)
 {
 	int			k = 0;
 
@@ -280,41 +469,54 @@ filter_by_bitmap(IdSet *a, const IdSet *b, bool keep)
 	a->n = k;
 }
 
-/* a := a ∩ b */
-void
-idset_intersect(IdSet *a, const IdSet *b)
+/* a := a AND b for two bitmaps: the chunks of both, ANDed; the others dropped. */
+static void
+intersect_bitmaps(IdSet *a, IdSet *b)
 {
-	if (a->bits && b->bits)
-	{
-		/* AND over the overlap of the ranges; outside it nothing survives */
-		int64		lo = Max(a->base, b->base);
-		int64		hi = Min(a->base + a->nwords * 64, b->base + b->nwords * 64);
-		int64		shift;
+	int			k = 0,
+				j = 0;
 
-		if (lo >= hi)
+	for (int i = 0; i < a->nchunks; i++)
+	{
+		uint64	   *words = a->chunks[i].words;
+		uint64		any = 0;
+
+		while (j < b->nchunks && b->chunks[j].key < a->chunks[i].key)
+			j++;
+		if (j < b->nchunks && b->chunks[j].key == a->chunks[i].key)
 		{
-			pfree(a->bits);
-			*a = (IdSet) {palloc(sizeof(int64)), 0, NULL, 0, 0};
-			return;
+			for (int w = 0; w < IDSET_CHUNK_WORDS; w++)
+				any |= (words[w] &= b->chunks[j].words[w]);
 		}
-		shift = (lo - a->base) / 64;
-		for (int64 w = 0; w < (hi - lo) / 64; w++)
-			a->bits[w] = a->bits[w + shift] & b->bits[w + (lo - b->base) / 64];
-		a->base = lo;
-		a->nwords = (hi - lo) / 64;
-		idset_recount(a);
+		if (any)
+			a->chunks[k++] = a->chunks[i];
+		else
+			pfree(words);
 	}
-	else if (a->bits)
+	a->nchunks = k;
+	a->hint = 0;
+	idset_recount(a);
+}
+
+/* a := a AND b */
+void
+idset_intersect(IdSet *a, IdSet *b)
+{
+	if (idset_is_bitmap(a) && idset_is_bitmap(b))
+		intersect_bitmaps(a, b);
+	else if (idset_is_bitmap(a))
 	{
 		/* the array's members that are in a's bitmap */
-		IdSet		r = {palloc(sizeof(int64) * Max(b->n, 1)), b->n, NULL, 0, 0};
+		IdSet		r = {0};
 
+		r.ids = alloc_ids(b->n);
+		r.n = b->n;
 		memcpy(r.ids, b->ids, sizeof(int64) * b->n);
 		filter_by_bitmap(&r, a, true);
-		pfree(a->bits);
+		idset_free(a);
 		*a = r;
 	}
-	else if (b->bits)
+	else if (idset_is_bitmap(b))
 		filter_by_bitmap(a, b, true);
 	else
 	{
@@ -339,22 +541,17 @@ idset_intersect(IdSet *a, const IdSet *b)
 	}
 }
 
-/* a := a \ b */
+/* a := a minus b */
 void
-idset_subtract(IdSet *a, const IdSet *b)
+idset_subtract(IdSet *a, IdSet *b)
 {
-	if (b->bits)
+	if (idset_is_bitmap(b))
 	{
-		if (a->bits)
-			idset_flatten(a);
+		idset_flatten(a);
 		filter_by_bitmap(a, b, false);
 	}
-	else if (a->bits)
-	{
-		for (int i = 0; i < b->n; i++)
-			idset_bitmap_set(a, b->ids[i], false);
-		idset_recount(a);
-	}
+	else if (idset_is_bitmap(a))
+		idset_apply(a, NULL, 0, b->ids, b->n);
 	else
 	{
 		int			i = 0,
@@ -377,7 +574,7 @@ idset_subtract(IdSet *a, const IdSet *b)
 IdSet
 idset_union(IdSet *sets, int nsets)
 {
-	IdSet		u = {NULL, 0, NULL, 0, 0};
+	IdSet		u = {0};
 	Size		total = 0;
 
 	for (int i = 0; i < nsets; i++)
@@ -385,11 +582,7 @@ idset_union(IdSet *sets, int nsets)
 		idset_flatten(&sets[i]);
 		total += sets[i].n;
 	}
-	if (total * sizeof(int64) > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many entities in one search")));
-	u.ids = palloc(sizeof(int64) * Max(total, 1));
+	u.ids = alloc_ids(total);
 	for (int i = 0; i < nsets; i++)
 	{
 		memcpy(u.ids + u.n, sets[i].ids, sizeof(int64) * sets[i].n);

@@ -8,10 +8,14 @@
  * (byte order fixed, so dumps and replicas read the same on any machine).
  * Chunks over 2 kB are stored uncompressed (the install script sets the
  * column's storage): decompressing them cost more than reading them.
- * Read, a posting becomes a bitmap set (idset.c) spanning its chunks.
+ * Chunk numbers are id >> 16 rounded down, so every bigint has one: from
+ * -2^47 to 2^47 - 1.  Read, a posting becomes a chunked bitmap set
+ * (idset.c) whose chunks are the stored ones, or an array set if its
+ * chunks hold few members each.
  *
  * Example: entities {5, 70000, 70001} make chunk 0 = [05 00] and chunk 1 =
- * [70 11 71 11] (70000 = 65536 + 0x1170), four and two bytes of members.
+ * [70 11 71 11] (70000 = 65536 + 0x1170), two and four bytes of members;
+ * entity -1 is chunk -1 = [ff ff].
  */
 #include "postgres.h"
 
@@ -22,56 +26,85 @@
 #include "catalog.h"
 #include "posting.h"
 
-#define CHUNK_BITS		16
-#define CHUNK_IDS		(1 << CHUNK_BITS)
+#define CHUNK_IDS		IDSET_CHUNK_IDS
 #define BITMAP_BYTES	(CHUNK_IDS / 8)
 #define MAX_LIST		(BITMAP_BYTES / 2 - 1)	/* a longer list is a bitmap */
 
-/* The first id of a chunk (floor division, so that negative ids have chunks too). */
+/* Stored chunk numbers run from -2^47 (the smallest ids) to 2^47 - 1. */
+#define CHUNK_MIN		(-(INT64CONST(1) << (63 - IDSET_CHUNK_BITS)))
+
+/*
+ * A posting whose chunks hold fewer than this many members on average is
+ * loaded as an array: a bitmap chunk (8 kB) would cost more than 16 bytes
+ * a member.
+ */
+#define DENSE_CHUNK		512
+
+/* The stored chunk number of an id: id >> 16, rounded down (no overflow). */
 static inline int64
 chunk_of(int64 id)
 {
-	return id >= 0 ? id / CHUNK_IDS : -((-(id + 1)) / CHUNK_IDS) - 1;
+	return (int64) (idset_offset(id) >> IDSET_CHUNK_BITS) + CHUNK_MIN;
+}
+
+/* Complains about a stored chunk that cannot be decoded (what: its size or number). */
+static void
+damaged(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("%s holds a damaged chunk (%s)", catalog_relname(TSREL_POSTING), what),
+			 errhint("Rebuild the postings with tagstore.refresh_postings(rebuild => true).")));
 }
 
 /*
- * Adds the entities of one stored chunk to a bitmap set that spans it and
- * has none of the chunk's ids yet; returns how many it added.
+ * The ids of one stored chunk, into a bitmap set (bits or'ed into the
+ * chunk's words) or appended to an array set.
  */
-static int64
-chunk_decode(int64 chunk, bytea *members, IdSet *set)
+static void
+chunk_decode(int64 chunk, bytea *members, IdSet *set, int *cap)
 {
 	const uint8 *p = (const uint8 *) VARDATA_ANY(members);
 	int			len = VARSIZE_ANY_EXHDR(members);
-	uint64	   *words = set->bits + (chunk * CHUNK_IDS - set->base) / 64;
+	uint64		base;
 
-	Assert(chunk * CHUNK_IDS >= set->base &&
-		   (chunk + 1) * CHUNK_IDS <= set->base + set->nwords * 64);
+	if (chunk < CHUNK_MIN || chunk > -(CHUNK_MIN + 1))
+		damaged(psprintf("number " INT64_FORMAT, chunk));
+	if (len != BITMAP_BYTES && (len % 2 != 0 || len > MAX_LIST * 2))
+		damaged(psprintf("%d bytes", len));
+	base = (uint64) (chunk - CHUNK_MIN) << IDSET_CHUNK_BITS;
+	if (idset_is_bitmap(set))
+	{
+		uint64	   *words = idset_chunk_words(set, base >> IDSET_CHUNK_BITS);
+
+		if (len == BITMAP_BYTES)
+		{
+			/* byte k, bit b is id 8k + b: little-endian words */
+			for (int byte = 0; byte < BITMAP_BYTES; byte++)
+				words[byte / 8] |= (uint64) p[byte] << (8 * (byte % 8));
+		}
+		else
+		{
+			for (int i = 0; i < len; i += 2)
+			{
+				int			low = p[i] | (p[i + 1] << 8);
+
+				words[low / 64] |= UINT64CONST(1) << (low % 64);
+			}
+		}
+		return;
+	}
 	if (len == BITMAP_BYTES)
 	{
-		/* byte k, bit b is id 8k + b: little-endian words */
 		for (int byte = 0; byte < BITMAP_BYTES; byte++)
-			words[byte / 8] |= (uint64) p[byte] << (8 * (byte % 8));
-		return idset_popcount(words, CHUNK_IDS / 64);
+			for (int b = 0; b < 8; b++)
+				if (p[byte] & (1 << b))
+					idset_append(set, cap, idset_id(base + byte * 8 + b));
 	}
 	else
 	{
-		int64		added = 0;
-
-		if (len % 2 != 0 || len > MAX_LIST * 2)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("%s holds a damaged chunk (%d bytes)", catalog_relname(TSREL_POSTING), len),
-					 errhint("Rebuild the postings with tagstore.refresh_postings(rebuild => true).")));
 		for (int i = 0; i < len; i += 2)
-		{
-			int			low = p[i] | (p[i + 1] << 8);
-			uint64		bit = UINT64CONST(1) << (low % 64);
-
-			added += (words[low / 64] & bit) == 0;
-			words[low / 64] |= bit;
-		}
-		return added;
+			idset_append(set, cap, idset_id(base + (p[i] | (p[i + 1] << 8))));
 	}
 }
 
@@ -90,7 +123,7 @@ chunk_encode(const int64 *ids, int from, int to)
 		p = (uint8 *) VARDATA(out);
 		for (int i = from; i < to; i++)
 		{
-			int			low = (int) (ids[i] & (CHUNK_IDS - 1));
+			int			low = (int) (idset_offset(ids[i]) & (CHUNK_IDS - 1));
 
 			p[low / 8] |= 1 << (low % 8);
 		}
@@ -101,7 +134,7 @@ chunk_encode(const int64 *ids, int from, int to)
 	p = (uint8 *) VARDATA(out);
 	for (int i = from; i < to; i++)
 	{
-		int			low = (int) (ids[i] & (CHUNK_IDS - 1));
+		int			low = (int) (idset_offset(ids[i]) & (CHUNK_IDS - 1));
 
 		*p++ = low & 0xFF;
 		*p++ = low >> 8;
@@ -109,35 +142,45 @@ chunk_encode(const int64 *ids, int from, int to)
 	return out;
 }
 
-/* A posting as stored, ignoring pending changes, as a bitmap set. */
+/*
+ * A posting as stored, ignoring pending changes: a bitmap set, or an
+ * array set if its chunks are sparse (see DENSE_CHUNK).
+ */
 IdSet
 posting_load(int64 tag_id, bool read_only)
 {
 	Datum		arg[1] = {Int64GetDatum(tag_id)};
-	IdSet		set;
+	IdSet		set = {0};
+	int			cap = 64;
 	bool		isnull;
-	uint64		n = 0;
+	uint64		members = 0;
 	MemoryContext cxt = CurrentMemoryContext;
 
 	catalog_execute(TSQ_POSTING_CHUNKS, arg, NULL, read_only, 0);
 	MemoryContextSwitchTo(cxt);		/* SPI returns in its own context */
-	if (SPI_processed == 0)
-		set = idset_bitmap(0, 0);
-	else
-	{
-		int64		first = spi_int64(0, 1);
-		int64		last = spi_int64(SPI_processed - 1, 1);
-
-		set = idset_bitmap(first * CHUNK_IDS, (last - first + 1) * (CHUNK_IDS / 64));
-	}
-	/* counted chunk by chunk: the span between them may be wide and empty */
+	/* a bitmap chunk holds more than MAX_LIST members, a list chunk one per two bytes */
 	for (uint64 i = 0; i < SPI_processed; i++)
-		n += chunk_decode(spi_int64(i, 1),
-						  DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
-														2, &isnull)),
-						  &set);
+	{
+		bytea	   *chunk = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i],
+														  SPI_tuptable->tupdesc, 2, &isnull));
+		int			len = VARSIZE_ANY_EXHDR(chunk);
+
+		members += len == BITMAP_BYTES ? MAX_LIST + 1 : len / 2;
+	}
+	if (members >= SPI_processed * DENSE_CHUNK)
+		set = idset_empty_bitmap();
+	else
+		set.ids = palloc(sizeof(int64) * cap);
+	for (uint64 i = 0; i < SPI_processed; i++)
+		chunk_decode(spi_int64(i, 1),
+					 DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+												   2, &isnull)),
+					 &set, &cap);
 	SPI_freetuptable(SPI_tuptable);
-	idset_set_count(&set, n);
+	if (idset_is_bitmap(&set))
+		idset_recount(&set);
+	else
+		idset_normalize(&set);
 	return set;
 }
 
@@ -145,18 +188,20 @@ posting_load(int64 tag_id, bool read_only)
 void
 posting_write(int64 tag_id, IdSet *set)
 {
-	Datum	   *chunks = palloc(sizeof(Datum) * Max(set->n, 1));
-	Datum	   *members = palloc(sizeof(Datum) * Max(set->n, 1));
+	Datum	   *chunks;
+	Datum	   *members;
 	int			nchunks = 0;
 	Datum		args[3];
 
 	idset_flatten(set);
+	chunks = palloc(sizeof(Datum) * Max(set->n, 1));
+	members = palloc(sizeof(Datum) * Max(set->n, 1));
 	for (int i = 0; i < set->n;)
 	{
 		int64		chunk = chunk_of(set->ids[i]);
 		int			j = i;
 
-		while (j < set->n && set->ids[j] < (chunk + 1) * CHUNK_IDS)
+		while (j < set->n && chunk_of(set->ids[j]) == chunk)
 			j++;
 		chunks[nchunks] = Int64GetDatum(chunk);
 		members[nchunks++] = PointerGetDatum(chunk_encode(set->ids, i, j));
@@ -171,4 +216,3 @@ posting_write(int64 tag_id, IdSet *set)
 	catalog_execute(TSQ_POSTED_FRESH, (Datum[]) {Int64GetDatum(tag_id), Int64GetDatum(set->n)},
 					NULL, false, 0);
 }
-

@@ -250,8 +250,8 @@ keep_change(PendingChanges *p, PendingChange *under, int *n, const PendingChange
 /*
  * The entities under a fresh posted tag (its id, and key its case-folded
  * path): the posting corrected by the pending changes under key, whose
- * entities are members if the taggings of this snapshot say so.  A bitmap
- * set, in the current memory context.  Runs inside SPI.
+ * entities are members if the taggings of this snapshot say so.  A set in
+ * the current memory context.  Runs inside SPI.
  */
 IdSet
 posting_read(int64 tag_id, TagPath *key, PendingChanges *pending)
@@ -260,6 +260,10 @@ posting_read(int64 tag_id, TagPath *key, PendingChanges *pending)
 	PendingChange *under;
 	int			n = 0;
 	IdSet		subtree;
+	int64	   *members,
+			   *others;
+	int			nmembers = 0,
+				nothers = 0;
 
 	set = posting_load(tag_id, true);
 	if (!pending_load(pending))
@@ -289,6 +293,8 @@ posting_read(int64 tag_id, TagPath *key, PendingChanges *pending)
 	}
 	/* each entity a member if one of its changed taggings is there, else by its others */
 	qsort(under, n, sizeof(PendingChange), change_entity_cmp);
+	members = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
+	others = palloc_extended(sizeof(int64) * Max(n, 1), MCXT_ALLOC_HUGE);
 	for (int i = 0; i < n;)
 	{
 		int64		entity = under[i].entity;
@@ -299,10 +305,15 @@ posting_read(int64 tag_id, TagPath *key, PendingChanges *pending)
 			member |= under[i].tagged;
 		if (!member)
 			member = tagged_under(pending, entity, key);
-		idset_bitmap_set(&set, entity, member);
+		if (member)
+			members[nmembers++] = entity;
+		else
+			others[nothers++] = entity;
 	}
 	if (n > 0)
-		idset_recount(&set);
+		idset_apply(&set, members, nmembers, others, nothers);
+	pfree(members);
+	pfree(others);
 	pfree(under);
 	return set;
 }

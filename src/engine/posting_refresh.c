@@ -326,18 +326,28 @@ memberships(const TagTree *tree, const Changes *changed, const Changes *now, int
 static void
 rewrite_postings(const TagTree *tree, Membership *bits, int nbits)
 {
+	int64	   *adds = palloc_extended(sizeof(int64) * Max(nbits, 1), MCXT_ALLOC_HUGE);
+	int64	   *removes = palloc_extended(sizeof(int64) * Max(nbits, 1), MCXT_ALLOC_HUGE);
+
 	qsort(bits, nbits, sizeof(Membership), cmp_membership);
 	for (int i = 0; i < nbits;)
 	{
 		int			tag = bits[i].tag;
 		IdSet		set = posting_load(tree->ids[tag], false);
+		int			nadds = 0,
+					nremoves = 0;
 		int			k;
 
 		for (k = i; k < nbits && bits[k].tag == tag; k++)
-			idset_bitmap_set(&set, bits[k].entity, bits[k].member);
-		idset_recount(&set);
+		{
+			if (bits[k].member)
+				adds[nadds++] = bits[k].entity;
+			else
+				removes[nremoves++] = bits[k].entity;
+		}
+		idset_apply(&set, adds, nadds, removes, nremoves);
 		posting_write(tree->ids[tag], &set);
-		pfree(set.ids);			/* posting_write left it an array */
+		idset_free(&set);
 		i = k;
 	}
 }

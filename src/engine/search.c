@@ -443,7 +443,7 @@ subtree_tags(Searcher *s, TagPath *key, int max, IdSet *tags)
 static bool
 checkable(Searcher *s, QueryTag *t, IdSet *set)
 {
-	if (!t->is_posted && set->bits == NULL)
+	if (!t->is_posted && !idset_is_bitmap(set))
 		return true;
 	if (t->is_posted)
 	{
