@@ -24,9 +24,9 @@ OBJS = \
 	src/tagtxtquery.o
 DATA = sql/tagstore--1.0.sql
 
-# pg_regress suites: sql/<name>.sql with expected/<name>.out
+# pg_regress suites: test/sql/<name>.sql with test/expected/<name>.out
 REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index
-REGRESS_OPTS = --inputdir=. --encoding=UTF8 --no-locale
+REGRESS_OPTS = --inputdir=test --encoding=UTF8 --no-locale
 
 # isolation specs: test/specs/<name>.spec with test/expected/<name>.out
 ISOLATION = add_same_tag tag_same_entity tag_untag move_and_add remove_and_tag update_conflict retag_data refresh_postings search_snapshot tag_direct
@@ -47,7 +47,7 @@ all:
 	@exit 1
 endif
 
-.PHONY: deps test demo bench psql print-regress print-isolation
+.PHONY: deps test demo bench psql print-regress print-regress-opts print-isolation
 
 # Installs the Debian packages that building and testing need (root only).
 deps:
@@ -75,8 +75,10 @@ bench: deps
 psql:
 	test/demo.sh psql
 
-# Lists the suites, for test/run-tests.sh.
+# Lists the suites and pg_regress's options, for test/run-tests.sh.
 print-regress:
 	@echo $(REGRESS)
+print-regress-opts:
+	@echo $(REGRESS_OPTS)
 print-isolation:
 	@echo $(ISOLATION)

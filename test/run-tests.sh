@@ -6,17 +6,11 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/test/common.sh"
-shared=${TAGSTORE_SHARED:-$here/../shared}
 
-if [ ! -d "$shared/ltree-data" ]; then
-	echo "ltree data not found in $shared/ltree-data (set TAGSTORE_SHARED)" >&2
-	exit 1
-fi
-
+# pg_regress and the isolation tester run as the cluster user, in a copy of
+# test/ (suites, expected output, data) that it can write to
 work=$(make_workdir test)
-cp -r "$here/sql" "$here/expected" "$here/test" "$work/"
-mkdir -p "$work/data"
-cp "$shared"/ltree-data/*.data "$work/data/"
+cp -r "$here/test" "$work/"
 [ "$CLUSTER_USER" != "$(id -un)" ] && chown -R "$CLUSTER_USER" "$work"
 
 passed=0
@@ -44,10 +38,12 @@ run_suite() {
 	fi
 }
 
+# the suites with the Makefile's options, as `make installcheck` runs them
 regress_tests=$(make -s -C "$here" print-regress)
+regress_opts=$(make -s -C "$here" print-regress-opts)
 run_suite regress "$PGXS_DIR/src/test/regress/pg_regress" \
-	--bindir="$PGBIN" --inputdir=. --outputdir="$work/regress" \
-	--temp-instance="$work/regress/instance" --encoding=UTF8 --no-locale \
+	--bindir="$PGBIN" $regress_opts --outputdir="$work/regress" \
+	--temp-instance="$work/regress/instance" \
 	$regress_tests
 
 isolation_tests=$(make -s -C "$here" print-isolation)
