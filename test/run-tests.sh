@@ -59,6 +59,13 @@ tap_tests=$(cd "$here" && echo test/t/*.pl)
 run_suite tap env TESTDIR="$work" PATH="$PGBIN:$PATH" \
 	PG_REGRESS="$PGXS_DIR/src/test/regress/pg_regress" \
 	prove -v -I "$PGXS_DIR/src/test/perl" $tap_tests
+# a TAP test that bails out leaves its other nodes running: stop them (they
+# would hold the work directory, and any lock the caller holds, for good)
+for pid_file in "$work"/tmp_check/*/pgdata/postmaster.pid; do
+	[ -f "$pid_file" ] || continue
+	echo "stopping a server the TAP tests left running: ${pid_file%/postmaster.pid}"
+	as_cluster_user "$PGBIN/pg_ctl" -D "${pid_file%/postmaster.pid}" -m immediate stop >/dev/null
+done
 
 # A throwaway cluster for the suites that need a running server.
 start_cluster() {

@@ -2,6 +2,8 @@
 -- (with the planner rewrite of <@ and @>), hash, GiST for tagpath (default
 -- and tiny signatures, deep and long paths), GiST for tagpath[].
 -- (Its tables live in their own schema.)
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/fixtures/common.psql
 CREATE SCHEMA ix;
 SET search_path = ix, public;
 
@@ -51,12 +53,15 @@ BEGIN
 	PERFORM set_config('enable_bitmapscan', 'on', true);
 END $$;
 
--- data: ltree's paths, random paths, awkward labels
-\getenv abs_srcdir PG_ABS_SRCDIR
+-- data: ltree's paths, random paths, awkward labels (ltree's regression
+-- data, test/data/, read by psql: \copy, held whole in a variable to take
+-- the file's name)
 \set ltree_data :abs_srcdir '/data/ltree.data'
 \set array_data :abs_srcdir '/data/_ltree.data'
+\set copy_raw_paths '\\copy raw_paths FROM ' :'ltree_data'
+\set copy_raw_arrays '\\copy raw_arrays FROM ' :'array_data'
 CREATE TABLE raw_paths (t text);
-COPY raw_paths FROM :'ltree_data';
+:copy_raw_paths
 SELECT setseed(0.31);
 INSERT INTO raw_paths
   SELECT (SELECT string_agg((ARRAY['a','b','c','ab','Äb','"x y"','"d.e"','B'])[1 + floor(random() * 8)::int], '.')
@@ -187,7 +192,7 @@ INSERT INTO report
 
 -- tagpath[]: _ltree.data, plus arrays holding the empty path
 CREATE TABLE raw_arrays (a text);
-COPY raw_arrays FROM :'array_data';
+:copy_raw_arrays
 CREATE TABLE ta AS SELECT row_number() OVER ()::int AS id, a::tagpath[] AS a FROM raw_arrays;
 INSERT INTO ta VALUES (5001, '{}'), (5002, '{""}'), (5003, '{"",1.2}'), (5004, ARRAY['"x y".Äb'::tagpath]);
 CREATE TABLE array_conditions (cond text);

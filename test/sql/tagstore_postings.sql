@@ -1,9 +1,18 @@
 -- Closure postings: with every tagged subtree posted, searches must still
--- equal the recursive-CTE reference of tagstore_differential (whose schema
--- and functions this reuses) while postings are fresh, while tagging
--- changes are pending, while moves and deletions leave them stale, and
--- after refreshing.
-SET search_path = diff, public;
+-- equal the recursive-CTE reference (the fixture's ref_search()) while
+-- postings are fresh, while tagging changes are pending, while moves and
+-- deletions leave them stale, and after refreshing.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/fixtures/common.psql
+CREATE SCHEMA postings;
+SET search_path = postings, public;
+
+-- the random forests of the fixture, reshaped and with entity rows stored
+-- out of id order, as tagstore_differential leaves them
+SELECT * FROM make_forest();
+SELECT reshape_forest();
+UPDATE tagstore.entity SET external_id = external_id WHERE id % 4 = 0;
+VACUUM ANALYZE tagstore.entity;
 
 -- check_postings(): each posted tag's search (which reads its posting) against the
 -- reference walk; returns how many were checked and how many differ

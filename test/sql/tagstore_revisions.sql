@@ -1,5 +1,7 @@
 -- Revisions, optimistic concurrency, tagging data and tag search (the CMR
 -- tagging design).
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/fixtures/common.psql
 CREATE SCHEMA rev;
 SET search_path = rev, public;
 
@@ -166,7 +168,7 @@ SELECT errcheck($$SELECT * FROM tagstore.search_tags(value => 42)$$) AS wrong_ty
 -- touches live state
 CREATE TEMP TABLE live_before AS
   SELECT (SELECT count(*) FROM tagstore.tag) AS tags, (SELECT count(*) FROM tagstore.tagging) AS taggings,
-         (SELECT string_agg(path::text || ':' || revision, ',' ORDER BY key) FROM tagstore.tag) AS tag_state;
+         (SELECT array_agg(path::text || ':' || revision ORDER BY key) FROM tagstore.tag) AS tag_state;
 SELECT tagstore.prune_history(keep => 2, tombstones_older_than => '1 hour') > 0 AS pruned_some;
 SELECT count(*) AS tags_with_more_than_2 FROM tagstore.tag t
 WHERE (SELECT count(*) FROM tagstore.tag_history(t.id)) > 2;
@@ -182,8 +184,8 @@ JOIN tagstore.taxonomy x ON x.id = d.taxonomy_id WHERE x.name = 'gov.noaa';
 -- live state: what it was, less the one tag removed above
 SELECT tags - 1 = (SELECT count(*) FROM tagstore.tag) AS tags_unchanged,
        taggings = (SELECT count(*) FROM tagstore.tagging) AS taggings_unchanged,
-       replace(tag_state, ',"gov.noaa".quality:1', '')
-         = (SELECT string_agg(path::text || ':' || revision, ',' ORDER BY key) FROM tagstore.tag) AS state_unchanged
+       array_remove(tag_state, '"gov.noaa".quality:1')
+         = (SELECT array_agg(path::text || ':' || revision ORDER BY key) FROM tagstore.tag) AS state_unchanged
 FROM live_before;
 SELECT errcheck($$SELECT tagstore.prune_history(keep => 0)$$) AS keep_zero;
 SELECT errcheck($$SELECT tagstore.prune_history(tombstones_older_than => '-1 day')$$) AS negative_interval;

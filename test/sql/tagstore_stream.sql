@@ -3,7 +3,22 @@
 -- table.  It must return exactly the rows, in the order, that the function
 -- itself returns (called in the select list, it runs as a plain function),
 -- wherever it takes over, and leave alone the uses it does not handle.
-SET search_path = diff, public;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/fixtures/common.psql
+CREATE SCHEMA stream;
+SET search_path = stream, public;
+
+-- the random forests of the fixture, reshaped and with entity rows stored
+-- out of id order, as tagstore_differential leaves them; and 20,000
+-- entities tagged with nothing (as untagging leaves them), so that the
+-- answers below are found each way the comments say: by a pass over the
+-- table only when over 1/4 of all entities
+SELECT * FROM make_forest();
+SELECT reshape_forest();
+UPDATE tagstore.entity SET external_id = external_id WHERE id % 4 = 0;
+INSERT INTO tagstore.entity (entity_type, external_id)
+SELECT 'untagged', 'u' || g FROM generate_series(1, 20000) g;
+VACUUM ANALYZE tagstore.entity;
 
 -- which scan a query gets
 CREATE FUNCTION scan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
@@ -59,8 +74,7 @@ SELECT same($$tagstore.entities_with_all('{Stream.wide}')$$) AS wide,
        same($$tagstore.entities_with_all('{Stream.nosuch}')$$) AS empty,
        (SELECT count(*) FROM tagstore.entities_with_all('{Stream.wide}')) AS wide_rows;
 
--- every tag of the random forests of tagstore_differential, with entity
--- rows stored out of id order there
+-- every tag of the random forests, with entity rows stored out of id order
 SELECT count(*) AS tags, count(*) FILTER (WHERE NOT same(format('tagstore.entities_with_any(%L)', ARRAY[path])))
 	AS differ
 FROM forest();
@@ -110,7 +124,7 @@ SELECT errcheck($$SELECT * FROM tagstore.entities_with_all(NULL)$$);
 SELECT errcheck($$SELECT * FROM tagstore.entities_with_any('{Stream.wide}', include_descendants => NULL)$$);
 SELECT errcheck($$SELECT * FROM tagstore.entities_with_all('{{Stream.wide}}')$$);
 CREATE ROLE tagstore_stream_reader;
-GRANT USAGE ON SCHEMA tagstore, diff TO tagstore_stream_reader;
+GRANT USAGE ON SCHEMA tagstore, stream TO tagstore_stream_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA tagstore TO tagstore_stream_reader;
 GRANT EXECUTE ON FUNCTION errcheck(text) TO tagstore_stream_reader;
 REVOKE EXECUTE ON FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]) FROM PUBLIC;
@@ -120,7 +134,7 @@ SELECT count(*) AS still_allowed FROM tagstore.entities_with_any('{Stream.narrow
 RESET ROLE;
 GRANT EXECUTE ON FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]) TO PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA tagstore FROM tagstore_stream_reader;
-REVOKE ALL ON SCHEMA tagstore, diff FROM tagstore_stream_reader;
+REVOKE ALL ON SCHEMA tagstore, stream FROM tagstore_stream_reader;
 REVOKE ALL ON FUNCTION errcheck(text) FROM tagstore_stream_reader;
 DROP ROLE tagstore_stream_reader;
 
@@ -144,7 +158,7 @@ DEALLOCATE wide_count;
 ALTER TABLE tagstore.entity ENABLE ROW LEVEL SECURITY;
 CREATE POLICY only_docs ON tagstore.entity USING (entity_type = 'doc');
 CREATE ROLE tagstore_rls_reader;
-GRANT USAGE ON SCHEMA tagstore, diff TO tagstore_rls_reader;
+GRANT USAGE ON SCHEMA tagstore, stream TO tagstore_rls_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA tagstore TO tagstore_rls_reader;
 GRANT EXECUTE ON FUNCTION errcheck(text) TO tagstore_rls_reader;
 SET ROLE tagstore_rls_reader;
@@ -157,7 +171,7 @@ SELECT count(*) AS owner_not_subject FROM tagstore.entities_with_all('{Stream.wi
 DROP POLICY only_docs ON tagstore.entity;
 ALTER TABLE tagstore.entity DISABLE ROW LEVEL SECURITY;
 REVOKE ALL ON ALL TABLES IN SCHEMA tagstore FROM tagstore_rls_reader;
-REVOKE ALL ON SCHEMA tagstore, diff FROM tagstore_rls_reader;
+REVOKE ALL ON SCHEMA tagstore, stream FROM tagstore_rls_reader;
 REVOKE ALL ON FUNCTION errcheck(text) FROM tagstore_rls_reader;
 DROP ROLE tagstore_rls_reader;
 
