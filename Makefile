@@ -36,9 +36,12 @@ OBJS = src/tagstore.o $(TYPES_OBJS) $(ENGINE_OBJS)
 DATA_built = sql/tagstore--1.1.sql
 DATA = sql/tagstore--1.0.sql sql/tagstore--1.0--1.1.sql
 
-# pg_regress suites: sql/<name>.sql with expected/<name>.out
-REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index
-REGRESS_OPTS = --inputdir=. --encoding=UTF8 --no-locale
+# pg_regress suites: test/sql/<name>.sql with test/expected/<name>.out, each
+# standing alone (any order, any subset, in one database): each begins with
+# test/sql/fixtures/common.psql, which gives it a freshly created tagstore and
+# the shared helpers.  Listed by hand: sql/ holds the install scripts.
+REGRESS = tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index
+REGRESS_OPTS = --inputdir=test --load-extension=tagstore --encoding=UTF8 --no-locale
 
 # isolation specs: test/specs/<name>.spec with test/expected/<name>.out
 ISOLATION = add_same_tag tag_same_entity tag_untag move_and_add remove_and_tag update_conflict retag_data refresh_postings search_snapshot tag_direct
@@ -66,7 +69,7 @@ $(OBJS): $(wildcard src/*/*.h)
 sql/tagstore--1.1.sql: $(sort $(wildcard sql/src/*.sql))
 	{ printf '%s\n' '\echo Use "CREATE EXTENSION tagstore" to load this file. \quit'; cat $^; } > $@
 
-.PHONY: deps test demo bench psql print-regress print-isolation
+.PHONY: deps test demo bench psql print-regress print-regress-opts print-isolation
 
 # Installs the Debian packages that building and testing need (root only).
 deps:
@@ -94,8 +97,10 @@ bench: deps
 psql:
 	test/demo.sh psql
 
-# Lists the suites, for test/run-tests.sh.
+# Lists the suites and pg_regress's options, for test/run-tests.sh.
 print-regress:
 	@echo $(REGRESS)
+print-regress-opts:
+	@echo $(REGRESS_OPTS)
 print-isolation:
 	@echo $(ISOLATION)

@@ -6,17 +6,11 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/test/common.sh"
-shared=${TAGSTORE_SHARED:-$here/../shared}
 
-if [ ! -d "$shared/ltree-data" ]; then
-	echo "ltree data not found in $shared/ltree-data (set TAGSTORE_SHARED)" >&2
-	exit 1
-fi
-
+# pg_regress and the isolation tester run as the cluster user, in a copy of
+# test/ (suites, expected output, data) that it can write to
 work=$(make_workdir test)
-cp -r "$here/sql" "$here/expected" "$here/test" "$work/"
-mkdir -p "$work/data"
-cp "$shared"/ltree-data/*.data "$work/data/"
+cp -r "$here/test" "$work/"
 [ "$CLUSTER_USER" != "$(id -un)" ] && chown -R "$CLUSTER_USER" "$work"
 
 passed=0
@@ -44,10 +38,12 @@ run_suite() {
 	fi
 }
 
+# the suites with the Makefile's options, as `make installcheck` runs them
 regress_tests=$(make -s -C "$here" print-regress)
+regress_opts=$(make -s -C "$here" print-regress-opts)
 run_suite regress "$PGXS_DIR/src/test/regress/pg_regress" \
-	--bindir="$PGBIN" --inputdir=. --outputdir="$work/regress" \
-	--temp-instance="$work/regress/instance" --encoding=UTF8 --no-locale \
+	--bindir="$PGBIN" $regress_opts --outputdir="$work/regress" \
+	--temp-instance="$work/regress/instance" \
 	$regress_tests
 
 isolation_tests=$(make -s -C "$here" print-isolation)
@@ -63,6 +59,13 @@ tap_tests=$(cd "$here" && echo test/t/*.pl)
 run_suite tap env TESTDIR="$work" PATH="$PGBIN:$PATH" \
 	PG_REGRESS="$PGXS_DIR/src/test/regress/pg_regress" \
 	prove -v -I "$PGXS_DIR/src/test/perl" $tap_tests
+# a TAP test that bails out leaves its other nodes running: stop them (they
+# would hold the work directory, and any lock the caller holds, for good)
+for pid_file in "$work"/tmp_check/*/pgdata/postmaster.pid; do
+	[ -f "$pid_file" ] || continue
+	echo "stopping a server the TAP tests left running: ${pid_file%/postmaster.pid}"
+	as_cluster_user "$PGBIN/pg_ctl" -D "${pid_file%/postmaster.pid}" -m immediate stop >/dev/null
+done
 
 # A throwaway cluster for the suites that need a running server.
 start_cluster() {

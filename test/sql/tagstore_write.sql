@@ -2,6 +2,8 @@
 -- straight into the tables must leave exactly what the SQL path leaves, and
 -- every other case must reach the SQL path.  Which path ran is counted by
 -- the function statistics: each hand-over is one call of _add_tag_to.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/fixtures/common.psql
 CREATE SCHEMA write;
 SET search_path = write, public;
 SET track_functions = 'all';

@@ -1,7 +1,10 @@
 -- tagpath input and output: ltree literals, quoted labels, errors, limits,
 -- constructors, binary send/recv.
--- (setup.sql installed tagstore and ltree side by side: where a literal
--- could be either, it is cast)
+-- (ltree is installed beside tagstore here: where a literal could be
+-- either, it is cast)
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/fixtures/common.psql
+CREATE EXTENSION ltree;
 
 -- ltree literals read the same
 SELECT 'a'::tagpath, 'Top.Science.Astronomy'::tagpath, ''::tagpath,
@@ -81,25 +84,38 @@ CREATE TABLE bin_src (id int, p tagpath);
 INSERT INTO bin_src
   SELECT row_number() OVER (), tagpath(array[a.label, b.label]) FROM awkward a, awkward b;
 INSERT INTO bin_src VALUES (0, ''), (-1, tagpath(array_fill('deep'::text, array[5000])));
+-- (psql's COPY ... TO STDOUT \g file and \copy ... FROM file, held whole in
+-- a variable to take the file's name: the files are the client's, in the
+-- output directory)
 \getenv abs_builddir PG_ABS_BUILDDIR
 \set binfile :abs_builddir '/results/tagpath.bin'
-COPY bin_src TO :'binfile' WITH (FORMAT binary);
+COPY bin_src TO STDOUT WITH (FORMAT binary) \g :binfile
 CREATE TABLE bin_dst (LIKE bin_src);
-COPY bin_dst FROM :'binfile' WITH (FORMAT binary);
+\set copy_bin_dst '\\copy bin_dst FROM ' :'binfile' ' WITH (FORMAT binary)'
+:copy_bin_dst
 SELECT count(*) AS copied,
        count(*) FILTER (WHERE s.p = d.p AND s.p::text = d.p::text) AS identical
 FROM bin_src s JOIN bin_dst d USING (id);
 
 -- hand-made binary values: bytea's binary form is its raw bytes, so a
 -- binary COPY of bytea, read back as tagpath, feeds tagpath_recv directly
+-- (a failed \copy shows its error, and again with VERBOSITY sqlstate its
+-- code: psql's SQLSTATE variable does not follow \copy)
 \set rawfile :abs_builddir '/results/tagpath_raw.bin'
+\set copy_raw_in '\\copy raw_in FROM ' :'rawfile' ' WITH (FORMAT binary)'
 CREATE TABLE raw_in (p tagpath);
-COPY (SELECT '\x01612e22622063222e64'::bytea) TO :'rawfile' WITH (FORMAT binary);
-COPY raw_in FROM :'rawfile' WITH (FORMAT binary);
+COPY (SELECT '\x01612e22622063222e64'::bytea) TO STDOUT WITH (FORMAT binary) \g :rawfile
+:copy_raw_in
 SELECT p, labels(p) FROM raw_in;
 -- unknown format version (22P03)
-COPY (SELECT '\x0261'::bytea) TO :'rawfile' WITH (FORMAT binary);
-SELECT errcheck(format('COPY raw_in FROM %L WITH (FORMAT binary)', :'rawfile'));
+COPY (SELECT '\x0261'::bytea) TO STDOUT WITH (FORMAT binary) \g :rawfile
+:copy_raw_in
+\set VERBOSITY sqlstate
+:copy_raw_in
+\set VERBOSITY default
 -- version 1 but not a valid literal (22P02)
-COPY (SELECT '\x01612e2e62'::bytea) TO :'rawfile' WITH (FORMAT binary);
-SELECT errcheck(format('COPY raw_in FROM %L WITH (FORMAT binary)', :'rawfile'));
+COPY (SELECT '\x01612e2e62'::bytea) TO STDOUT WITH (FORMAT binary) \g :rawfile
+:copy_raw_in
+\set VERBOSITY sqlstate
+:copy_raw_in
+\set VERBOSITY default

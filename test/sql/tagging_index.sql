@@ -4,6 +4,8 @@
 -- posting lists, dead and killed items, pages VACUUM deleted, heap pages
 -- with and without the all-visible bit.  Every search is compared with the
 -- taggings as a sequential scan reads them.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/fixtures/common.psql
 CREATE SCHEMA ti;
 SET search_path = ti, public;
 CREATE EXTENSION pageinspect;
@@ -27,7 +29,8 @@ SELECT count(*) AS taggings FROM wanted w,
 	LATERAL tagstore.add_tag_to(w.path, 'page', 'p' || w.member);
 
 -- the reference: each tag's entities from the taggings as a sequential scan
--- reads them, its subtree by walking parent_id; then plain set algebra
+-- reads them, its subtree by walking parent_id (the fixture's
+-- ref_subtree()); then plain set algebra
 CREATE TABLE ref_sets (path tagpath, descendants boolean, ids bigint[]);
 CREATE FUNCTION ref_fill() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -36,12 +39,8 @@ BEGIN
 	SET LOCAL enable_bitmapscan = off;
 	TRUNCATE ref_sets;
 	INSERT INTO ref_sets
-	SELECT t.path, d, (WITH RECURSIVE sub(id) AS (
-						   SELECT t.id
-						   UNION ALL
-						   SELECT c.id FROM sub s JOIN tagstore.tag c ON c.parent_id = s.id WHERE d)
-					   SELECT coalesce(array_agg(DISTINCT x.entity_id), '{}') FROM tagstore.tagging x
-					   WHERE x.tag_id IN (SELECT id FROM sub))
+	SELECT t.path, d, (SELECT coalesce(array_agg(DISTINCT x.entity_id), '{}') FROM tagstore.tagging x
+					   WHERE x.tag_id IN (SELECT ref_subtree(t.id, d)))
 	FROM tagstore.tag t, (VALUES (true), (false)) v(d)
 	WHERE t.taxonomy_id = (SELECT id FROM tagstore.taxonomy WHERE name = 'Pages');
 END $$;

@@ -3,7 +3,23 @@
 -- table.  It must return exactly the rows, in the order, that the function
 -- itself returns (called in the select list, it runs as a plain function),
 -- wherever it takes over, and leave alone the uses it does not handle.
-SET search_path = diff, public;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/fixtures/common.psql
+CREATE SCHEMA stream;
+SET search_path = stream, public;
+
+-- the random forests of the fixture, reshaped and with entity rows stored
+-- out of id order, as tagstore_differential leaves them; and 20,000
+-- entities tagged with nothing (as untagging leaves them): some 29,000
+-- entities, as when this suite ran after the others, so that of the Rows
+-- answers below only those over 7,000 (1/4) are found by a pass
+SELECT * FROM make_forest();
+SELECT reshape_forest();
+UPDATE tagstore.entity SET external_id = external_id WHERE id % 4 = 0;
+INSERT INTO tagstore.entity (entity_type, external_id)
+SELECT 'untagged', 'u' || g FROM generate_series(1, 20000) g;
+VACUUM ANALYZE tagstore.entity;
+
 -- which scan a query gets
 CREATE FUNCTION scan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -16,32 +32,14 @@ BEGIN
 	END LOOP;
 	RETURN NULL;
 END $$;
+
 SELECT tagstore.create_taxonomy('Stream') IS NOT NULL AS created;
- created 
----------
- t
-(1 row)
-
 SELECT count(tagstore.add_tag('Stream', v)) AS tags FROM unnest(ARRAY['wide', 'narrow']) v;
- tags 
-------
-    2
-(1 row)
-
 SELECT count(tagstore.add_tag_to('Stream.wide', CASE WHEN i % 2 = 0 THEN 'doc' ELSE 'item' END, 's' || i))
 	AS wide FROM generate_series(1, 300) i;
- wide 
-------
-  300
-(1 row)
-
 SELECT count(tagstore.add_tag_to('Stream.narrow', 'item', 's' || i)) AS narrow FROM unnest(ARRAY[7, 77, 301]) i;
- narrow 
---------
-      3
-(1 row)
-
 ANALYZE tagstore.entity;		-- the choice between a pass and lookups reads its row count
+
 SELECT q AS query, scan_of(q) AS scan FROM (VALUES
 	($$SELECT * FROM tagstore.entities_with_all('{Stream.wide}')$$),
 	($$SELECT external_id FROM tagstore.entities_with_any('{Stream.wide}', 'doc', 's1', true, '{Stream.narrow}') WHERE external_id > 's2'$$),
@@ -50,15 +48,6 @@ SELECT q AS query, scan_of(q) AS scan FROM (VALUES
 	($$SELECT * FROM tagstore.tag t, LATERAL tagstore.entities_with_all(ARRAY[t.path]) WHERE t.value = 'narrow'$$),
 	($$SELECT tagstore.entities_with_all('{Stream.wide}')$$)
 ) v(q);
-                                                               query                                                                |              scan               
-------------------------------------------------------------------------------------------------------------------------------------+---------------------------------
- SELECT * FROM tagstore.entities_with_all('{Stream.wide}')                                                                          | Custom Scan (tagstore entities)
- SELECT external_id FROM tagstore.entities_with_any('{Stream.wide}', 'doc', 's1', true, '{Stream.narrow}') WHERE external_id > 's2' | Custom Scan (tagstore entities)
- SELECT e FROM tagstore.entities_with_all('{Stream.wide}') e                                                                        | Function Scan
- SELECT * FROM tagstore.entities_with_all('{Stream.wide}') WITH ORDINALITY                                                          | Function Scan
- SELECT * FROM tagstore.tag t, LATERAL tagstore.entities_with_all(ARRAY[t.path]) WHERE t.value = 'narrow'                           | Function Scan
- SELECT tagstore.entities_with_all('{Stream.wide}')                                                                                 | 
-(6 rows)
 
 -- same(q): the rows of "SELECT * FROM <q>" (streamed) against those of
 -- "SELECT <q>" (the function), in order
@@ -76,6 +65,7 @@ BEGIN
 	END IF;
 	RETURN streamed IS NOT DISTINCT FROM called;
 END $$;
+
 -- by a pass (wide), by lookups (narrow), with filters and exclusions, empty
 SELECT same($$tagstore.entities_with_all('{Stream.wide}')$$) AS wide,
        same($$tagstore.entities_with_all('{Stream.narrow}')$$) AS narrow,
@@ -83,162 +73,75 @@ SELECT same($$tagstore.entities_with_all('{Stream.wide}')$$) AS wide,
        same($$tagstore.entities_with_all('{Stream}', exclude => '{Stream.narrow}')$$) AS excluded,
        same($$tagstore.entities_with_all('{Stream.nosuch}')$$) AS empty,
        (SELECT count(*) FROM tagstore.entities_with_all('{Stream.wide}')) AS wide_rows;
- wide | narrow | filtered | excluded | empty | wide_rows 
-------+--------+----------+----------+-------+-----------
- t    | t      | t        | t        | t     |       300
-(1 row)
 
--- every tag of the random forests of tagstore_differential, with entity
--- rows stored out of id order there
+-- every tag of the random forests, with entity rows stored out of id order
 SELECT count(*) AS tags, count(*) FILTER (WHERE NOT same(format('tagstore.entities_with_any(%L)', ARRAY[path])))
 	AS differ
 FROM forest();
- tags | differ 
-------+--------
-  401 |      0
-(1 row)
 
 -- rows out of id order on disk still stream in id order
 UPDATE tagstore.entity SET external_id = external_id WHERE external_id IN ('s10', 's20', 's7');
 SELECT same($$tagstore.entities_with_all('{Stream.wide}')$$) AS wide,
        same($$tagstore.entities_with_all('{Stream.narrow}')$$) AS narrow;
- wide | narrow 
-------+--------
- t    | t
-(1 row)
 
 -- a LIMIT stops early with the first rows; a cursor reads on across fetches
 SELECT string_agg(external_id, ' ') AS first_two
 FROM (SELECT external_id FROM tagstore.entities_with_all('{Stream.narrow}') LIMIT 2) s;
- first_two 
------------
- s7 s77
-(1 row)
-
 BEGIN;
 DECLARE c CURSOR FOR SELECT external_id FROM tagstore.entities_with_all('{Stream.wide}');
 FETCH 2 FROM c;
- external_id 
--------------
- s1
- s2
-(2 rows)
-
 FETCH 2 FROM c;
- external_id 
--------------
- s3
- s4
-(2 rows)
-
 CLOSE c;
 COMMIT;
+
 -- rescans: the scan on the inner side of a nested loop, searched again each time
 SET enable_material = off;
 SET enable_hashjoin = off;
 SET enable_mergejoin = off;
 SELECT scan_of($$SELECT * FROM (VALUES (3), (4)) v(n)
 	JOIN tagstore.entities_with_all('{Stream.narrow}') e ON length(e.external_id) = v.n$$) AS inner_scan;
-           inner_scan            
----------------------------------
- Custom Scan (tagstore entities)
-(1 row)
-
 SELECT v.n, string_agg(e.external_id, ' ') AS ids FROM (VALUES (3), (4)) v(n)
 	JOIN tagstore.entities_with_all('{Stream.narrow}') e ON length(e.external_id) = v.n
 GROUP BY v.n ORDER BY v.n;
- n | ids  
----+------
- 3 | s77
- 4 | s301
-(2 rows)
-
 RESET enable_material;
 RESET enable_hashjoin;
 RESET enable_mergejoin;
+
 -- arguments from an init plan and from parameters of a generic plan
 SELECT count(*) AS from_subquery
 FROM tagstore.entities_with_all(ARRAY[(SELECT path FROM tagstore.tag WHERE value = 'narrow')]);
- from_subquery 
----------------
-             3
-(1 row)
-
 SET plan_cache_mode = force_generic_plan;
 PREPARE listing(tagpath[], text) AS
 	SELECT count(*) FROM tagstore.entities_with_all($1, entity_type => $2);
 EXECUTE listing('{Stream.wide}', NULL);
- count 
--------
-   300
-(1 row)
-
 EXECUTE listing('{Stream.wide}', 'doc');
- count 
--------
-   150
-(1 row)
-
 EXECUTE listing('{Stream.narrow}', NULL);
- count 
--------
-     3
-(1 row)
-
 DEALLOCATE listing;
 RESET plan_cache_mode;
+
 -- the same errors as the function, and its EXECUTE privilege checked
 SELECT errcheck($$SELECT * FROM tagstore.entities_with_all(NULL)$$);
-           errcheck           
-------------------------------
- 22004: tags must not be NULL
-(1 row)
-
 SELECT errcheck($$SELECT * FROM tagstore.entities_with_any('{Stream.wide}', include_descendants => NULL)$$);
-                  errcheck                   
----------------------------------------------
- 22004: include_descendants must not be NULL
-(1 row)
-
 SELECT errcheck($$SELECT * FROM tagstore.entities_with_all('{{Stream.wide}}')$$);
-                  errcheck                   
----------------------------------------------
- 2202E: tags must be a one-dimensional array
-(1 row)
-
 CREATE ROLE tagstore_stream_reader;
-GRANT USAGE ON SCHEMA tagstore, diff TO tagstore_stream_reader;
+GRANT USAGE ON SCHEMA tagstore, stream TO tagstore_stream_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA tagstore TO tagstore_stream_reader;
 GRANT EXECUTE ON FUNCTION errcheck(text) TO tagstore_stream_reader;
 REVOKE EXECUTE ON FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]) FROM PUBLIC;
 SET ROLE tagstore_stream_reader;
 SELECT errcheck($$SELECT * FROM tagstore.entities_with_all('{Stream.wide}')$$) AS revoked;
-                         revoked                         
----------------------------------------------------------
- 42501: permission denied for function entities_with_all
-(1 row)
-
 SELECT count(*) AS still_allowed FROM tagstore.entities_with_any('{Stream.narrow}');
- still_allowed 
----------------
-             3
-(1 row)
-
 RESET ROLE;
 GRANT EXECUTE ON FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]) TO PUBLIC;
 REVOKE ALL ON ALL TABLES IN SCHEMA tagstore FROM tagstore_stream_reader;
-REVOKE ALL ON SCHEMA tagstore, diff FROM tagstore_stream_reader;
+REVOKE ALL ON SCHEMA tagstore, stream FROM tagstore_stream_reader;
 REVOKE ALL ON FUNCTION errcheck(text) FROM tagstore_stream_reader;
 DROP ROLE tagstore_stream_reader;
+
 -- a cached plan follows the function it streams when that is replaced (as
 -- an extension update may do)
 PREPARE wide_count AS SELECT count(*) FROM tagstore.entities_with_all('{Stream.wide}');
 EXECUTE wide_count;
- count 
--------
-   300
-(1 row)
-
 ALTER EXTENSION tagstore DROP FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]);
 DROP FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]);
 CREATE FUNCTION tagstore.entities_with_all(tags tagpath[], entity_type text DEFAULT NULL,
@@ -248,98 +151,40 @@ RETURNS SETOF tagstore.entity_ref
 	AS '$libdir/tagstore', 'tagstore_entities_with_all' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 1000;
 ALTER EXTENSION tagstore ADD FUNCTION tagstore.entities_with_all(tagpath[], text, text, boolean, tagpath[]);
 EXECUTE wide_count;
- count 
--------
-   300
-(1 row)
-
 DEALLOCATE wide_count;
+
 -- row-level security: searches read tagstore's tables directly, so a table
 -- whose policies apply to the caller is refused, never read whole
 ALTER TABLE tagstore.entity ENABLE ROW LEVEL SECURITY;
 CREATE POLICY only_docs ON tagstore.entity USING (entity_type = 'doc');
 CREATE ROLE tagstore_rls_reader;
-GRANT USAGE ON SCHEMA tagstore, diff TO tagstore_rls_reader;
+GRANT USAGE ON SCHEMA tagstore, stream TO tagstore_rls_reader;
 GRANT SELECT ON ALL TABLES IN SCHEMA tagstore TO tagstore_rls_reader;
 GRANT EXECUTE ON FUNCTION errcheck(text) TO tagstore_rls_reader;
 SET ROLE tagstore_rls_reader;
 SELECT count(*) AS rows_the_policy_shows FROM tagstore.entity WHERE external_id LIKE 's%';
- rows_the_policy_shows 
------------------------
-                   150
-(1 row)
-
 SELECT errcheck($$SELECT * FROM tagstore.entities_with_all('{Stream.wide}')$$) AS listing;
-                                       listing                                        
---------------------------------------------------------------------------------------
- 0A000: tagstore searches cannot apply row-level security policies of tagstore.entity
-(1 row)
-
 SELECT errcheck($$SELECT tagstore.count_entities_with_all('{Stream.wide}')$$) AS counting;
-                                       counting                                       
---------------------------------------------------------------------------------------
- 0A000: tagstore searches cannot apply row-level security policies of tagstore.entity
-(1 row)
-
 SELECT errcheck($$SELECT * FROM tagstore.entities_with_tag_data('Stream.wide', '{}')$$) AS by_data;
-                                       by_data                                        
---------------------------------------------------------------------------------------
- 0A000: tagstore searches cannot apply row-level security policies of tagstore.entity
-(1 row)
-
 RESET ROLE;
 SELECT count(*) AS owner_not_subject FROM tagstore.entities_with_all('{Stream.wide}');
- owner_not_subject 
--------------------
-               300
-(1 row)
-
 DROP POLICY only_docs ON tagstore.entity;
 ALTER TABLE tagstore.entity DISABLE ROW LEVEL SECURITY;
 REVOKE ALL ON ALL TABLES IN SCHEMA tagstore FROM tagstore_rls_reader;
-REVOKE ALL ON SCHEMA tagstore, diff FROM tagstore_rls_reader;
+REVOKE ALL ON SCHEMA tagstore, stream FROM tagstore_rls_reader;
 REVOKE ALL ON FUNCTION errcheck(text) FROM tagstore_rls_reader;
 DROP ROLE tagstore_rls_reader;
+
 -- an answer's entity rows are found by a pass over the table (answers over
 -- 1/4 of the entities), by seeking the pages that hold them (rows are
 -- usually stored in id order), or looked up in entity_pkey where seeking
 -- misses: whichever way, exactly the rows SQL finds, in id order
 SELECT tagstore.create_taxonomy('Rows') IS NOT NULL AS created;
- created 
----------
- t
-(1 row)
-
 SELECT count(tagstore.add_tag('Rows', v)) AS tags FROM unnest('{every, half, some, few, none}'::text[]) v;
- tags 
-------
-    5
-(1 row)
-
 SELECT count(*) AS every FROM tagstore.add_tag_to('Rows.every', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(1, 8000) i));
- every 
--------
-  8000
-(1 row)
-
 SELECT count(*) AS half FROM tagstore.add_tag_to('Rows.half', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(2, 8000, 2) i));
- half 
-------
- 4000
-(1 row)
-
 SELECT count(*) AS some FROM tagstore.add_tag_to('Rows.some', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(5, 8000, 37) i));
- some 
-------
-  217
-(1 row)
-
 SELECT count(*) AS few FROM tagstore.add_tag_to('Rows.few', 'rows', ARRAY['r1', 'r2', 'r1000', 'r1999', 'r2000']);
- few 
------
-   5
-(1 row)
-
 ANALYZE tagstore.entity;
 CREATE FUNCTION by_sql(tag tagpath) RETURNS text[] LANGUAGE sql STABLE AS $$
 	SELECT coalesce(array_agg(e.external_id ORDER BY e.id), '{}')
@@ -357,49 +202,16 @@ LANGUAGE sql STABLE AS $$
 	FROM unnest('{Rows.every, Rows.half, Rows.some, Rows.few, Rows.none}'::tagpath[]) t
 $$;
 SELECT * FROM rows_found();
-    tag     | rows | way  | same 
-------------+------+------+------
- Rows.every | 8000 | pass | t
- Rows.half  | 4000 | seek | t
- Rows.some  |  217 | seek | t
- Rows.few   |    5 | seek | t
- Rows.none  |    0 | seek | t
-(5 rows)
 
 -- with all tags wanted, a tag with many entities is checked entity by entity
 -- against one with few (src/tagstore_search.c): the same answers as SQL's,
 -- whichever order the tags come in, with subtrees of several tags and with
 -- exclusions
 SELECT count(tagstore.add_tag(('Rows.some.' || v)::tagpath)) AS subtags FROM unnest('{a, b}'::text[]) v;
- subtags 
----------
-       2
-(1 row)
-
 SELECT count(*) AS a FROM tagstore.add_tag_to('Rows.some.a', 'rows', ARRAY['r1', 'r3', 'r2000']);
- a 
----
- 3
-(1 row)
-
 SELECT count(*) AS b FROM tagstore.add_tag_to('Rows.some.b', 'rows', ARRAY['r2', 'r1999']);
- b 
----
- 2
-(1 row)
-
 SELECT tagstore.add_tag('Rows.half.x') IS NOT NULL AS x;
- x 
----
- t
-(1 row)
-
 SELECT count(*) AS x FROM tagstore.add_tag_to('Rows.half.x', 'rows', ARRAY['r1', 'r3']);
- x 
----
- 2
-(1 row)
-
 CREATE FUNCTION all_by_sql(tags tagpath[], exclude tagpath[] DEFAULT '{}') RETURNS text[] LANGUAGE sql STABLE AS $$
 	SELECT coalesce(array_agg(e.external_id ORDER BY e.id), '{}')
 	FROM tagstore.entity e
@@ -429,100 +241,26 @@ FROM (VALUES ('{Rows.every, Rows.few}'::tagpath[], '{}'::tagpath[]),
 			 ('{Rows.every, Rows.nosuch}', '{}')) v(tags, exclude)
 $$;
 SELECT * FROM all_cases();
-              tags               |    exclude    | rows | same | count_same 
----------------------------------+---------------+------+------+------------
- {Rows.every,Rows.few}           | {}            |    5 | t    | t
- {Rows.few,Rows.every}           | {}            |    5 | t    | t
- {Rows.every,Rows.half,Rows.few} | {}            |    4 | t    | t
- {Rows.half,Rows.some}           | {}            |  112 | t    | t
- {Rows.every,Rows.some}          | {}            |  222 | t    | t
- {Rows.every,Rows.half}          | {}            | 4002 | t    | t
- {Rows.every,Rows.some}          | {Rows.some.b} |  220 | t    | t
- {Rows.few}                      | {Rows.half}   |    1 | t    | t
- {Rows.half,Rows.few}            | {}            |    4 | t    | t
- {Rows.some}                     | {Rows.every}  |    0 | t    | t
- {Rows.half,Rows.few,Rows.none}  | {}            |    0 | t    | t
- {Rows.every,Rows.nosuch}        | {}            |    0 | t    | t
-(12 rows)
-
 -- the same with the large tags posted: read from their postings, or their
 -- few tags checked entity by entity
 SELECT tagstore.refresh_postings(rebuild => true, min_taggings => 500) >= 0 AS refreshed;
- refreshed 
------------
- t
-(1 row)
-
 SELECT string_agg(t.path::text, ', ' ORDER BY t.path) AS posted
 FROM tagstore.posted_tag p JOIN tagstore.tag t ON t.id = p.tag_id WHERE t.path <@ 'Rows';
-        posted         
------------------------
- Rows.every, Rows.half
-(1 row)
-
 SELECT * FROM all_cases();
-              tags               |    exclude    | rows | same | count_same 
----------------------------------+---------------+------+------+------------
- {Rows.every,Rows.few}           | {}            |    5 | t    | t
- {Rows.few,Rows.every}           | {}            |    5 | t    | t
- {Rows.every,Rows.half,Rows.few} | {}            |    4 | t    | t
- {Rows.half,Rows.some}           | {}            |  112 | t    | t
- {Rows.every,Rows.some}          | {}            |  222 | t    | t
- {Rows.every,Rows.half}          | {}            | 4002 | t    | t
- {Rows.every,Rows.some}          | {Rows.some.b} |  220 | t    | t
- {Rows.few}                      | {Rows.half}   |    1 | t    | t
- {Rows.half,Rows.few}            | {}            |    4 | t    | t
- {Rows.some}                     | {Rows.every}  |    0 | t    | t
- {Rows.half,Rows.few,Rows.none}  | {}            |    0 | t    | t
- {Rows.every,Rows.nosuch}        | {}            |    0 | t    | t
-(12 rows)
-
 -- stored out of id order: a third of the rows have new versions elsewhere,
 -- the old ones dead where seeking looks first
 UPDATE tagstore.entity SET external_id = external_id || 'u' WHERE entity_type = 'rows' AND id % 3 = 0;
 SELECT * FROM rows_found();
-    tag     | rows | way  | same 
-------------+------+------+------
- Rows.every | 8000 | pass | t
- Rows.half  | 4002 | seek | t
- Rows.some  |  222 | seek | t
- Rows.few   |    5 | seek | t
- Rows.none  |    0 | seek | t
-(5 rows)
-
 -- rows this transaction deleted or renamed: their old versions, still in
 -- place, are not ours to see
 BEGIN;
 DELETE FROM tagstore.entity WHERE entity_type = 'rows' AND id % 5 = 0;
 UPDATE tagstore.entity SET external_id = external_id || 'v' WHERE entity_type = 'rows' AND id % 7 = 0;
 SELECT * FROM rows_found();
-    tag     | rows | way  | same 
-------------+------+------+------
- Rows.every | 6400 | seek | t
- Rows.half  | 3196 | seek | t
- Rows.some  |  181 | seek | t
- Rows.few   |    4 | seek | t
- Rows.none  |    0 | seek | t
-(5 rows)
-
 ROLLBACK;
 -- dead rows gone, and the first page empty (seeking reads the first page
 -- to learn how the pages go)
 DELETE FROM tagstore.entity WHERE ctid < '(1,0)';
 VACUUM tagstore.entity;
 SELECT count(*) AS rows_on_first_page FROM tagstore.entity WHERE ctid < '(1,0)';
- rows_on_first_page 
---------------------
-                  0
-(1 row)
-
 SELECT * FROM rows_found();
-    tag     | rows | way  | same 
-------------+------+------+------
- Rows.every | 8000 | pass | t
- Rows.half  | 4002 | seek | t
- Rows.some  |  222 | seek | t
- Rows.few   |    5 | seek | t
- Rows.none  |    0 | seek | t
-(5 rows)
-

@@ -1,6 +1,8 @@
 -- tagquery: lquery's syntax plus quoted labels; canonical output; errors;
 -- case-insensitive matching that folds Unicode correctly, in any locale,
 -- identically with and without a GiST index.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/fixtures/common.psql
 
 -- canonical output: flags in the order %@*, default counts dropped
 SELECT q, q::tagquery AS canonical
@@ -87,13 +89,16 @@ SELECT f.q, s.ids = (SELECT array_agg(id ORDER BY id) FROM fruit WHERE p ~ f.q) 
 FROM fruit_queries f JOIN seq_answers s ON s.q = f.q::text ORDER BY f.q::text;
 RESET enable_seqscan;
 
--- binary COPY round trip of tagquery
+-- binary COPY round trip of tagquery (through a file of the client's, in
+-- the output directory: the \copy command is held whole in a variable to
+-- take the file's name)
 \getenv abs_builddir PG_ABS_BUILDDIR
 \set qfile :abs_builddir '/results/tagquery.bin'
 CREATE TABLE q_src AS SELECT row_number() OVER () AS id, q FROM fruit_queries;
-COPY q_src TO :'qfile' WITH (FORMAT binary);
+COPY q_src TO STDOUT WITH (FORMAT binary) \g :qfile
 CREATE TABLE q_dst (LIKE q_src);
-COPY q_dst FROM :'qfile' WITH (FORMAT binary);
+\set copy_q_dst '\\copy q_dst FROM ' :'qfile' ' WITH (FORMAT binary)'
+:copy_q_dst
 SELECT count(*) AS copied, count(*) FILTER (WHERE s.q::text = d.q::text) AS identical
 FROM q_src s JOIN q_dst d USING (id);
 

@@ -4,13 +4,19 @@
 -- Each check reports how many cases it ran and how many disagreed.
 
 \getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/fixtures/common.psql
+CREATE EXTENSION ltree;
+-- ltree's regression data, test/data/, read by psql (\copy, held whole in a
+-- variable to take the file's name)
 \set ltree_data :abs_srcdir '/data/ltree.data'
 \set array_data :abs_srcdir '/data/_ltree.data'
+\set copy_ldata '\\copy ldata FROM ' :'ltree_data'
+\set copy_adata '\\copy adata FROM ' :'array_data'
 
 -- paths: ltree.data, then random ones over a small alphabet so that
 -- ancestors, shared prefixes and repeated labels are common
 CREATE TABLE ldata (l ltree);
-COPY ldata FROM :'ltree_data';
+:copy_ldata
 SELECT setseed(0.2024);
 INSERT INTO ldata
   SELECT (SELECT string_agg((ARRAY['a','b','c','ab','a_b','A','Bc','b_a_c'])[1 + floor(random() * 8)::int], '.')
@@ -165,7 +171,7 @@ INSERT INTO results
 
 -- arrays: _ltree.data
 CREATE TABLE adata (la ltree[]);
-COPY adata FROM :'array_data';
+:copy_adata
 CREATE TABLE arrays AS
   SELECT row_number() OVER () AS id, la, la::text[]::tagpath[] AS ta FROM adata;
 INSERT INTO results

@@ -1,5 +1,7 @@
 -- The tagstore API: the seed's walkthrough, then every function with its
 -- rules and errors (each error shown with its SQLSTATE).
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/fixtures/common.psql
 
 -- the walkthrough, as the seed writes it
 SELECT tagstore.create_taxonomy('sizes', owner_id => '1') IS NOT NULL AS created;
