@@ -22,7 +22,9 @@ OBJS = \
 	src/tagstore_search.o \
 	src/tagstore_write.o \
 	src/tagtxtquery.o
-DATA = sql/tagstore--1.0.sql
+# STAND-IN (upgrade-test branch): the real Makefile builds sql/tagstore--1.1.sql
+# (DATA_built); here it is a plain copy of 1.0.
+DATA = sql/tagstore--1.0.sql sql/tagstore--1.1.sql sql/tagstore--1.0--1.1.sql
 
 # pg_regress suites: sql/<name>.sql with expected/<name>.out
 REGRESS = setup tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index
