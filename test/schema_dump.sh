@@ -14,9 +14,14 @@ if [ -z "${PGBIN:-}" ]; then
 	. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 fi
 
+# left out or masked: OIDs, transaction ids, the random key of \restrict,
+# the positions of the configuration sequences (data)
 "$PGBIN/pg_dump" --schema-only --binary-upgrade -d "$db" |
-	grep -v -e 'binary_upgrade_set_next_' -e '^-- Dumped from' -e '^-- Dumped by' |
-	sed -E "s/'\{[^}]*\}'::pg_catalog\.oid\[\], '\{[^}]*\}'::pg_catalog\.text\[\]/<configuration tables below>/"
+	grep -v -e 'binary_upgrade_set_next_' -e '^-- Dumped from' -e '^-- Dumped by' -e '^\\\(un\)\?restrict ' |
+	sed -E -e "/binary_upgrade_create_empty_extension/s/'\{[0-9,]*\}'(::pg_catalog\.oid\[\])?, '\{[^}]*\}'(::pg_catalog\.text\[\])?/<configuration tables below>/" \
+		-e "s/relfrozenxid = '[0-9]+', relminmxid = '[0-9]+'/relfrozenxid = <xid>, relminmxid = <mxid>/" \
+		-e "s/^WHERE oid = '[0-9]+';/WHERE oid = <toast table>;/" \
+		-e "s/^(SELECT pg_catalog\.setval\('[^']*'), [0-9]+, (true|false)\);/\1, <position>);/"
 
 echo '-- configuration tables of tagstore (pg_extension_config_dump), by name'
 "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "
