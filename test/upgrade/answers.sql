@@ -12,38 +12,38 @@ CREATE TEMP TABLE probe AS
 WITH t AS (
 	SELECT row_number() OVER (ORDER BY key) AS i, count(*) OVER () AS n, path FROM tagstore.tag
 ), p AS (
-	SELECT 'one ' || i AS label, ARRAY[path] AS tags, NULL::text AS etype, NULL::text AS prefix,
-		   true AS descendants, NULL::tagpath[] AS exclude FROM t
+	SELECT 1 AS branch, i, 'one ' || i AS label, ARRAY[path] AS tags, NULL::text AS etype,
+		   NULL::text AS prefix, true AS descendants, NULL::tagpath[] AS exclude FROM t
 	UNION ALL
-	SELECT 'one, no descendants ' || i, ARRAY[path], NULL, NULL, false, NULL FROM t
+	SELECT 2, i, 'one, no descendants ' || i, ARRAY[path], NULL, NULL, false, NULL FROM t
 	UNION ALL
-	SELECT 'one, upper case ' || i, ARRAY[upper(path::text)::tagpath], NULL, NULL, true, NULL FROM t
+	SELECT 3, i, 'one, upper case ' || i, ARRAY[upper(path::text)::tagpath], NULL, NULL, true, NULL FROM t
 	UNION ALL
-	SELECT 'pair ' || a.i, ARRAY[a.path, b.path], NULL, NULL, true, NULL
+	SELECT 4, a.i, 'pair ' || a.i, ARRAY[a.path, b.path], NULL, NULL, true, NULL
 	FROM t a JOIN t b ON b.i = 1 + (a.i * 7) % a.n
 	UNION ALL
-	SELECT 'triple ' || a.i, ARRAY[a.path, b.path, c.path], NULL, NULL, a.i % 4 <> 0, NULL
+	SELECT 5, a.i, 'triple ' || a.i, ARRAY[a.path, b.path, c.path], NULL, NULL, a.i % 4 <> 0, NULL
 	FROM t a JOIN t b ON b.i = 1 + (a.i * 5) % a.n JOIN t c ON c.i = 1 + (a.i * 11) % a.n
 	UNION ALL
-	SELECT 'filtered ' || a.i, ARRAY[a.path, b.path],
+	SELECT 6, a.i, 'filtered ' || a.i, ARRAY[a.path, b.path],
 		   CASE a.i % 3 WHEN 0 THEN 'doc' WHEN 1 THEN 'thing' END,
 		   CASE WHEN a.i % 2 = 0 THEN 'e1' END, a.i % 5 <> 0,
 		   CASE WHEN a.i % 4 < 2 THEN ARRAY[c.path] END
 	FROM t a JOIN t b ON b.i = 1 + (a.i * 3) % a.n JOIN t c ON c.i = 1 + (a.i * 13) % a.n
+	UNION ALL
+	SELECT 7, v.i, v.label, v.tags::tagpath[], v.etype, v.prefix, v.descendants, v.exclude::tagpath[] FROM (VALUES
+		(1, 'unknown tag', '{Biology.nowhere}', NULL, NULL, true, NULL),
+		(2, 'unknown taxonomy', '{Nowhere.x}', NULL, NULL, true, NULL),
+		(3, 'deleted tag', '{Biology.plant.grass}', NULL, NULL, true, NULL),
+		(4, 'known and unknown', '{Biology.animal, Biology.nowhere}', NULL, NULL, true, NULL),
+		(5, 'whole flat taxonomy', '{sizes.small, sizes.medium, sizes.large, sizes.huge}', NULL, NULL, true, NULL),
+		(6, 'broad, excluding', '{Biology.animal, Biology.plant}', NULL, NULL, true, '{Biology.animal.vertebrate, sizes.small}'),
+		(7, 'empty exclusion', '{Biology.plant}', 'thing', 'e2', true, '{}'),
+		(8, 'quoted and non-ASCII', '{"Biology.plant.flower.\"st. john''s wort\"", Orte.Europa.Schweiz.ZÜRICH}', NULL, NULL, true, NULL),
+		(9, 'excluding by an ancestor', '{Biology.animal.vertebrate.mammal.feline}', NULL, NULL, true, '{Biology.animal}'))
+		v(i, label, tags, etype, prefix, descendants, exclude)
 )
-SELECT row_number() OVER () AS k, * FROM p
-UNION ALL
-SELECT 10000 + k, label, tags::tagpath[], etype, prefix, descendants, exclude::tagpath[] FROM (VALUES
-	(1, 'unknown tag', '{Biology.nowhere}', NULL, NULL, true, NULL),
-	(2, 'unknown taxonomy', '{Nowhere.x}', NULL, NULL, true, NULL),
-	(3, 'deleted tag', '{Biology.plant.grass}', NULL, NULL, true, NULL),
-	(4, 'known and unknown', '{Biology.animal, Biology.nowhere}', NULL, NULL, true, NULL),
-	(5, 'whole flat taxonomy', '{sizes.small, sizes.medium, sizes.large, sizes.huge}', NULL, NULL, true, NULL),
-	(6, 'broad, excluding', '{Biology.animal, Biology.plant}', NULL, NULL, true, '{Biology.animal.vertebrate, sizes.small}'),
-	(7, 'empty exclusion', '{Biology.plant}', 'thing', 'e2', true, '{}'),
-	(8, 'quoted and non-ASCII', '{"Biology.plant.flower.\"st. john''s wort\"", Orte.Europa.Schweiz.ZÜRICH}', NULL, NULL, true, NULL),
-	(9, 'excluding by an ancestor', '{Biology.animal.vertebrate.mammal.feline}', NULL, NULL, true, '{Biology.animal}'))
-	v(k, label, tags, etype, prefix, descendants, exclude);
+SELECT row_number() OVER (ORDER BY branch, i) AS k, label, tags, etype, prefix, descendants, exclude FROM p;
 
 -- a search's answer: run with literal arguments, as an application would
 -- write it (so that in FROM it takes the streaming scan)

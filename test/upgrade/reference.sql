@@ -77,24 +77,25 @@ CREATE TEMP TABLE probe AS
 WITH t AS (
 	SELECT row_number() OVER (ORDER BY id) AS i, count(*) OVER () AS n, path FROM tagstore.tag
 ), p AS (
-	SELECT ARRAY[path] AS tags, NULL::text AS etype, NULL::text AS prefix, true AS descendants,
-		   NULL::tagpath[] AS exclude FROM t
+	SELECT 1 AS branch, i, ARRAY[path] AS tags, NULL::text AS etype, NULL::text AS prefix,
+		   true AS descendants, NULL::tagpath[] AS exclude FROM t
 	UNION ALL
-	SELECT ARRAY[upper(path::text)::tagpath], CASE WHEN i % 2 = 0 THEN 'thing' END, NULL, false, NULL FROM t
+	SELECT 2, i, ARRAY[upper(path::text)::tagpath], CASE WHEN i % 2 = 0 THEN 'thing' END, NULL, false, NULL FROM t
 	UNION ALL
-	SELECT ARRAY[a.path, b.path], NULL, NULL, true, NULL FROM t a JOIN t b ON b.i = 1 + (a.i * 7) % a.n
+	SELECT 3, a.i, ARRAY[a.path, b.path], NULL, NULL, true, NULL FROM t a JOIN t b ON b.i = 1 + (a.i * 7) % a.n
 	UNION ALL
-	SELECT ARRAY[a.path, b.path, c.path], CASE WHEN a.i % 3 = 0 THEN 'doc' END,
+	SELECT 4, a.i, ARRAY[a.path, b.path, c.path], CASE WHEN a.i % 3 = 0 THEN 'doc' END,
 		   CASE WHEN a.i % 4 = 0 THEN 'e2' END, a.i % 5 <> 0, CASE WHEN a.i % 2 = 0 THEN ARRAY[c.path] END
 	FROM t a JOIN t b ON b.i = 1 + (a.i * 5) % a.n JOIN t c ON c.i = 1 + (a.i * 3) % a.n
 	UNION ALL
-	SELECT ARRAY[a.path], NULL, NULL, true, ARRAY[b.path, 'Biology.nowhere'] FROM t a JOIN t b ON b.i = 1 + (a.i * 11) % a.n
+	SELECT 5, a.i, ARRAY[a.path], NULL, NULL, true, ARRAY[b.path, 'Biology.nowhere']
+	FROM t a JOIN t b ON b.i = 1 + (a.i * 11) % a.n
 	UNION ALL
-	SELECT ARRAY[x.path::tagpath, y.path::tagpath], NULL, NULL, true, NULL
-	FROM (VALUES ('Biology.nowhere'), ('Nowhere.x'), ('Biology')) x(path),
-		 (VALUES ('Biology.animal'), ('sizes.small'), ('Biology.plant.tree')) y(path)
+	SELECT 6, x.i * 10 + y.i, ARRAY[x.path::tagpath, y.path::tagpath], NULL, NULL, true, NULL
+	FROM (VALUES (1, 'Biology.nowhere'), (2, 'Nowhere.x'), (3, 'Biology')) x(i, path),
+		 (VALUES (1, 'Biology.animal'), (2, 'sizes.small'), (3, 'Biology.plant.tree')) y(i, path)
 )
-SELECT row_number() OVER () AS k, * FROM p;
+SELECT row_number() OVER (ORDER BY branch, i) AS k, tags, etype, prefix, descendants, exclude FROM p;
 
 CREATE FUNCTION pg_temp.compare(OUT searches int, OUT nonempty int, OUT mismatches int, OUT first text)
 LANGUAGE plpgsql AS $$
