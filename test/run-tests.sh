@@ -91,6 +91,19 @@ cat "$work/dump.log"
 passed=$((passed + $(grep -c '^ok: ' "$work/dump.log")))
 failed=$((failed + $(grep -c '^FAILED' "$work/dump.log")))
 
+# ALTER EXTENSION tagstore UPDATE from every older version with a frozen
+# install script, against a fresh install and the answers before it
+echo "== upgrade"
+start_cluster upgrade
+as_cluster_user env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" \
+	"$here/test/upgrade.sh" "$PGBIN" >"$work/upgrade.log" 2>&1
+rc=$?
+stop_cluster upgrade
+cat "$work/upgrade.log"
+passed=$((passed + $(grep -c '^ok: ' "$work/upgrade.log")))
+bad=$(grep -c '^FAILED' "$work/upgrade.log")
+failed=$((failed + (bad > 0 || rc == 0 ? bad : 1)))
+
 # Django example app: Django's own test runner against its own database
 echo "== django"
 start_cluster django
