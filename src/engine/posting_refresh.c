@@ -202,7 +202,7 @@ choose_posted(int min_taggings)
 	catalog_execute(TSQ_POSTED_ADD, (Datum[]) {int64_array(chosen, nchosen)}, NULL, false, 0);
 }
 
-/* The changes to fold in, by entity: entity[i] had its tagging of tag[i] changed. */
+/* (entity, tag) pairs, sorted by entity: changed taggings, or taggings carried now. */
 typedef struct Changes
 {
 	int			n;
@@ -210,13 +210,12 @@ typedef struct Changes
 	int64	   *tag;
 } Changes;
 
-/* Phase 1: the distinct changes at ctids, sorted by entity. */
+/* The pairs of the last SPI result's first two columns (entity_id, tag_id). */
 static Changes
-changes_at(Datum ctids)
+read_pairs(void)
 {
 	Changes		c;
 
-	catalog_execute(TSQ_CHANGES_AT, &ctids, NULL, false, 0);
 	c.n = (int) SPI_processed;
 	c.entity = palloc(sizeof(int64) * Max(c.n, 1));
 	c.tag = palloc(sizeof(int64) * Max(c.n, 1));
@@ -229,29 +228,27 @@ changes_at(Datum ctids)
 	return c;
 }
 
+/* Phase 1: the distinct changes at ctids, sorted by entity. */
+static Changes
+changes_at(Datum ctids)
+{
+	catalog_execute(TSQ_CHANGES_AT, &ctids, NULL, false, 0);
+	return read_pairs();
+}
+
 /* Phase 2: the taggings the changed entities carry now, by entity. */
 static Changes
 taggings_now(const Changes *changed)
 {
 	Datum	   *entities = palloc(sizeof(Datum) * Max(changed->n, 1));
 	int			nentities = 0;
-	Changes		now;
 
 	for (int i = 0; i < changed->n; i++)
 		if (i == 0 || changed->entity[i] != changed->entity[i - 1])
 			entities[nentities++] = Int64GetDatum(changed->entity[i]);
 	catalog_execute(TSQ_TAGGINGS_OF_ENTITIES, (Datum[]) {int64_array(entities, nentities)},
 					NULL, false, 0);
-	now.n = (int) SPI_processed;
-	now.entity = palloc(sizeof(int64) * Max(now.n, 1));
-	now.tag = palloc(sizeof(int64) * Max(now.n, 1));
-	for (int i = 0; i < now.n; i++)
-	{
-		now.entity[i] = spi_int64(i, 1);
-		now.tag[i] = spi_int64(i, 2);
-	}
-	SPI_freetuptable(SPI_tuptable);
-	return now;
+	return read_pairs();
 }
 
 /* The posted tags (tree indexes, sorted) that the taggings now[*j..] of entity e are under. */

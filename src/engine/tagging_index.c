@@ -22,7 +22,15 @@
  *	  taggings (search.c) lands only on the items it needs.
  *
  * Each item is checked visible to the snapshot when it is returned, as an
- * index-only scan does: by the visibility map, or else by the heap.
+ * index-only scan does: by the visibility map, or else by the heap.  And as
+ * an index-only scan does, the cursor keeps the pin on the leaf page its
+ * copy came from (it lets go of the lock) until it copies another page:
+ * VACUUM removes index entries under a cleanup lock, which waits for that
+ * pin, and it sets a heap page all-visible only after the entries pointing
+ * at the page's dead tuples are gone.  Without the pin, VACUUM could remove
+ * a copied entry whose tagging is dead to our snapshot and then mark its
+ * heap page all-visible, and the visibility map would vouch for a tagging
+ * that is gone (nbtree's README, "making concurrent TID recycling safe").
  *
  * Why the copy answers for the snapshot: under Lehman and Yao's scheme
  * (nbtree's README) items only ever move right, by splits, and a page's high
@@ -101,6 +109,7 @@ struct TaggingCursor
 	TaggingKey	end;			/* high key, or the first item not copied */
 	bool		stopped;		/* copying stopped at end (an item past the last key's tag) */
 	BlockNumber next_page;		/* right-link, P_NONE at the rightmost page */
+	Buffer		pinned;			/* the page the copy came from, pinned (not locked) */
 	TaggingKey	last;			/* the current seek's last key (natts 1: any entity) */
 };
 
@@ -185,12 +194,23 @@ tagging_cursor_begin(Relation heap, Relation index, Snapshot snapshot)
 	c->slot = table_slot_create(heap, NULL);
 	c->items = palloc(sizeof(TaggingItem) * MaxTIDsPerBTreePage);
 	c->next_page = P_NONE;
+	c->pinned = InvalidBuffer;
 	return c;
+}
+
+/* Lets go of the pin on the page of the last copy (its items are not returned again). */
+static void
+unpin_copy(TaggingCursor *c)
+{
+	if (BufferIsValid(c->pinned))
+		ReleaseBuffer(c->pinned);
+	c->pinned = InvalidBuffer;
 }
 
 void
 tagging_cursor_end(TaggingCursor *c)
 {
+	unpin_copy(c);
 	if (c->vmbuffer != InvalidBuffer)
 		ReleaseBuffer(c->vmbuffer);
 	table_index_fetch_end(c->fetch);
@@ -213,7 +233,8 @@ copy_item(TaggingCursor *c, int64 tag, int64 entity, ItemPointer tid)
 
 /*
  * Copies the items of the read-locked leaf page from offset off on, up to
- * the last key's tag, and where the copy ends; then releases the page.
+ * the last key's tag, and where the copy ends; then unlocks the page and
+ * keeps its pin instead of the previous copy's (see the header comment).
  */
 static void
 copy_page(TaggingCursor *c, Buffer buf, OffsetNumber off)
@@ -269,7 +290,9 @@ copy_page(TaggingCursor *c, Buffer buf, OffsetNumber off)
 		else
 			copy_item(c, tag, entity, &itup->t_tid);
 	}
-	_bt_relbuf(c->index, buf);
+	LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+	unpin_copy(c);
+	c->pinned = buf;
 }
 
 /* The first offset on the read-locked leaf page whose item is >= the descent key. */
@@ -341,6 +364,7 @@ descend(TaggingCursor *c, const TaggingKey *key)
 	if (!BufferIsValid(buf))
 	{
 		/* an empty index */
+		unpin_copy(c);
 		c->nitems = c->pos = 0;
 		c->stopped = false;
 		c->end.natts = 0;
@@ -454,6 +478,7 @@ tagging_cursor_next(TaggingCursor *c, int64 *tag, int64 *entity)
 		if (P_IGNORE(opaque))
 		{
 			/* deleted or half-dead: nothing on it, go on right */
+			unpin_copy(c);
 			c->nitems = c->pos = 0;
 			c->next_page = opaque->btpo_next;
 			_bt_relbuf(c->index, buf);

@@ -1,7 +1,10 @@
 # Concurrent clients (pgbench): taggings, untaggings and retaggings of a
 # few hundred hot (tag, entity) pairs, searches that check their own answer
-# against the walk of parent_id within the same snapshot, and refreshes and
-# rebuilds of the postings, all at once.  No client may fail, no revision
+# against the walk of parent_id within the same snapshot, refreshes and
+# rebuilds of the postings, and VACUUMs of tagging (which remove the
+# untagged pairs' index entries and set heap pages all-visible while
+# searches hold copies of leaf pages: src/engine/tagging_index.c), all at
+# once.  No client may fail, no revision
 # may be lost or doubled, and afterwards every search still equals the walk.
 # Races show up only now and then: this test failed one run in three when
 # refresh_postings deleted change rows newer than the snapshot it rebuilt
@@ -84,6 +87,9 @@ SELECT tagstore.remove_tag_from(tap.tag_at(:t), 'item', 'e' || :e);
 \set all random(0, 1)
 SELECT tap.assert_search(ARRAY[tap.tag_at(:a), tap.tag_at(:b)], :all = 1);
 SELECT tap.assert_search(ARRAY[tap.tag_at(:a)], true);
+},
+		'003_vacuum@1' => q{
+VACUUM tagstore.tagging;
 },
 		'003_refresh@3' => q{
 \set rebuild random(0, 3)
