@@ -205,8 +205,10 @@ idset_chunk_words(IdSet *s, uint64 key)
 	int			at = s->nchunks;
 
 	Assert(idset_is_bitmap(s));
-	/* chunks mostly come in key order: then the new one is last */
-	if (at > 0 && s->chunks[at - 1].key >= key)
+	/* chunks mostly come in key order: the one asked for is the last, or a new last */
+	if (at > 0 && s->chunks[at - 1].key == key)
+		return s->chunks[at - 1].words;
+	if (at > 0 && s->chunks[at - 1].key > key)
 	{
 		int			c = idset_find_chunk(s, key);
 
@@ -277,8 +279,19 @@ idset_to_bitmap(IdSet *s)
 	if (idset_is_bitmap(s))
 		return;
 	b = idset_empty_bitmap();
-	for (int i = 0; i < s->n; i++)
-		bitmap_set(&b, s->ids[i], true);
+	for (int i = 0; i < s->n;)
+	{
+		uint64		key = idset_offset(s->ids[i]) >> IDSET_CHUNK_BITS;
+		uint64	   *words = idset_chunk_words(&b, key);
+
+		/* the ids of one chunk, in one go */
+		for (; i < s->n && idset_offset(s->ids[i]) >> IDSET_CHUNK_BITS == key; i++)
+		{
+			uint64		low = idset_offset(s->ids[i]) & (IDSET_CHUNK_IDS - 1);
+
+			words[low / 64] |= UINT64CONST(1) << (low % 64);
+		}
+	}
 	b.n = s->n;
 	if (s->ids)
 		pfree(s->ids);

@@ -19,6 +19,7 @@
  */
 #include "postgres.h"
 
+#include "access/detoast.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/array.h"
@@ -158,12 +159,14 @@ posting_load(int64 tag_id, bool read_only)
 
 	catalog_execute(TSQ_POSTING_CHUNKS, arg, NULL, read_only, 0);
 	MemoryContextSwitchTo(cxt);		/* SPI returns in its own context */
-	/* a bitmap chunk holds more than MAX_LIST members, a list chunk one per two bytes */
+	/*
+	 * A bitmap chunk holds more than MAX_LIST members, a list chunk one per
+	 * two bytes: sizes read without fetching the chunks from TOAST.
+	 */
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		bytea	   *chunk = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i],
-														  SPI_tuptable->tupdesc, 2, &isnull));
-		int			len = VARSIZE_ANY_EXHDR(chunk);
+		Size		len = toast_raw_datum_size(SPI_getbinval(SPI_tuptable->vals[i],
+															 SPI_tuptable->tupdesc, 2, &isnull)) - VARHDRSZ;
 
 		members += len == BITMAP_BYTES ? MAX_LIST + 1 : len / 2;
 	}
