@@ -91,6 +91,7 @@ tree_load(void)
 {
 	TagTree		tree;
 	int64	   *parents;
+	bool	   *root;
 	bool	   *fresh;
 
 	/* in id order, with each one's rank in key order */
@@ -100,20 +101,24 @@ tree_load(void)
 	tree.parent = palloc(sizeof(int) * Max(tree.n, 1));
 	tree.nearest = palloc(sizeof(int) * Max(tree.n, 1));
 	parents = palloc(sizeof(int64) * Max(tree.n, 1));
+	root = palloc(sizeof(bool) * Max(tree.n, 1));
 	fresh = palloc(sizeof(bool) * Max(tree.n, 1));
 	tree.by_key = palloc(sizeof(int) * Max(tree.n, 1));
 	for (int i = 0; i < tree.n; i++)
 	{
 		bool		isnull;
+		Datum		parent = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
 
-		tree.ids[i] = spi_int64(i, 1);
-		parents[i] = spi_int64(i, 2);
+		tree.ids[i] = DatumGetInt64(catalog_spi_value(i, 1, TSREL_TAG, Anum_tag_id));
+		/* a root's parent is NULL (every bigint may be an id: none stands for "none") */
+		root[i] = isnull;
+		parents[i] = isnull ? 0 : DatumGetInt64(parent);
 		fresh[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
 		tree.by_key[spi_int64(i, 4) - 1] = i;
 	}
 	SPI_freetuptable(SPI_tuptable);
 	for (int i = 0; i < tree.n; i++)
-		tree.parent[i] = parents[i] == 0 ? -1 : tree_find(&tree, parents[i]);
+		tree.parent[i] = root[i] ? -1 : tree_find(&tree, parents[i]);
 	for (int k = 0; k < tree.n; k++)
 	{
 		int			i = tree.by_key[k];
@@ -175,6 +180,8 @@ choose_posted(int min_taggings)
 	Datum	   *chosen;
 	int			nchosen = 0;
 
+	/* every posting row goes, even one whose tag is not posted (verify.c reports those) */
+	catalog_execute(TSQ_POSTING_CLEAR, NULL, NULL, false, 0);
 	catalog_execute(TSQ_POSTED_CLEAR, NULL, NULL, false, 0);
 	tree = tree_load();
 	totals = palloc0(sizeof(int64) * Max(tree.n, 1));
@@ -182,7 +189,8 @@ choose_posted(int min_taggings)
 	catalog_execute(TSQ_TAGGING_COUNTS, NULL, NULL, true, 0);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
-		int			i = tree_find(&tree, spi_int64(r, 1));
+		int			i = tree_find(&tree, DatumGetInt64(catalog_spi_value(r, 1, TSREL_TAGGING,
+																		 Anum_tagging_tag_id)));
 
 		if (i >= 0)
 			totals[i] += spi_int64(r, 2);
@@ -222,8 +230,10 @@ changes_at(Datum ctids)
 	c.tag = palloc(sizeof(int64) * Max(c.n, 1));
 	for (int i = 0; i < c.n; i++)
 	{
-		c.entity[i] = spi_int64(i, 1);
-		c.tag[i] = spi_int64(i, 2);
+		c.entity[i] = DatumGetInt64(catalog_spi_value(i, 1, TSREL_POSTING_CHANGE,
+													  Anum_posting_change_entity_id));
+		c.tag[i] = DatumGetInt64(catalog_spi_value(i, 2, TSREL_POSTING_CHANGE,
+												   Anum_posting_change_tag_id));
 	}
 	SPI_freetuptable(SPI_tuptable);
 	return c;
@@ -247,8 +257,8 @@ taggings_now(const Changes *changed)
 	now.tag = palloc(sizeof(int64) * Max(now.n, 1));
 	for (int i = 0; i < now.n; i++)
 	{
-		now.entity[i] = spi_int64(i, 1);
-		now.tag[i] = spi_int64(i, 2);
+		now.entity[i] = DatumGetInt64(catalog_spi_value(i, 1, TSREL_TAGGING, Anum_tagging_entity_id));
+		now.tag[i] = DatumGetInt64(catalog_spi_value(i, 2, TSREL_TAGGING, Anum_tagging_tag_id));
 	}
 	SPI_freetuptable(SPI_tuptable);
 	return now;
@@ -381,11 +391,8 @@ rebuild_stale(void)
 	keys = palloc(sizeof(TagPath *) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
-		bool		isnull;
-
-		ids[i] = spi_int64(i, 1);
-		keys[i] = DatumGetTagPathP(datumCopy(SPI_getbinval(SPI_tuptable->vals[i],
-														   SPI_tuptable->tupdesc, 2, &isnull),
+		ids[i] = DatumGetInt64(catalog_spi_value(i, 1, TSREL_POSTED_TAG, Anum_posted_tag_tag_id));
+		keys[i] = DatumGetTagPathP(datumCopy(catalog_spi_value(i, 2, TSREL_TAG, Anum_tag_key),
 											 false, -1));
 	}
 	SPI_freetuptable(SPI_tuptable);
