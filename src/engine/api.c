@@ -40,6 +40,7 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 
 	SearchRequest req = {0};
 
+	catalog_check_function(fcinfo->flinfo->fn_oid);
 	search_require(PG_ARGISNULL(0), "tags");
 	search_require(PG_ARGISNULL(1), "match_all");
 	search_require(PG_ARGISNULL(2), "include_descendants");
@@ -93,6 +94,8 @@ entities_with(FunctionCallInfo fcinfo, bool match_all, bool counting)
 	bool		nulls[SEARCH_NARGS];
 	SearchRequest req;
 
+	/* a count in a cursor opened before DROP EXTENSION would count tables created since */
+	catalog_check_function(fcinfo->flinfo->fn_oid);
 	for (int i = 0; i < SEARCH_NARGS; i++)
 	{
 		nulls[i] = PG_ARGISNULL(i);
@@ -115,7 +118,7 @@ entities_with(FunctionCallInfo fcinfo, bool match_all, bool counting)
 		entity_rows_end(rows);
 		PG_RETURN_INT64(n);
 	}
-	start_result(fcinfo);
+	InitMaterializedSRF(fcinfo, 0);
 	put_rows(search_entity_rows(&req), (ReturnSetInfo *) fcinfo->resultinfo);
 	return (Datum) 0;
 }

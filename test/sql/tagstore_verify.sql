@@ -172,7 +172,7 @@ ROLLBACK;
 -- A small taxonomy of its own, for the rows themselves: the forests go, and
 -- the postings are built afresh
 SELECT tagstore.drop_taxonomy(name) FROM unnest(ARRAY['Alpha', 'beta', 'Γάμμα']) name;
-SELECT tagstore.create_taxonomy('Zoo');
+SELECT tagstore.create_taxonomy('Zoo') IS NOT NULL AS created;
 SELECT tagstore.add_tag(t::tagpath)
 FROM unnest(ARRAY['Zoo.animal.mammal.cat', 'Zoo.animal.bird', 'Zoo.plant.tree']) t;
 SELECT tagstore.add_tag_to(t::tagpath, 'zoo', x)
@@ -257,7 +257,7 @@ ROLLBACK;
 
 -- names: a key, a path, a parent in another taxonomy, a taxonomy's key
 BEGIN;
-SELECT tagstore.create_taxonomy('Other');
+SELECT tagstore.create_taxonomy('Other') IS NOT NULL AS created;
 SELECT tagstore.add_tag('Other.thing');
 UPDATE tagstore.tag SET key = 'zoo.animal.cow' WHERE path = 'Zoo.animal.mammal';
 UPDATE tagstore.tag SET path = 'Zoo.animal.Bird' WHERE path = 'Zoo.animal.bird';
