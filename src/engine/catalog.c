@@ -10,8 +10,11 @@
  * much as the search of a rare tag).  Instead one session cache holds:
  *
  *	- the OIDs of the relations of the schema tagstore (TagstoreRel);
- *	- the check that each column the engine reads by number (catalog.h's
- *	  Anum_ constants) has that number, name and type in pg_attribute;
+ *	- the check that each table is a plain table, and that each column the
+ *	  engine reads by number (catalog.h's Anum_ constants) has that number,
+ *	  name and type in pg_attribute;
+ *	- the check that each index the engine reads directly is a btree on
+ *	  the columns it expects, in that order;
  *	- the tagpath type (the type of tag.key) and the functions of tag_key's
  *	  btree strategies, for scan keys over keys;
  *	- the prepared statements (TagstoreQuery), made when first run.
@@ -24,6 +27,12 @@
  * while the tagpath type stays the same (the plan cache revalidates them
  * against their tables by itself; only their parameter types would be
  * stale), so that a plan running further up the stack is never freed.
+ *
+ * What the checks cannot see is reported where it is read: a NOT NULL
+ * constraint dropped and a NULL stored is XX001 naming the column (catalog.h's
+ * catalog_*_value); a statement that a rule turned into another is 55000;
+ * and a plan made before DROP EXTENSION, run after it, is 55000
+ * (catalog_check_function).  None of them is XX000 or a crash.
  *
  * Example: a search opens TSREL_TAGGING: the cache is loaded (first call
  * of the session), so try_relation_open(relids[TSREL_TAGGING]) takes the

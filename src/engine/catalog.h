@@ -8,7 +8,8 @@
  * other file of the engine names a relation by a TagstoreRel, a column by
  * an Anum_ constant (as core's catalog headers do), and a statement by a
  * TagstoreQuery.  The columns the engine reads or writes by number are
- * checked against pg_attribute whenever the relations are looked up.
+ * checked against pg_attribute, and the indexes it reads directly against
+ * pg_index, whenever the relations are looked up.
  */
 #ifndef TAGSTORE_CATALOG_H
 #define TAGSTORE_CATALOG_H

@@ -29,6 +29,8 @@
  *	posting_trigger.c	the change log that writers append to
  *	posting_read.c		a posting read as a search sees it, pending changes applied
  *	posting_refresh.c	refresh_postings: changes folded in, stale ones rebuilt
+ *
+ * tagstore.verify() (verify.c) checks them against the taggings.
  */
 #ifndef TAGSTORE_POSTING_H
 #define TAGSTORE_POSTING_H

@@ -415,7 +415,9 @@ rebuild_stale(void)
  * tagstore.refresh_postings(rebuild boolean, min_taggings integer) -> bigint:
  * folds the pending changes into the postings and rebuilds stale ones; with
  * rebuild, first chooses the posted tags afresh (those whose subtree carries
- * at least min_taggings taggings).  Returns the number of changes folded in.
+ * at least min_taggings taggings), deleting every posting row, and writes
+ * each posting from the taggings alone: whatever the postings held, or the
+ * change log lost, this repairs.  Returns the number of changes folded in.
  */
 PG_FUNCTION_INFO_V1(tagstore_refresh_postings);
 Datum
