@@ -46,6 +46,7 @@
 #include "access/relation.h"
 #include "access/stratnum.h"
 #include "access/table.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_attribute.h"
@@ -488,6 +489,9 @@ catalog_load(void)
 		if (columns[i].type == TAGPATH_TYPE)
 			cache.tagpath_type = type;
 	}
+	/* the tagpath type is the one this extension made (its OID changes with each CREATE EXTENSION) */
+	if (getExtensionOfObject(TypeRelationId, cache.tagpath_type) != get_extension_oid("tagstore", true))
+		altered(TSREL_TAG, Anum_tag_key, "key", TAGPATH_TYPE);
 	check_indexes();
 	load_key_procs();
 	/* the plans' parameter types name the tagpath type: only a new type makes them stale */

@@ -127,6 +127,11 @@ ALTER TABLE tagstore.tag DROP CONSTRAINT tag_key;
 CREATE UNIQUE INDEX tag_key ON tagstore.tag (path);
 SELECT * FROM search();
 ROLLBACK;
+-- tag.key of another type (read as tagpaths, it matched nothing)
+BEGIN;
+ALTER TABLE tagstore.tag ALTER key TYPE text USING key::text;
+SELECT * FROM search();
+ROLLBACK;
 -- tagging_pkey on its columns the other way round
 BEGIN;
 ALTER TABLE tagstore.tagging DROP CONSTRAINT tagging_pkey;
