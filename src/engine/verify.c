@@ -24,19 +24,21 @@
  * The pass of step 2: tags come in key order, so a subtree is a run of
  * consecutive tags, each after its ancestors.  The fresh posted tags whose
  * subtree the pass is in form a stack; each tag's taggings (one range of
- * tagging_pkey) are added to the set of every tag on the stack, and a tag
- * leaves the stack, and is checked, at the first tag outside its subtree.
- * So every tagging is read once, each posting is loaded once, and the
+ * tagging_pkey) are added to the set of the tag on top, and a tag leaves
+ * the stack, and is checked, at the first tag outside its subtree, handing
+ * its entities to the tag below it.  So every tagging is read once, each
+ * posting is loaded once, an entity is held by one set at a time, and the
  * work is the taggings times the posted tags above them (what a rebuild
  * of the postings costs), with no search per posted tag.
  *
  * Example: Biology.animal posted as {1, 7} and its child
  * Biology.animal.mammal posted as {7}; entity 9 tagged with mammal by an
  * INSERT with the trigger disabled (no change row).  In key order: animal
- * (pushed; its taggings: 1), mammal (pushed; its taggings: 7 and 9, into
- * both sets), plant (outside both: mammal popped, {7, 9} against {7}: 9 is
- * missing; animal popped, {1, 7, 9} against {1, 7}: 9 is missing).  Had
- * the trigger logged (mammal, 9), both postings would read as holding 9.
+ * (pushed; its taggings: 1), mammal (pushed; its taggings: 7 and 9),
+ * plant (outside both: mammal popped, {7, 9} against {7}: 9 is missing,
+ * and animal takes {7, 9}; animal popped, {1, 7, 9} against {1, 7}: 9 is
+ * missing).  Had the trigger logged (mammal, 9), both postings would read
+ * as holding 9.
  *
  * Problems are rows (tag_id, problem, detail); tagstore.verify() adds the
  * tags' paths and its own checks.  NULLs in posting_change and NULL tag
@@ -76,12 +78,17 @@ typedef struct Posted
 	bool		checked;		/* its count was checked */
 } Posted;
 
-/* A fresh posted tag whose subtree the pass is in, with the entities found under it so far. */
+/*
+ * A fresh posted tag whose subtree the pass is in, with the entities found
+ * under it so far: those of its taggings and of the tags under it read
+ * since, but not those of the posted tags under it, which it takes when
+ * they are checked.
+ */
 typedef struct Open
 {
 	Posted	   *posted;
 	TagPath    *key;
-	IdSet		found;			/* an array, normalized when checked */
+	IdSet		found;			/* an array, with duplicates until checked */
 	int			cap;
 } Open;
 
@@ -298,9 +305,13 @@ report_difference(Verifier *v, int64 tag_id, const IdSet *a, const IdSet *b,
 			   psprintf(what, count_of(n, "entity", "entities"), n == 1 ? "id" : "ids", ids.data));
 }
 
-/* Checks a fresh posted tag leaving the pass: its posting as a search reads it, and its count. */
+/*
+ * Checks a fresh posted tag leaving the pass: its posting as a search reads
+ * it, and its count.  Then the posted tag above it, if any, takes its
+ * entities.
+ */
 static void
-check_open(Verifier *v, Open *o)
+check_open(Verifier *v, Open *o, Open *above)
 {
 	MemoryContext old = MemoryContextSwitchTo(v->each);
 	IdSet		read = posting_load(o->posted->tag_id, true);
@@ -317,6 +328,20 @@ check_open(Verifier *v, Open *o)
 					  "its posting holds %s not tagged under the tag (%s %s)");
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(v->each);
+	if (above)
+	{
+		if (above->found.n + o->found.n > above->cap)
+		{
+			if ((Size) (above->found.n + o->found.n) * 2 > MaxAllocSize / sizeof(int64))
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many entities under one posted tag to verify")));
+			above->cap = (above->found.n + o->found.n) * 2;
+			above->found.ids = repalloc(above->found.ids, sizeof(int64) * above->cap);
+		}
+		memcpy(above->found.ids + above->found.n, o->found.ids, sizeof(int64) * o->found.n);
+		above->found.n += o->found.n;
+	}
 	pfree(o->found.ids);
 	pfree(o->key);
 }
@@ -370,7 +395,10 @@ check_subtrees(Verifier *v)
 
 			CHECK_FOR_INTERRUPTS();
 			while (depth > 0 && !tagpath_is_ancestor(stack[depth - 1].key, keys[i]))
-				check_open(v, &stack[--depth]);
+			{
+				depth--;
+				check_open(v, &stack[depth], depth > 0 ? &stack[depth - 1] : NULL);
+			}
 			if (p && !p->damaged)
 			{
 				if (depth == cap)
@@ -391,23 +419,20 @@ check_subtrees(Verifier *v)
 				pfree(keys[i]);
 			if (depth == 0)
 				continue;
-			/* the tag's taggings, into the set of every open posted tag */
+			/* the tag's taggings, into the set of the nearest open posted tag */
 			tagging_cursor_seek(v->taggings, ids[i], false, 0, ids[i], false, 0);
 			while (tagging_cursor_next(v->taggings, &tag, &entity))
-			{
-				MemoryContext old = MemoryContextSwitchTo(v->cxt);
-
-				for (int d = 0; d < depth; d++)
-					idset_append(&stack[d].found, &stack[d].cap, entity);
-				MemoryContextSwitchTo(old);
-			}
+				idset_append(&stack[depth - 1].found, &stack[depth - 1].cap, entity);
 		}
 		pfree(ids);
 		pfree(keys);
 		pfree(fresh);
 	}
 	while (depth > 0)
-		check_open(v, &stack[--depth]);
+	{
+		depth--;
+		check_open(v, &stack[depth], depth > 0 ? &stack[depth - 1] : NULL);
+	}
 	SPI_cursor_close(portal);
 }
 
