@@ -188,6 +188,16 @@ WHERE entity_type = 'zoo';
 SELECT tagstore.add_tag_to('Zoo.animal.bird', 'zoo', 'z6');
 SELECT tagstore.remove_tag_from('Zoo.animal.mammal', 'zoo', 'z2');
 SELECT * FROM v();
+-- change rows naming an entity and a tag that are gone are no problem
+SELECT tagstore.add_tag_to('Zoo.animal.bird', 'zoo', 'z7');
+DELETE FROM tagstore.entity WHERE external_id = 'z7';
+SELECT tagstore.add_tag_to(tagstore.add_tag('Zoo', 'fungus'), 'zoo', 'z5');
+SELECT tagstore.remove_tag('Zoo.fungus');
+SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT FROM tagstore.tag t WHERE t.id = c.tag_id)) AS of_tags_gone,
+	   count(*) FILTER (WHERE NOT EXISTS (SELECT FROM tagstore.entity e WHERE e.id = c.entity_id)) AS of_entities_gone
+FROM tagstore.posting_change c;
+SELECT stale_tags FROM tagstore.posting_status;
+SELECT * FROM v();
 
 -- DELETE FROM posting_change: z6 missing, z2 still there
 BEGIN;
