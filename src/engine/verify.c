@@ -71,7 +71,7 @@
 typedef struct Posted
 {
 	int64		tag_id;
-	bool		stale;			/* NULL counts as stale (verify.sql reports it) */
+	bool		stale;			/* NULL counts as stale (verify() reports it) */
 	bool		has_entities;	/* entities is not NULL */
 	int64		entities;
 	bool		damaged;		/* a chunk does not decode: its content is not checked */
@@ -410,8 +410,7 @@ check_subtrees(Verifier *v)
 				stack[depth].posted = p;
 				stack[depth].key = keys[i];
 				stack[depth].cap = 64;
-				stack[depth].found.n = 0;
-				stack[depth].found.chunks = NULL;
+				memset(&stack[depth].found, 0, sizeof(IdSet));
 				stack[depth].found.ids = MemoryContextAlloc(v->cxt, sizeof(int64) * 64);
 				depth++;
 			}
