@@ -29,6 +29,7 @@ ENGINE_OBJS = \
 	src/engine/search.o \
 	src/engine/tag_reader.o \
 	src/engine/tagging_index.o \
+	src/engine/verify.o \
 	src/engine/write.o
 OBJS = src/tagstore.o $(TYPES_OBJS) $(ENGINE_OBJS)
 # the install script of the default version is built from sql/src/ (below);
@@ -40,11 +41,11 @@ DATA = sql/tagstore--1.0.sql sql/tagstore--1.0--1.1.sql
 # standing alone (any order, any subset, in one database): each begins with
 # test/sql/fixtures/common.psql, which gives it a freshly created tagstore and
 # the shared helpers.  Listed by hand: sql/ holds the install scripts.
-REGRESS = tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index tagstore_ids
+REGRESS = tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index tagstore_ids tagstore_verify tagstore_altered
 REGRESS_OPTS = --inputdir=test --load-extension=tagstore --encoding=UTF8 --no-locale
 
 # isolation specs: test/specs/<name>.spec with test/expected/<name>.out
-ISOLATION = add_same_tag tag_same_entity tag_untag move_and_add remove_and_tag update_conflict retag_data refresh_postings search_snapshot tag_direct
+ISOLATION = add_same_tag tag_same_entity tag_untag move_and_add remove_and_tag update_conflict retag_data refresh_postings search_snapshot tag_direct verify_concurrent
 ISOLATION_OPTS = --inputdir=test --encoding=UTF8 --no-locale
 
 # -Wextra's unused-parameter fires in PostgreSQL's own headers and on every

@@ -134,6 +134,16 @@ refresh() {
 	fi
 }
 
+# verified STAGE DB: tagstore.verify() finds no problem (it is the current version's)
+verified() {
+	local out
+	if out=$(psql_ -d "$2" -F ' | ' -c "SELECT problem, tag, detail FROM tagstore.verify()" 2>&1) && [ -z "$out" ]; then
+		ok "$1: tagstore.verify() finds no problem"
+	else
+		failed "$1: tagstore.verify():"; head -n 20 <<<"$out" | indent
+	fi
+}
+
 for from in "${from_list[@]}"; do
 	pair="$from->$to"
 	db="upgrade_from_$from"
@@ -212,8 +222,10 @@ for from in "${from_list[@]}"; do
 
 	# (c) searches agree with the reference; writes and refreshes work
 	reference "$pair, after the update" "$db"
+	verified "$pair, after the update" "$db"
 	writes "$pair, after the update" "$db" 1
 	reference "$pair, after writes (changes pending, postings stale)" "$db"
+	verified "$pair, after writes" "$db"
 	refresh "$pair" "$db" false
 	reference "$pair, after refresh_postings()" "$db"
 	writes "$pair, after refresh_postings()" "$db" 2
@@ -221,6 +233,7 @@ for from in "${from_list[@]}"; do
 	reference "$pair, after refresh_postings(rebuild => true)" "$db"
 	writes "$pair, after refresh_postings(rebuild => true)" "$db" 3
 	reference "$pair, after more writes (changes pending on rebuilt postings)" "$db"
+	verified "$pair, after more writes" "$db"
 done
 
 if [ $status -eq 0 ]; then

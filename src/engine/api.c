@@ -40,6 +40,7 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 
 	SearchRequest req = {0};
 
+	catalog_check_function(fcinfo->flinfo->fn_oid);
 	search_require(PG_ARGISNULL(0), "tags");
 	search_require(PG_ARGISNULL(1), "match_all");
 	search_require(PG_ARGISNULL(2), "include_descendants");
@@ -55,6 +56,18 @@ tagstore_entity_ids(PG_FUNCTION_ARGS)
 		out[i] = Int64GetDatum(result.ids[i]);
 	PG_RETURN_ARRAYTYPE_P(construct_array(out, result.n, INT8OID, sizeof(int64),
 										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * Starts a set-returning function's result (InitMaterializedSRF), once its
+ * function is known to exist still: a cursor opened before DROP EXTENSION
+ * tagstore and read after it calls one that is gone (catalog_check_function).
+ */
+static void
+start_result(FunctionCallInfo fcinfo)
+{
+	catalog_check_function(fcinfo->flinfo->fn_oid);
+	InitMaterializedSRF(fcinfo, 0);
 }
 
 /* Puts all of the rows into a set-returning function's result, and ends reading. */
@@ -81,6 +94,8 @@ entities_with(FunctionCallInfo fcinfo, bool match_all, bool counting)
 	bool		nulls[SEARCH_NARGS];
 	SearchRequest req;
 
+	/* a count in a cursor opened before DROP EXTENSION would count tables created since */
+	catalog_check_function(fcinfo->flinfo->fn_oid);
 	for (int i = 0; i < SEARCH_NARGS; i++)
 	{
 		nulls[i] = PG_ARGISNULL(i);
@@ -160,6 +175,21 @@ as_text_array(FunctionCallInfo fcinfo, int argno, bool *isnull)
 	return PointerGetDatum(construct_array(&elem, 1, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
+/* search_tags's columns, at most */
+#define SEARCH_TAGS_COLUMNS 32
+
+/* Have two row types the same columns (at most SEARCH_TAGS_COLUMNS of them)? */
+static bool
+same_columns(TupleDesc a, TupleDesc b)
+{
+	if (a->natts != b->natts || a->natts > SEARCH_TAGS_COLUMNS)
+		return false;
+	for (int i = 0; i < a->natts; i++)
+		if (TupleDescAttr(a, i)->atttypid != TupleDescAttr(b, i)->atttypid)
+			return false;
+	return true;
+}
+
 /*
  * tagstore.search_tags(taxonomy, value, originator, pattern): each of the
  * first three is text or text[] (any of); the search itself is the SQL
@@ -184,19 +214,24 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 	args[3] = BoolGetDatum(!PG_ARGISNULL(3) && PG_GETARG_BOOL(3));
 	nulls[3] = ' ';
 
-	InitMaterializedSRF(fcinfo, 0);
+	start_result(fcinfo);
 	callercxt = CurrentMemoryContext;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	catalog_execute(TSQ_SEARCH_TAGS, args, nulls, true, 0);
+	/* its rows are ours: the same columns (a replaced _search_tags may have others) */
+	if (!same_columns(SPI_tuptable->tupdesc, rsinfo->setDesc))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("function tagstore._search_tags has been altered"),
+				 errdetail("Its rows must be those of tagstore.search_tags."),
+				 errhint("Restore the function as the extension's install script defines it.")));
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		Datum		values[32];
-		bool		isnull[32];
+		Datum		values[SEARCH_TAGS_COLUMNS];
+		bool		isnull[SEARCH_TAGS_COLUMNS];
 		MemoryContext old;
 
-		if (SPI_tuptable->tupdesc->natts > (int) lengthof(values))
-			elog(ERROR, "unexpected result of tagstore._search_tags");
 		heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, isnull);
 		old = MemoryContextSwitchTo(callercxt);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, isnull);
@@ -219,7 +254,7 @@ tagstore_entities(PG_FUNCTION_ARGS)
 	int			n = 0;
 	IdSet		ids = {0};
 
-	InitMaterializedSRF(fcinfo, 0);
+	start_result(fcinfo);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,

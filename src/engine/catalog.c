@@ -10,8 +10,11 @@
  * much as the search of a rare tag).  Instead one session cache holds:
  *
  *	- the OIDs of the relations of the schema tagstore (TagstoreRel);
- *	- the check that each column the engine reads by number (catalog.h's
- *	  Anum_ constants) has that number, name and type in pg_attribute;
+ *	- the check that each table is a plain table, and that each column the
+ *	  engine reads by number (catalog.h's Anum_ constants) has that number,
+ *	  name and type in pg_attribute;
+ *	- the check that each index the engine reads directly is a btree on
+ *	  the columns it expects, in that order;
  *	- the tagpath type (the type of tag.key) and the functions of tag_key's
  *	  btree strategies, for scan keys over keys;
  *	- the prepared statements (TagstoreQuery), made when first run.
@@ -25,6 +28,12 @@
  * against their tables by itself; only their parameter types would be
  * stale), so that a plan running further up the stack is never freed.
  *
+ * What the checks cannot see is reported where it is read: a NOT NULL
+ * constraint dropped and a NULL stored is XX001 naming the column (catalog.h's
+ * catalog_*_value); a statement that a rule turned into another is 55000;
+ * and a plan made before DROP EXTENSION, run after it, is 55000
+ * (catalog_check_function).  None of them is XX000 or a crash.
+ *
  * Example: a search opens TSREL_TAGGING: the cache is loaded (first call
  * of the session), so try_relation_open(relids[TSREL_TAGGING]) takes the
  * lock; a DROP EXTENSION committed before the lock was granted sends an
@@ -37,10 +46,15 @@
 #include "access/relation.h"
 #include "access/stratnum.h"
 #include "access/table.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_attribute.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -104,11 +118,42 @@ static const struct
 	{TSREL_TAGGING, Anum_tagging_operation, "operation", TEXTOID},
 	{TSREL_TAGGING, Anum_tagging_tagged_by, "tagged_by", TEXTOID},
 	{TSREL_TAGGING, Anum_tagging_tagged_at, "tagged_at", TIMESTAMPTZOID},
+	{TSREL_TAGGING_REVISION, Anum_tagging_revision_tag_id, "tag_id", INT8OID},
+	{TSREL_TAGGING_REVISION, Anum_tagging_revision_entity_id, "entity_id", INT8OID},
 	{TSREL_TAGGING_REVISION, Anum_tagging_revision_revision, "revision", INT4OID},
 	{TSREL_POSTED_TAG, Anum_posted_tag_tag_id, "tag_id", INT8OID},
 	{TSREL_POSTED_TAG, Anum_posted_tag_stale, "stale", BOOLOID},
+	{TSREL_POSTED_TAG, Anum_posted_tag_entities, "entities", INT8OID},
+	{TSREL_POSTING, Anum_posting_tag_id, "tag_id", INT8OID},
+	{TSREL_POSTING, Anum_posting_chunk, "chunk", INT8OID},
+	{TSREL_POSTING, Anum_posting_members, "members", BYTEAOID},
 	{TSREL_POSTING_CHANGE, Anum_posting_change_tag_id, "tag_id", INT8OID},
 	{TSREL_POSTING_CHANGE, Anum_posting_change_entity_id, "entity_id", INT8OID},
+};
+
+/*
+ * The indexes the engine reads directly: each a btree on exactly these
+ * columns of its table (the tagging cursor and the lookups by id rely on
+ * it; tag_key's operators come from its operator class).
+ */
+#define MAX_INDEX_COLS 3
+static const struct
+{
+	TagstoreRel index;
+	TagstoreRel table;
+	int			ncols;
+	AttrNumber	cols[MAX_INDEX_COLS];
+}			indexes[] =
+{
+	{TSREL_TAG_PKEY, TSREL_TAG, 1, {Anum_tag_id}},
+	{TSREL_TAG_KEY, TSREL_TAG, 1, {Anum_tag_key}},
+	{TSREL_ENTITY_PKEY, TSREL_ENTITY, 1, {Anum_entity_id}},
+	{TSREL_ENTITY_NAME, TSREL_ENTITY, 2, {Anum_entity_entity_type, Anum_entity_external_id}},
+	{TSREL_TAGGING_PKEY, TSREL_TAGGING, 2, {Anum_tagging_tag_id, Anum_tagging_entity_id}},
+	{TSREL_TAGGING_ENTITY_IDX, TSREL_TAGGING, 1, {Anum_tagging_entity_id}},
+	{TSREL_TAGGING_REVISION_PKEY, TSREL_TAGGING_REVISION, 3,
+	{Anum_tagging_revision_tag_id, Anum_tagging_revision_entity_id, Anum_tagging_revision_revision}},
+	{TSREL_POSTED_TAG_PKEY, TSREL_POSTED_TAG, 1, {Anum_posted_tag_tag_id}},
 };
 
 /*
@@ -173,6 +218,9 @@ static const struct
 		" FROM tagstore.tag t LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id ORDER BY t.id",
 		0, {0}, false, SPI_OK_SELECT
 	},
+	[TSQ_POSTING_CLEAR] = {
+		"DELETE FROM tagstore.posting", 0, {0}, false, SPI_OK_DELETE
+	},
 	[TSQ_POSTED_CLEAR] = {
 		"DELETE FROM tagstore.posted_tag", 0, {0}, false, SPI_OK_DELETE
 	},
@@ -208,6 +256,19 @@ static const struct
 	[TSQ_SEARCH_TAGS] = {
 		"SELECT * FROM tagstore._search_tags($1, $2, $3, $4)",
 		4, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, BOOLOID}, false, SPI_OK_SELECT
+	},
+	[TSQ_VERIFY_POSTED] = {
+		"SELECT tag_id, stale, entities FROM tagstore.posted_tag ORDER BY tag_id",
+		0, {0}, false, SPI_OK_SELECT
+	},
+	[TSQ_VERIFY_CHUNKS] = {
+		"SELECT tag_id, chunk, members FROM tagstore.posting ORDER BY tag_id, chunk",
+		0, {0}, false, SPI_OK_SELECT
+	},
+	[TSQ_VERIFY_TAGS] = {
+		"SELECT t.id, t.key, p.stale IS FALSE FROM tagstore.tag t"
+		" LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id WHERE t.key IS NOT NULL ORDER BY t.key",
+		0, {0}, false, SPI_OK_SELECT
 	},
 };
 
@@ -259,6 +320,73 @@ altered(TagstoreRel rel, AttrNumber attnum, const char *name, Oid type)
 			 errhint("Restore the table as the extension's install script defines it.")));
 }
 
+/* The name of a column the engine reads, for messages. */
+static const char *
+column_name(TagstoreRel rel, AttrNumber attnum)
+{
+	for (int i = 0; i < (int) lengthof(columns); i++)
+		if (columns[i].rel == rel && columns[i].attnum == attnum)
+			return columns[i].name;
+	return psprintf("%d", attnum);
+}
+
+/* Complains that an index was altered (or replaced) under the engine. */
+static void
+index_altered(int i)
+{
+	StringInfoData cols;
+
+	initStringInfo(&cols);
+	for (int c = 0; c < indexes[i].ncols; c++)
+		appendStringInfo(&cols, "%s%s", c > 0 ? ", " : "",
+						 column_name(indexes[i].table, indexes[i].cols[c]));
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("index %s has been altered", relations[indexes[i].index].qualified),
+			 errdetail("tagstore reads it as a btree index of %s on (%s).",
+					   relations[indexes[i].table].qualified, cols.data),
+			 errhint("Restore the index as the extension's install script defines it.")));
+}
+
+/* The access method of a relation (InvalidOid for none). */
+static Oid
+relation_am(Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			am = InvalidOid;
+
+	if (HeapTupleIsValid(tup))
+	{
+		am = ((Form_pg_class) GETSTRUCT(tup))->relam;
+		ReleaseSysCache(tup);
+	}
+	return am;
+}
+
+/* Checks that each index is a btree on its table's columns, as the engine reads it. */
+static void
+check_indexes(void)
+{
+	for (int i = 0; i < (int) lengthof(indexes); i++)
+	{
+		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(cache.relids[indexes[i].index]));
+		Form_pg_index index;
+		bool		ok;
+
+		if (!HeapTupleIsValid(tup))
+			index_altered(i);	/* no index (a table of that name), or dropped meanwhile */
+		index = (Form_pg_index) GETSTRUCT(tup);
+		ok = index->indrelid == cache.relids[indexes[i].table] &&
+			index->indnatts == indexes[i].ncols &&
+			relation_am(index->indexrelid) == BTREE_AM_OID;
+		for (int c = 0; ok && c < indexes[i].ncols; c++)
+			ok = index->indkey.values[c] == indexes[i].cols[c];
+		ReleaseSysCache(tup);
+		if (!ok)
+			index_altered(i);
+	}
+}
+
 /* Checks one column against pg_attribute; returns its type. */
 static Oid
 check_column(TagstoreRel rel, AttrNumber attnum, const char *name, Oid type)
@@ -293,7 +421,9 @@ load_key_procs(void)
 	Oid			opfamily;
 
 	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for index %u", cache.relids[TSREL_TAG_KEY]);
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("relation \"%s\" does not exist", relations[TSREL_TAG_KEY].qualified)));
 	d = SysCacheGetAttr(INDEXRELID, tup, Anum_pg_index_indclass, &isnull);
 	indclass = (oidvector *) DatumGetPointer(d);
 	opfamily = get_opclass_family(indclass->values[0]);
@@ -304,7 +434,12 @@ load_key_procs(void)
 											   cache.tagpath_type, strategy);
 
 		if (!OidIsValid(opno))
-			elog(ERROR, "operator %d of %s is missing", strategy, relations[TSREL_TAG_KEY].name);
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("index %s has been altered", relations[TSREL_TAG_KEY].qualified),
+					 errdetail("Its operator class has no operator of btree strategy %d for type %s.",
+							   strategy, format_type_be(cache.tagpath_type)),
+					 errhint("Restore the index as the extension's install script defines it.")));
 		cache.key_procs[strategy] = get_opcode(opno);
 	}
 }
@@ -333,6 +468,19 @@ catalog_load(void)
 					(errcode(ERRCODE_UNDEFINED_TABLE),
 					 errmsg("relation \"%s\" does not exist", relations[i].qualified)));
 	}
+	/* tables are plain tables (read through the heap AM); the indexes are checked below */
+	for (int i = 0; i < TSREL_COUNT; i++)
+	{
+		bool		is_index = false;
+
+		for (int j = 0; j < (int) lengthof(indexes); j++)
+			is_index |= (int) indexes[j].index == i;
+		if (!is_index && get_rel_relkind(cache.relids[i]) != RELKIND_RELATION)
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("%s is not a table", relations[i].qualified),
+					 errhint("Restore the table as the extension's install script defines it.")));
+	}
 	for (int i = 0; i < (int) lengthof(columns); i++)
 	{
 		Oid			type = check_column(columns[i].rel, columns[i].attnum, columns[i].name,
@@ -341,6 +489,10 @@ catalog_load(void)
 		if (columns[i].type == TAGPATH_TYPE)
 			cache.tagpath_type = type;
 	}
+	/* the tagpath type is the one this extension made (its OID changes with each CREATE EXTENSION) */
+	if (getExtensionOfObject(TypeRelationId, cache.tagpath_type) != get_extension_oid("tagstore", true))
+		altered(TSREL_TAG, Anum_tag_key, "key", TAGPATH_TYPE);
+	check_indexes();
 	load_key_procs();
 	/* the plans' parameter types name the tagpath type: only a new type makes them stale */
 	if (cache.plans_type != cache.tagpath_type)
@@ -408,6 +560,14 @@ catalog_relname(TagstoreRel rel)
 	return relations[rel].qualified;
 }
 
+/* The OID of one of tagstore's relations, as the cache holds it (no lock taken). */
+Oid
+catalog_relid(TagstoreRel rel)
+{
+	catalog_load();
+	return cache.relids[rel];
+}
+
 /* The tagpath type of this installation: the type of tag.key. */
 Oid
 catalog_tagpath_type(void)
@@ -454,8 +614,51 @@ catalog_execute(TagstoreQuery query, Datum *args, const char *nulls, bool read_o
 {
 	int			rc = SPI_execute_plan(catalog_plan(query), args, nulls, read_only, count);
 
+	/* an error raises; another result means a rule or the like changed the statement */
 	if (rc != queries[query].expect)
-		elog(ERROR, "\"%s\" failed: %s", queries[query].sql, SPI_result_code_string(rc));
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("tagstore's statement did not run as written: %s", SPI_result_code_string(rc)),
+				 errdetail("The statement: %s", queries[query].sql),
+				 errhint("A rule or similar on one of tagstore's tables may have changed it; "
+						 "restore the tables as the extension's install script defines them.")));
+}
+
+/*
+ * Checks that a function a plan calls still exists: a query planned (or a
+ * cursor opened) before DROP EXTENSION tagstore, and run after it, would
+ * otherwise call a function that is gone, with arguments of a type that is
+ * gone, into tables created since.
+ */
+void
+catalog_check_function(Oid funcid)
+{
+	if (SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(funcid)))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg(OidIsValid(get_extension_oid("tagstore", true)) ?
+					"tagstore was dropped and created again since this query was planned" :
+					"tagstore was dropped since this query was planned"),
+			 errhint("Run the query again (open the cursor again).")));
+}
+
+/* Complains about a NULL read from a column where the engine needs a value (catalog.h). */
+void
+catalog_null_value(TagstoreRel rel, AttrNumber attnum)
+{
+	bool		posting = rel == TSREL_POSTED_TAG || rel == TSREL_POSTING ||
+		rel == TSREL_POSTING_CHANGE;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("null value in column \"%s\" of table %s", column_name(rel, attnum),
+					relations[rel].qualified),
+			 errdetail("tagstore needs a value there; the column's NOT NULL constraint has been dropped."),
+			 posting ?
+			 errhint("Rebuild the postings with tagstore.refresh_postings(rebuild => true), "
+					 "and restore the constraint.") :
+			 errhint("tagstore.verify() lists such rows; give them values and restore the constraint.")));
 }
 
 /* Prepares lookups of ids in index (its first column, bigint) of heap, for the current memory context. */
@@ -489,11 +692,20 @@ id_lookup(IdLookup *l, int64 id)
 	index_rescan(l->scan, &key, 1, NULL, 0);
 }
 
-/* The next row visible to the snapshot into l->slot; false when there is none. */
+/*
+ * The next row visible to the snapshot into l->slot; false when there is
+ * none.  In the lookups' context: nbtree allocates some of a scan's state
+ * when first needed (the items to mark dead), in whatever context is
+ * current, and a caller's may be reset before the scan ends.
+ */
 bool
 id_lookup_next(IdLookup *l)
 {
-	return index_getnext_slot(l->scan, ForwardScanDirection, l->slot);
+	MemoryContext old = MemoryContextSwitchTo(l->cxt);
+	bool		found = index_getnext_slot(l->scan, ForwardScanDirection, l->slot);
+
+	MemoryContextSwitchTo(old);
+	return found;
 }
 
 /* Ends the lookups, closing the index if a lookup opened it. */

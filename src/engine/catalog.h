@@ -8,7 +8,8 @@
  * other file of the engine names a relation by a TagstoreRel, a column by
  * an Anum_ constant (as core's catalog headers do), and a statement by a
  * TagstoreQuery.  The columns the engine reads or writes by number are
- * checked against pg_attribute whenever the relations are looked up.
+ * checked against pg_attribute, and the indexes it reads directly against
+ * pg_index, whenever the relations are looked up.
  */
 #ifndef TAGSTORE_CATALOG_H
 #define TAGSTORE_CATALOG_H
@@ -16,6 +17,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/htup_details.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "utils/relcache.h"
@@ -63,11 +65,19 @@ typedef enum TagstoreRel
 #define Natts_tagging				7
 
 /* tagstore.tagging_revision */
+#define Anum_tagging_revision_tag_id	1
+#define Anum_tagging_revision_entity_id	2
 #define Anum_tagging_revision_revision	3
 
 /* tagstore.posted_tag */
 #define Anum_posted_tag_tag_id		1
 #define Anum_posted_tag_stale		2
+#define Anum_posted_tag_entities	3
+
+/* tagstore.posting */
+#define Anum_posting_tag_id			1
+#define Anum_posting_chunk			2
+#define Anum_posting_members		3
 
 /* tagstore.posting_change */
 #define Anum_posting_change_tag_id		1
@@ -94,6 +104,7 @@ typedef enum TagstoreQuery
 	TSQ_CHANGES_AT,				/* the changes at those ctids, by entity */
 	TSQ_CHANGES_DELETE,
 	TSQ_TAG_TREE,				/* every tag: id, parent, fresh posting, rank by key */
+	TSQ_POSTING_CLEAR,
 	TSQ_POSTED_CLEAR,
 	TSQ_POSTED_ADD,
 	TSQ_TAGGING_COUNTS,			/* taggings per tag */
@@ -105,17 +116,69 @@ typedef enum TagstoreQuery
 	TSQ_ADD_TAG_TO_BY_ID,
 	/* api.c */
 	TSQ_SEARCH_TAGS,
+	/* verify.c */
+	TSQ_VERIFY_POSTED,			/* every posted tag: id, stale, entities, by id */
+	TSQ_VERIFY_CHUNKS,			/* every posting row, by (tag_id, chunk) */
+	TSQ_VERIFY_TAGS,			/* every tag with a key, in key order, and its posting's freshness */
 	TSQ_COUNT
 } TagstoreQuery;
 
 extern Relation catalog_open(TagstoreRel rel, LOCKMODE lock);
 extern Relation catalog_open_readable(TagstoreRel rel);
 extern const char *catalog_relname(TagstoreRel rel);
+extern Oid	catalog_relid(TagstoreRel rel);
 extern Oid	catalog_tagpath_type(void);
 extern RegProcedure catalog_key_proc(int16 strategy);
 extern SPIPlanPtr catalog_plan(TagstoreQuery query);
 extern void catalog_execute(TagstoreQuery query, Datum *args, const char *nulls,
 							bool read_only, long count);
+extern void catalog_check_function(Oid funcid);
+
+/*
+ * Values read from tagstore's tables.  The install script declares NOT NULL
+ * every column the engine needs a value of, but a constraint can be dropped:
+ * a NULL read where a value is needed is reported (XX001, naming the table
+ * and column) rather than read as a value.  The column is named by its
+ * table and Anum_ constant; for a statement's result (SPI), by the column
+ * it was read from.
+ */
+extern void catalog_null_value(TagstoreRel rel, AttrNumber attnum) pg_attribute_noreturn();
+
+/* Column attnum of rel, from a slot holding one of its rows. */
+static inline Datum
+catalog_slot_value(TupleTableSlot *slot, TagstoreRel rel, AttrNumber attnum)
+{
+	bool		isnull;
+	Datum		d = slot_getattr(slot, attnum, &isnull);
+
+	if (unlikely(isnull))
+		catalog_null_value(rel, attnum);
+	return d;
+}
+
+/* Column attnum of rel, from one of its rows. */
+static inline Datum
+catalog_heap_value(HeapTuple tuple, TupleDesc desc, TagstoreRel rel, AttrNumber attnum)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
+
+	if (unlikely(isnull))
+		catalog_null_value(rel, attnum);
+	return d;
+}
+
+/* Column col of row i of the last SPI result, read from column attnum of rel. */
+static inline Datum
+catalog_spi_value(uint64 i, int col, TagstoreRel rel, AttrNumber attnum)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, col, &isnull);
+
+	if (unlikely(isnull))
+		catalog_null_value(rel, attnum);
+	return d;
+}
 
 /*
  * The rows of a table whose bigint key (the first column of one of its

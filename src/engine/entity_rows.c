@@ -117,6 +117,8 @@ add_row(EntityRows *r, int64 id, ItemPointer tid)
  * The type and external id of an entity row (columns 2 and 3, text, NOT
  * NULL): the external id is found from where the type ends, as heap_getattr
  * would find it only by walking the row from its start (a varlena precedes it).
+ * A row with NULLs takes heap_getattr's way, and a NULL name (its NOT NULL
+ * constraint dropped) is XX001.
  */
 static inline void
 row_names(HeapTuple tuple, TupleDesc desc, Datum *type, Datum *external_id)
@@ -127,12 +129,13 @@ row_names(HeapTuple tuple, TupleDesc desc, Datum *type, Datum *external_id)
 
 	StaticAssertStmt(Anum_entity_external_id == Anum_entity_entity_type + 1,
 					 "the external id must follow the type");
-	*type = heap_getattr(tuple, Anum_entity_entity_type, desc, &isnull);
 	if (HeapTupleHasNulls(tuple))
 	{
-		*external_id = heap_getattr(tuple, Anum_entity_external_id, desc, &isnull);
+		*type = catalog_heap_value(tuple, desc, TSREL_ENTITY, Anum_entity_entity_type);
+		*external_id = catalog_heap_value(tuple, desc, TSREL_ENTITY, Anum_entity_external_id);
 		return;
 	}
+	*type = heap_getattr(tuple, Anum_entity_entity_type, desc, &isnull);
 	data = (char *) tuple->t_data + tuple->t_data->t_hoff;
 	off = (char *) DatumGetPointer(*type) - data;
 	off = att_addlength_pointer(off, -1, DatumGetPointer(*type));
@@ -220,7 +223,6 @@ find_by_pass(EntityRows *r, IdSet *ids, Snapshot snapshot)
 		for (OffsetNumber off = FirstOffsetNumber; off <= PageGetMaxOffsetNumber(page); off++)
 		{
 			ItemId		lp = PageGetItemId(page, off);
-			bool		isnull;
 			bool		visible;
 			int64		id;
 
@@ -229,7 +231,7 @@ find_by_pass(EntityRows *r, IdSet *ids, Snapshot snapshot)
 			tuple.t_data = (HeapTupleHeader) PageGetItem(page, lp);
 			tuple.t_len = ItemIdGetLength(lp);
 			ItemPointerSet(&tuple.t_self, blk, off);
-			id = DatumGetInt64(heap_getattr(&tuple, Anum_entity_id, desc, &isnull));
+			id = DatumGetInt64(catalog_heap_value(&tuple, desc, TSREL_ENTITY, Anum_entity_id));
 			if (!idset_bitmap_has(ids, id))
 				continue;
 			visible = all_visible || HeapTupleSatisfiesVisibility(&tuple, snapshot, buf);
@@ -288,13 +290,13 @@ row_id(Seeker *s, OffsetNumber off, int64 *id)
 	Page		page = BufferGetPage(s->buf);
 	ItemId		lp = PageGetItemId(page, off);
 	HeapTupleData tuple;
-	bool		isnull;
 
 	if (!ItemIdIsNormal(lp))
 		return false;
 	tuple.t_data = (HeapTupleHeader) PageGetItem(page, lp);
 	tuple.t_len = ItemIdGetLength(lp);
-	*id = DatumGetInt64(heap_getattr(&tuple, Anum_entity_id, RelationGetDescr(s->r->heap), &isnull));
+	*id = DatumGetInt64(catalog_heap_value(&tuple, RelationGetDescr(s->r->heap), TSREL_ENTITY,
+										   Anum_entity_id));
 	return true;
 }
 

@@ -29,6 +29,8 @@
  *	posting_trigger.c	the change log that writers append to
  *	posting_read.c		a posting read as a search sees it, pending changes applied
  *	posting_refresh.c	refresh_postings: changes folded in, stale ones rebuilt
+ *
+ * tagstore.verify() (verify.c) checks them against the taggings.
  */
 #ifndef TAGSTORE_POSTING_H
 #define TAGSTORE_POSTING_H
@@ -43,17 +45,23 @@
 #include "idset.h"
 #include "tag_reader.h"
 
-/* The value of column col of row i of the last SPI result, as int64 (0 if NULL). */
+/*
+ * A computed bigint of row i of the last SPI result (a count, a rank): never
+ * NULL.  Values read from tables go through catalog_spi_value.
+ */
 static inline int64
 spi_int64(uint64 i, int col)
 {
 	bool		isnull;
 	Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, col, &isnull);
 
+	Assert(!isnull);
 	return isnull ? 0 : DatumGetInt64(d);
 }
 
 /* posting_format.c */
+extern bool posting_chunk_in_range(int64 chunk);
+extern const char *posting_chunk_problem(int64 chunk, int len);
 extern IdSet posting_load(int64 tag_id, bool read_only);
 extern void posting_write(int64 tag_id, IdSet *set);
 
@@ -64,7 +72,9 @@ extern void posting_log_change(Datum tag_id, Datum entity_id);
 typedef struct PendingChanges PendingChanges;
 extern PendingChanges *pending_begin(TagReader *tags, Relation tagging, Relation tagging_pkey,
 									 Snapshot snapshot);
+extern void pending_skip_nulls(PendingChanges *p);
 extern void pending_end(PendingChanges *p);
+extern void pending_apply(IdSet *set, TagPath *key, PendingChanges *pending);
 extern IdSet posting_read(int64 tag_id, TagPath *key, PendingChanges *pending);
 
 #endif							/* TAGSTORE_POSTING_H */

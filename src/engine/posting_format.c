@@ -48,6 +48,27 @@ chunk_of(int64 id)
 	return (int64) (idset_offset(id) >> IDSET_CHUNK_BITS) + CHUNK_MIN;
 }
 
+/* Is a stored chunk number one that some id has? */
+bool
+posting_chunk_in_range(int64 chunk)
+{
+	return chunk >= CHUNK_MIN && chunk <= -(CHUNK_MIN + 1);
+}
+
+/*
+ * What makes a stored chunk undecodable, or NULL if it decodes: its number
+ * out of range, or a size that is neither a bitmap nor a list.
+ */
+const char *
+posting_chunk_problem(int64 chunk, int len)
+{
+	if (!posting_chunk_in_range(chunk))
+		return psprintf("number " INT64_FORMAT, chunk);
+	if (len != BITMAP_BYTES && (len % 2 != 0 || len > MAX_LIST * 2))
+		return psprintf("%d bytes", len);
+	return NULL;
+}
+
 /* Complains about a stored chunk that cannot be decoded (what: its size or number). */
 static void
 damaged(const char *what)
@@ -67,12 +88,11 @@ chunk_decode(int64 chunk, bytea *members, IdSet *set, int *cap)
 {
 	const uint8 *p = (const uint8 *) VARDATA_ANY(members);
 	int			len = VARSIZE_ANY_EXHDR(members);
+	const char *problem = posting_chunk_problem(chunk, len);
 	uint64		base;
 
-	if (chunk < CHUNK_MIN || chunk > -(CHUNK_MIN + 1))
-		damaged(psprintf("number " INT64_FORMAT, chunk));
-	if (len != BITMAP_BYTES && (len % 2 != 0 || len > MAX_LIST * 2))
-		damaged(psprintf("%d bytes", len));
+	if (problem)
+		damaged(problem);
 	base = (uint64) (chunk - CHUNK_MIN) << IDSET_CHUNK_BITS;
 	if (idset_is_bitmap(set))
 	{
@@ -153,7 +173,6 @@ posting_load(int64 tag_id, bool read_only)
 	Datum		arg[1] = {Int64GetDatum(tag_id)};
 	IdSet		set = {0};
 	int			cap = 64;
-	bool		isnull;
 	uint64		members = 0;
 	MemoryContext cxt = CurrentMemoryContext;
 
@@ -165,8 +184,8 @@ posting_load(int64 tag_id, bool read_only)
 	 */
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		Size		len = toast_raw_datum_size(SPI_getbinval(SPI_tuptable->vals[i],
-															 SPI_tuptable->tupdesc, 2, &isnull)) - VARHDRSZ;
+		Size		len = toast_raw_datum_size(catalog_spi_value(i, 2, TSREL_POSTING,
+															 Anum_posting_members)) - VARHDRSZ;
 
 		members += len == BITMAP_BYTES ? MAX_LIST + 1 : len / 2;
 	}
@@ -175,9 +194,8 @@ posting_load(int64 tag_id, bool read_only)
 	else
 		set.ids = palloc(sizeof(int64) * cap);
 	for (uint64 i = 0; i < SPI_processed; i++)
-		chunk_decode(spi_int64(i, 1),
-					 DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
-												   2, &isnull)),
+		chunk_decode(DatumGetInt64(catalog_spi_value(i, 1, TSREL_POSTING, Anum_posting_chunk)),
+					 DatumGetByteaPP(catalog_spi_value(i, 2, TSREL_POSTING, Anum_posting_members)),
 					 &set, &cap);
 	SPI_freetuptable(SPI_tuptable);
 	if (idset_is_bitmap(&set))

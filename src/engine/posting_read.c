@@ -62,7 +62,9 @@ struct PendingChanges
 	Relation	tagging;
 	Relation	tagging_pkey;
 	Snapshot	snapshot;
-	MemoryContext cxt;
+	MemoryContext home;			/* where pending_begin ran: what lives as long as the reader */
+	MemoryContext cxt;			/* the changes and keys, once loaded (in home) */
+	bool		skip_nulls;		/* NULLs are left out, not an error (verify.c) */
 	bool		loaded;
 	int			n;
 	PendingChange *changes;		/* sorted by (tag, entity) */
@@ -84,8 +86,20 @@ pending_begin(TagReader *tags, Relation tagging, Relation tagging_pkey, Snapshot
 	p->tagging = tagging;
 	p->tagging_pkey = tagging_pkey;
 	p->snapshot = snapshot;
+	p->home = CurrentMemoryContext;
 	id_lookup_init(&p->taggings_by_entity, tagging, TSREL_TAGGING_ENTITY_IDX, snapshot);
 	return p;
+}
+
+/*
+ * Makes the reader leave out change rows with a NULL and treat a tag whose
+ * key is NULL as no tag, instead of raising XX001: for tagstore.verify(),
+ * which reports them itself.
+ */
+void
+pending_skip_nulls(PendingChanges *p)
+{
+	p->skip_nulls = true;
 }
 
 void
@@ -130,7 +144,7 @@ tag_key_of(PendingChanges *p, int64 tag)
 	{
 		MemoryContext old = MemoryContextSwitchTo(p->cxt);
 
-		e->key = tag_reader_key_of(p->tags, tag);
+		e->key = tag_reader_key_of(p->tags, tag, p->skip_nulls);
 		MemoryContextSwitchTo(old);
 	}
 	return e->key;
@@ -161,7 +175,7 @@ pending_load(PendingChanges *p)
 		{
 			HASHCTL		ctl;
 
-			p->cxt = AllocSetContextCreate(CurrentMemoryContext, "tagstore pending changes",
+			p->cxt = AllocSetContextCreate(p->home, "tagstore pending changes",
 										   ALLOCSET_DEFAULT_SIZES);
 			p->changes = MemoryContextAlloc(p->cxt, sizeof(PendingChange) * cap);
 			ctl.keysize = sizeof(int64);
@@ -176,6 +190,15 @@ pending_load(PendingChanges *p)
 			p->changes = repalloc_huge(p->changes, sizeof(PendingChange) * cap);
 		}
 		slot_getsomeattrs(slot, Natts_posting_change);
+		if (slot->tts_isnull[Anum_posting_change_tag_id - 1] ||
+			slot->tts_isnull[Anum_posting_change_entity_id - 1])
+		{
+			if (p->skip_nulls)
+				continue;
+			catalog_null_value(TSREL_POSTING_CHANGE,
+							   slot->tts_isnull[Anum_posting_change_tag_id - 1] ?
+							   Anum_posting_change_tag_id : Anum_posting_change_entity_id);
+		}
 		p->changes[p->n].tag = DatumGetInt64(slot->tts_values[Anum_posting_change_tag_id - 1]);
 		p->changes[p->n].entity = DatumGetInt64(slot->tts_values[Anum_posting_change_entity_id - 1]);
 		p->n++;
@@ -213,7 +236,12 @@ tagging_there(PendingChanges *p, int64 tag, int64 entity)
 				e;
 
 	if (p->cursor == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(p->home);
+
 		p->cursor = tagging_cursor_begin(p->tagging, p->tagging_pkey, p->snapshot);
+		MemoryContextSwitchTo(old);
+	}
 	tagging_cursor_seek(p->cursor, tag, true, entity, tag, true, entity);
 	return tagging_cursor_next(p->cursor, &t, &e);
 }
@@ -225,9 +253,9 @@ tagged_under(PendingChanges *p, int64 entity, const TagPath *key)
 	id_lookup(&p->taggings_by_entity, entity);
 	while (id_lookup_next(&p->taggings_by_entity))
 	{
-		bool		isnull;
-		TagPath    *k = tag_key_of(p, DatumGetInt64(slot_getattr(p->taggings_by_entity.slot,
-																 Anum_tagging_tag_id, &isnull)));
+		TagPath    *k = tag_key_of(p, DatumGetInt64(catalog_slot_value(p->taggings_by_entity.slot,
+																	   TSREL_TAGGING,
+																	   Anum_tagging_tag_id)));
 
 		if (k != NULL && tagpath_is_ancestor(key, k))
 			return true;
@@ -256,7 +284,19 @@ keep_change(PendingChanges *p, PendingChange *under, int *n, const PendingChange
 IdSet
 posting_read(int64 tag_id, TagPath *key, PendingChanges *pending)
 {
-	IdSet		set;
+	IdSet		set = posting_load(tag_id, true);
+
+	pending_apply(&set, key, pending);
+	return set;
+}
+
+/*
+ * Corrects a stored posting of the tag whose key is key by the pending
+ * changes under key (posting_read's second half).
+ */
+void
+pending_apply(IdSet *set, TagPath *key, PendingChanges *pending)
+{
 	PendingChange *under;
 	int			n = 0;
 	IdSet		subtree;
@@ -265,9 +305,8 @@ posting_read(int64 tag_id, TagPath *key, PendingChanges *pending)
 	int			nmembers = 0,
 				nothers = 0;
 
-	set = posting_load(tag_id, true);
 	if (!pending_load(pending))
-		return set;
+		return;
 	under = palloc_extended(sizeof(PendingChange) * pending->n, MCXT_ALLOC_HUGE);
 
 	/* the changes under key (in (tag, entity) order), by tag id or by key */
@@ -311,10 +350,9 @@ posting_read(int64 tag_id, TagPath *key, PendingChanges *pending)
 			others[nothers++] = entity;
 	}
 	if (n > 0)
-		idset_apply(&set, members, nmembers, others, nothers);
+		idset_apply(set, members, nmembers, others, nothers);
 	pfree(members);
 	pfree(others);
 	pfree(under);
-	return set;
 }
 

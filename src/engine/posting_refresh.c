@@ -91,6 +91,7 @@ tree_load(void)
 {
 	TagTree		tree;
 	int64	   *parents;
+	bool	   *root;
 	bool	   *fresh;
 
 	/* in id order, with each one's rank in key order */
@@ -100,20 +101,24 @@ tree_load(void)
 	tree.parent = palloc(sizeof(int) * Max(tree.n, 1));
 	tree.nearest = palloc(sizeof(int) * Max(tree.n, 1));
 	parents = palloc(sizeof(int64) * Max(tree.n, 1));
+	root = palloc(sizeof(bool) * Max(tree.n, 1));
 	fresh = palloc(sizeof(bool) * Max(tree.n, 1));
 	tree.by_key = palloc(sizeof(int) * Max(tree.n, 1));
 	for (int i = 0; i < tree.n; i++)
 	{
 		bool		isnull;
+		Datum		parent = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull);
 
-		tree.ids[i] = spi_int64(i, 1);
-		parents[i] = spi_int64(i, 2);
+		tree.ids[i] = DatumGetInt64(catalog_spi_value(i, 1, TSREL_TAG, Anum_tag_id));
+		/* a root's parent is NULL (every bigint may be an id: none stands for "none") */
+		root[i] = isnull;
+		parents[i] = isnull ? 0 : DatumGetInt64(parent);
 		fresh[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
 		tree.by_key[spi_int64(i, 4) - 1] = i;
 	}
 	SPI_freetuptable(SPI_tuptable);
 	for (int i = 0; i < tree.n; i++)
-		tree.parent[i] = parents[i] == 0 ? -1 : tree_find(&tree, parents[i]);
+		tree.parent[i] = root[i] ? -1 : tree_find(&tree, parents[i]);
 	for (int k = 0; k < tree.n; k++)
 	{
 		int			i = tree.by_key[k];
@@ -175,6 +180,8 @@ choose_posted(int min_taggings)
 	Datum	   *chosen;
 	int			nchosen = 0;
 
+	/* every posting row goes, even one whose tag is not posted (verify.c reports those) */
+	catalog_execute(TSQ_POSTING_CLEAR, NULL, NULL, false, 0);
 	catalog_execute(TSQ_POSTED_CLEAR, NULL, NULL, false, 0);
 	tree = tree_load();
 	totals = palloc0(sizeof(int64) * Max(tree.n, 1));
@@ -182,7 +189,8 @@ choose_posted(int min_taggings)
 	catalog_execute(TSQ_TAGGING_COUNTS, NULL, NULL, true, 0);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
-		int			i = tree_find(&tree, spi_int64(r, 1));
+		int			i = tree_find(&tree, DatumGetInt64(catalog_spi_value(r, 1, TSREL_TAGGING,
+																		 Anum_tagging_tag_id)));
 
 		if (i >= 0)
 			totals[i] += spi_int64(r, 2);
@@ -210,9 +218,12 @@ typedef struct Changes
 	int64	   *tag;
 } Changes;
 
-/* The pairs of the last SPI result's first two columns (entity_id, tag_id). */
+/*
+ * The pairs of the last SPI result's first two columns (entity_id, tag_id),
+ * which are rel's columns entity_att and tag_att (named by the error for a NULL).
+ */
 static Changes
-read_pairs(void)
+read_pairs(TagstoreRel rel, AttrNumber entity_att, AttrNumber tag_att)
 {
 	Changes		c;
 
@@ -221,8 +232,8 @@ read_pairs(void)
 	c.tag = palloc(sizeof(int64) * Max(c.n, 1));
 	for (int i = 0; i < c.n; i++)
 	{
-		c.entity[i] = spi_int64(i, 1);
-		c.tag[i] = spi_int64(i, 2);
+		c.entity[i] = DatumGetInt64(catalog_spi_value(i, 1, rel, entity_att));
+		c.tag[i] = DatumGetInt64(catalog_spi_value(i, 2, rel, tag_att));
 	}
 	SPI_freetuptable(SPI_tuptable);
 	return c;
@@ -233,7 +244,7 @@ static Changes
 changes_at(Datum ctids)
 {
 	catalog_execute(TSQ_CHANGES_AT, &ctids, NULL, false, 0);
-	return read_pairs();
+	return read_pairs(TSREL_POSTING_CHANGE, Anum_posting_change_entity_id, Anum_posting_change_tag_id);
 }
 
 /* Phase 2: the taggings the changed entities carry now, by entity. */
@@ -248,7 +259,7 @@ taggings_now(const Changes *changed)
 			entities[nentities++] = Int64GetDatum(changed->entity[i]);
 	catalog_execute(TSQ_TAGGINGS_OF_ENTITIES, (Datum[]) {int64_array(entities, nentities)},
 					NULL, false, 0);
-	return read_pairs();
+	return read_pairs(TSREL_TAGGING, Anum_tagging_entity_id, Anum_tagging_tag_id);
 }
 
 /* The posted tags (tree indexes, sorted) that the taggings now[*j..] of entity e are under. */
@@ -378,11 +389,8 @@ rebuild_stale(void)
 	keys = palloc(sizeof(TagPath *) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
-		bool		isnull;
-
-		ids[i] = spi_int64(i, 1);
-		keys[i] = DatumGetTagPathP(datumCopy(SPI_getbinval(SPI_tuptable->vals[i],
-														   SPI_tuptable->tupdesc, 2, &isnull),
+		ids[i] = DatumGetInt64(catalog_spi_value(i, 1, TSREL_POSTED_TAG, Anum_posted_tag_tag_id));
+		keys[i] = DatumGetTagPathP(datumCopy(catalog_spi_value(i, 2, TSREL_TAG, Anum_tag_key),
 											 false, -1));
 	}
 	SPI_freetuptable(SPI_tuptable);
@@ -405,7 +413,9 @@ rebuild_stale(void)
  * tagstore.refresh_postings(rebuild boolean, min_taggings integer) -> bigint:
  * folds the pending changes into the postings and rebuilds stale ones; with
  * rebuild, first chooses the posted tags afresh (those whose subtree carries
- * at least min_taggings taggings).  Returns the number of changes folded in.
+ * at least min_taggings taggings), deleting every posting row, and writes
+ * each posting from the taggings alone: whatever the postings held, or the
+ * change log lost, this repairs.  Returns the number of changes folded in.
  */
 PG_FUNCTION_INFO_V1(tagstore_refresh_postings);
 Datum

@@ -46,14 +46,22 @@ posting_log_change(Datum tag_id, Datum entity_id)
 	table_close(log, RowExclusiveLock);
 }
 
-/* Logs the (tag_id, entity_id) of a tagging row. */
+/*
+ * Logs the (tag_id, entity_id) of a tagging row.  A row with a NULL there
+ * is left unlogged: a BEFORE trigger sees it before the NOT NULL checks of
+ * the primary key, which reject it.
+ */
 static void
 log_tagging(Relation tagging, HeapTuple row)
 {
-	bool		isnull;
+	bool		tag_null,
+				entity_null;
+	Datum		tag = heap_getattr(row, Anum_tagging_tag_id, RelationGetDescr(tagging), &tag_null);
+	Datum		entity = heap_getattr(row, Anum_tagging_entity_id, RelationGetDescr(tagging),
+									  &entity_null);
 
-	posting_log_change(heap_getattr(row, Anum_tagging_tag_id, RelationGetDescr(tagging), &isnull),
-					   heap_getattr(row, Anum_tagging_entity_id, RelationGetDescr(tagging), &isnull));
+	if (!tag_null && !entity_null)
+		posting_log_change(tag, entity);
 }
 
 /*
@@ -68,8 +76,16 @@ tagstore_tagging_changed(PG_FUNCTION_ARGS)
 	TriggerData *trig = (TriggerData *) fcinfo->context;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trig->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(trig->tg_event))
-		elog(ERROR, "tagstore._tagging_changed must be a BEFORE ... FOR EACH ROW trigger");
+		!TRIGGER_FIRED_FOR_ROW(trig->tg_event) || TRIGGER_FIRED_BY_TRUNCATE(trig->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("tagstore._tagging_changed must be a BEFORE INSERT, UPDATE or DELETE ... FOR EACH ROW trigger")));
+	/* the columns are read by number: only tagging's own */
+	if (RelationGetRelid(trig->tg_relation) != catalog_relid(TSREL_TAGGING))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("tagstore._tagging_changed must be a trigger on %s, not on %s",
+						catalog_relname(TSREL_TAGGING), RelationGetRelationName(trig->tg_relation))));
 	log_tagging(trig->tg_relation, trig->tg_trigtuple);
 	if (TRIGGER_FIRED_BY_UPDATE(trig->tg_event))
 		log_tagging(trig->tg_relation, trig->tg_newtuple);

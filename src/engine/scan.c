@@ -46,6 +46,7 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
+#include "catalog.h"
 #include "entity_rows.h"
 #include "scan.h"
 #include "search.h"
@@ -232,6 +233,8 @@ start_stream(StreamState *state)
 	int			i = 0;
 	ListCell   *lc;
 
+	/* a cursor opened before DROP EXTENSION tagstore and read after it calls a function gone */
+	catalog_check_function(state->funcid);
 	foreach(lc, state->args)
 	{
 		args[i] = ExecEvalExpr((ExprState *) lfirst(lc), econtext, &nulls[i]);

@@ -141,8 +141,6 @@ searcher_end(Searcher *s)
 static bool
 posting_fresh(Searcher *s, int64 tag_id)
 {
-	bool		isnull;
-
 	if (s->posted == NULL)
 	{
 		s->posted = catalog_open_readable(TSREL_POSTED_TAG);
@@ -150,7 +148,8 @@ posting_fresh(Searcher *s, int64 tag_id)
 	}
 	id_lookup(&s->posted_by_tag, tag_id);
 	return id_lookup_next(&s->posted_by_tag) &&
-		!DatumGetBool(slot_getattr(s->posted_by_tag.slot, Anum_posted_tag_stale, &isnull));
+		!DatumGetBool(catalog_slot_value(s->posted_by_tag.slot, TSREL_POSTED_TAG,
+										 Anum_posted_tag_stale));
 }
 
 /*
@@ -220,7 +219,7 @@ collect_tags(Searcher *s, TagPath *lo, TagPath *hi, QueryTag *q, IdSet *set, int
 		q->check_posting = true;
 }
 
-/* Appends column 1 (int8) of every row of an open cursor. */
+/* Appends column 1 (tagging.entity_id) of every row of an open cursor. */
 static void
 collect_cursor(Portal portal, IdSet *set, int *cap)
 {
@@ -230,12 +229,8 @@ collect_cursor(Portal portal, IdSet *set, int *cap)
 		if (SPI_processed == 0)
 			break;
 		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			bool		isnull;
-
-			idset_append(set, cap, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
-															   SPI_tuptable->tupdesc, 1, &isnull)));
-		}
+			idset_append(set, cap, DatumGetInt64(catalog_spi_value(i, 1, TSREL_TAGGING,
+																   Anum_tagging_entity_id)));
 		SPI_freetuptable(SPI_tuptable);
 		CHECK_FOR_INTERRUPTS();
 	}

@@ -30,6 +30,7 @@ void
 tag_reader_begin(TagReader *r, Snapshot snapshot)
 {
 	memset(r, 0, sizeof(TagReader));
+	r->cxt = CurrentMemoryContext;
 	r->tag = catalog_open_readable(TSREL_TAG);
 	r->tag_key = catalog_open(TSREL_TAG_KEY, AccessShareLock);
 	r->scan = index_beginscan(r->tag, r->tag_key, snapshot, 2, 0);
@@ -70,15 +71,20 @@ tag_reader_scan(TagReader *r, TagPath *lo, TagPath *hi)
 	index_rescan(r->scan, keys, 2, NULL, 0);
 }
 
-/* The id of the scan's next tag, in key order; false at the end. */
+/*
+ * The id of the scan's next tag, in key order; false at the end.  In the
+ * reader's context, as id_lookup_next reads (catalog.c).
+ */
 bool
 tag_reader_next(TagReader *r, int64 *id)
 {
-	bool		isnull;
+	MemoryContext old = MemoryContextSwitchTo(r->cxt);
+	bool		found = index_getnext_slot(r->scan, ForwardScanDirection, r->slot);
 
-	if (!index_getnext_slot(r->scan, ForwardScanDirection, r->slot))
+	MemoryContextSwitchTo(old);
+	if (!found)
 		return false;
-	*id = DatumGetInt64(slot_getattr(r->slot, Anum_tag_id, &isnull));
+	*id = DatumGetInt64(catalog_slot_value(r->slot, TSREL_TAG, Anum_tag_id));
 	return true;
 }
 
@@ -86,9 +92,7 @@ tag_reader_next(TagReader *r, int64 *id)
 TagPath *
 tag_reader_key(TagReader *r)
 {
-	bool		isnull;
-
-	return DatumGetTagPathP(slot_getattr(r->slot, Anum_tag_key, &isnull));
+	return DatumGetTagPathP(catalog_slot_value(r->slot, TSREL_TAG, Anum_tag_key));
 }
 
 /*
@@ -114,14 +118,24 @@ tag_reader_subtree(TagReader *r, TagPath *key, int max, IdSet *tags)
 	return true;
 }
 
-/* The key of the tag with an id, copied into the current memory context; NULL if none. */
+/*
+ * The key of the tag with an id, copied into the current memory context;
+ * NULL if there is none.  A tag whose key is NULL is XX001, or none if
+ * null_is_none.
+ */
 TagPath *
-tag_reader_key_of(TagReader *r, int64 id)
+tag_reader_key_of(TagReader *r, int64 id, bool null_is_none)
 {
 	bool		isnull;
+	Datum		key;
 
 	id_lookup(&r->by_id, id);
 	if (!id_lookup_next(&r->by_id))
 		return NULL;
-	return (TagPath *) PG_DETOAST_DATUM_COPY(slot_getattr(r->by_id.slot, Anum_tag_key, &isnull));
+	key = slot_getattr(r->by_id.slot, Anum_tag_key, &isnull);
+	if (isnull && null_is_none)
+		return NULL;
+	if (isnull)
+		catalog_null_value(TSREL_TAG, Anum_tag_key);
+	return (TagPath *) PG_DETOAST_DATUM_COPY(key);
 }

@@ -20,6 +20,7 @@ typedef struct TagReader
 	Relation	tag_key;		/* its index on key */
 	IndexScanDesc scan;
 	TupleTableSlot *slot;		/* the row the scan is on */
+	MemoryContext cxt;			/* where the scan lives (tag_reader_begin's) */
 	IdLookup	by_id;			/* tag_pkey, opened when first needed */
 } TagReader;
 
@@ -29,6 +30,6 @@ extern void tag_reader_scan(TagReader *r, TagPath *lo, TagPath *hi);
 extern bool tag_reader_next(TagReader *r, int64 *id);
 extern TagPath *tag_reader_key(TagReader *r);
 extern bool tag_reader_subtree(TagReader *r, TagPath *key, int max, IdSet *tags);
-extern TagPath *tag_reader_key_of(TagReader *r, int64 id);
+extern TagPath *tag_reader_key_of(TagReader *r, int64 id, bool null_is_none);
 
 #endif							/* TAGSTORE_TAG_READER_H */

@@ -67,6 +67,7 @@
 #include "storage/bufmgr.h"
 #include "utils/rel.h"
 
+#include "catalog.h"
 #include "tagging_index.h"
 
 /* One index entry: a TID of a posting list tuple is an item of its own. */
@@ -173,7 +174,10 @@ tagging_cursor_begin(Relation heap, Relation index, Snapshot snapshot)
 
 	if (index->rd_rel->relam != BTREE_AM_OID || desc->natts != 2 ||
 		TupleDescAttr(desc, 0)->atttypid != INT8OID || TupleDescAttr(desc, 1)->atttypid != INT8OID)
-		elog(ERROR, "%s is not a btree on (bigint, bigint)", RelationGetRelationName(index));
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("index %s has been altered", RelationGetRelationName(index)),
+				 errdetail("tagstore reads it as a btree on (bigint, bigint).")));
 
 	c->heap = heap;
 	c->index = index;
@@ -272,6 +276,12 @@ copy_page(TaggingCursor *c, Buffer buf, OffsetNumber off)
 			continue;
 		itup = (IndexTuple) PageGetItem(page, iid);
 		tag = DatumGetInt64(index_getattr(itup, 1, desc, &isnull));
+		if (unlikely(IndexTupleHasNulls(itup)))
+		{
+			/* the primary key rules it out; an index that replaced it may not */
+			_bt_relbuf(c->index, buf);
+			catalog_null_value(TSREL_TAGGING, isnull ? Anum_tagging_tag_id : Anum_tagging_entity_id);
+		}
 		entity = DatumGetInt64(index_getattr(itup, 2, desc, &isnull));
 		if (tag > c->last.tag)
 		{

@@ -68,17 +68,15 @@ typedef struct Tables
 	Snapshot	snapshot;
 } Tables;
 
-/* Runs a statement; gives column `col` of its first row; false if no row (or NULL). */
+/* Runs a statement; gives column `col` of its first row and whether it is NULL; false if no row. */
 static bool
-run(TagstoreQuery query, Datum *args, const char *nulls, int col, Datum *result)
+run(TagstoreQuery query, Datum *args, const char *nulls, int col, Datum *result, bool *isnull)
 {
-	bool		isnull;
-
 	catalog_execute(query, args, nulls, false, 1);
 	if (SPI_processed == 0)
 		return false;
-	*result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col, &isnull);
-	return !isnull;
+	*result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col, isnull);
+	return true;
 }
 
 /* The acting user, as tagstore.current_actor() says. */
@@ -167,18 +165,17 @@ find_row(Tables *t, Relation rel, Relation index, ScanKey keys, int nkeys,
 	return found;
 }
 
-/* The bigint id (column id_col) of the row find_row finds and locks; closes index. */
+/* The bigint id (column id_col of which) of the row find_row finds and locks; closes index. */
 static int64
-found_id(Tables *t, Relation rel, AttrNumber id_col, Relation index, ScanKey keys, int nkeys,
-		 bool *found)
+found_id(Tables *t, Relation rel, TagstoreRel which, AttrNumber id_col, Relation index,
+		 ScanKey keys, int nkeys, bool *found)
 {
 	TupleTableSlot *slot = table_slot_create(rel, NULL);
 	int64		id = 0;
-	bool		isnull;
 
 	*found = find_row(t, rel, index, keys, nkeys, ForwardScanDirection, true, slot);
 	if (*found)
-		id = DatumGetInt64(slot_getattr(slot, id_col, &isnull));
+		id = DatumGetInt64(catalog_slot_value(slot, which, id_col));
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(index, NoLock);
 	return id;
@@ -197,7 +194,7 @@ lock_tag(Tables *t, bool by_id, Datum tag, int64 *tag_id)
 	else
 		ScanKeyInit(&key, 1, BTEqualStrategyNumber, catalog_key_proc(BTEqualStrategyNumber),
 					DirectFunctionCall1(tagpath_casefold, tag));
-	*tag_id = found_id(t, t->tag, Anum_tag_id, index, &key, 1, &found);
+	*tag_id = found_id(t, t->tag, TSREL_TAG, Anum_tag_id, index, &key, 1, &found);
 	return found;
 }
 
@@ -210,18 +207,21 @@ lock_entity(Tables *t, Datum entity_type, Datum external_id, int64 *entity_id, b
 	Datum		values[2] = {entity_type, external_id};
 	Datum		id;
 	bool		found;
+	bool		isnull;
 
 	/* compared in the index's collation, as the constraint and SQL do */
 	for (int i = 0; i < 2; i++)
 		ScanKeyEntryInitialize(&keys[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid,
 							   index->rd_indcollation[i], F_TEXTEQ, values[i]);
-	*entity_id = found_id(t, t->entity, Anum_entity_id, index, keys, 2, &found);
+	*entity_id = found_id(t, t->entity, TSREL_ENTITY, Anum_entity_id, index, keys, 2, &found);
 	*created = false;
 	if (found)
 		return true;
 	/* a new one: concurrently created (no row) is for the full path */
-	if (!run(TSQ_ENTITY_ADD, values, NULL, 1, &id))
+	if (!run(TSQ_ENTITY_ADD, values, NULL, 1, &id, &isnull))
 		return false;
+	if (isnull)
+		catalog_null_value(TSREL_ENTITY, Anum_entity_id);
 	*entity_id = DatumGetInt64(id);
 	*created = true;
 	return true;
@@ -251,11 +251,8 @@ untagged(Tables *t, int64 tag_id, int64 entity_id, int32 *revision)
 	slot = table_slot_create(t->revision, NULL);
 	*revision = 1;
 	if (find_row(t, t->revision, index, keys, 2, BackwardScanDirection, false, slot))
-	{
-		bool		isnull;
-
-		*revision += DatumGetInt32(slot_getattr(slot, Anum_tagging_revision_revision, &isnull));
-	}
+		*revision += DatumGetInt32(catalog_slot_value(slot, TSREL_TAGGING_REVISION,
+													  Anum_tagging_revision_revision));
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(index, NoLock);
 	return true;
@@ -357,6 +354,7 @@ add_tag_to(FunctionCallInfo fcinfo, bool by_id)
 	Datum		args[4];
 	char		nulls[4] = {' ', ' ', ' ', ' '};
 	Datum		result;
+	bool		isnull = false;
 	int32		revision;
 	bool		done;
 
@@ -380,11 +378,14 @@ add_tag_to(FunctionCallInfo fcinfo, bool by_id)
 			args[i] = PG_ARGISNULL(i) ? (Datum) 0 : PG_GETARG_DATUM(i);
 			nulls[i] = PG_ARGISNULL(i) ? 'n' : ' ';
 		}
-		if (!run(by_id ? TSQ_ADD_TAG_TO_BY_ID : TSQ_ADD_TAG_TO_BY_KEY, args, nulls, 1, &result))
-			elog(ERROR, "tagstore._add_tag_to returned nothing");
-		revision = DatumGetInt32(result);
+		/* a SELECT of one function call: one row, whose revision NULL passes on as it is */
+		if (!run(by_id ? TSQ_ADD_TAG_TO_BY_ID : TSQ_ADD_TAG_TO_BY_KEY, args, nulls, 1, &result, &isnull))
+			elog(ERROR, "tagstore._add_tag_to returned no row");
+		revision = isnull ? 0 : DatumGetInt32(result);
 	}
 	SPI_finish();
+	if (isnull)
+		PG_RETURN_NULL();
 	PG_RETURN_INT32(revision);
 }
 
