@@ -7,6 +7,7 @@ MODULE_big = tagstore
 # (src/engine/), which builds on it; src/tagstore.c is the module itself.
 TYPES_OBJS = \
 	src/types/casefold.o \
+	src/types/encoding.o \
 	src/types/tagpath_array.o \
 	src/types/tagpath_array_gist.o \
 	src/types/tagpath_gist.o \
