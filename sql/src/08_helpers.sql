@@ -38,6 +38,29 @@
 --	  (search_tags' query; add_tag_to's full path through the bulk
 --	  add_tag_to).
 --
+-- So version 1.0's internal functions went, each to where it is used:
+--
+--	_required, _check_text, _clean_label,	written out in the functions that
+--	_check_entity, _check_entities,			take such arguments (section 09
+--	_check_data								lists the checks)
+--	_taxonomy, _lock_taxonomy_of			written out: one locking SELECT
+--	_tag									tag_id() (the errors of a "parent
+--											tag" written out in add_tag and
+--											move_tag)
+--	_tag_id_any								written out in tag_history and
+--											tagging_history by name
+--	_tag_state, _archive_tags,				written out where a tag or a
+--	_rewrite_subtree, _tagging_state,		subtree is archived or untagged
+--	_untag_subtree
+--	_entity_id, _tag_for_tagging,			the bulk add_tag_to (and add_tag_to
+--	_tag_entities, _add_tag_to				for one entity calls it)
+--	_untag_entities							the bulk remove_tag_from
+--	_tag_history, _tagging_history			tag_history and tagging_history by id
+--	_entity_ids, _entities					entities_with_tag_data, in C
+--	_matches_any, _search_tags				search_tags' statement in catalog.c
+--	_tagging_changed, _subtree_changed,		kept (section 07), revoked from
+--	_taggings_truncated						PUBLIC
+--
 -- Revisions record a tag's state as this JSON object, built the same way
 -- in every function that archives a tag (update_tag, remove_tag,
 -- rename_taxonomy, rename_tag, move_tag, and tag_history for the live row):
