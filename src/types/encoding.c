@@ -38,49 +38,58 @@
 #include "catalog/pg_conversion.h"
 #include "catalog/pg_namespace.h"
 #include "mb/pg_wchar.h"
+#include "utils/memutils.h"
 
 #include "tagpath.h"
 
-/* The conversion functions between the server encoding and UTF-8, once looked up. */
-static Oid	to_utf8_proc = InvalidOid;
-static Oid	from_utf8_proc = InvalidOid;
-static bool procs_looked_up = false;
-
-/* Looks up the default conversions of pg_catalog (InvalidOid where there is none). */
-static void
-lookup_procs(void)
+/*
+ * A conversion between the server encoding and UTF-8: its function, looked
+ * up once a session (the server encoding never changes in one), and called
+ * as pg_do_encoding_conversion_buf() calls it, without a lookup a call.
+ */
+typedef struct Conversion
 {
-	int			server = GetDatabaseEncoding();
+	bool		looked_up;
+	bool		exists;			/* pg_catalog has a default conversion */
+	FmgrInfo	fn;
+} Conversion;
 
-	if (procs_looked_up)
-		return;
-	to_utf8_proc = FindDefaultConversion(PG_CATALOG_NAMESPACE, server, PG_UTF8);
-	from_utf8_proc = FindDefaultConversion(PG_CATALOG_NAMESPACE, PG_UTF8, server);
-	procs_looked_up = true;
-}
+static Conversion to_utf8;
+static Conversion from_utf8;
 
 /*
- * Converts len bytes of s with proc; NULL unless every byte converted.  The
- * result is palloc'd and NUL-terminated, its length in *outlen.
+ * Converts len bytes of s; NULL unless every byte converted.  The result is
+ * palloc'd and NUL-terminated, its length in *outlen.
  */
 static char *
-convert(Oid proc, int from, int to, const char *s, int len, int *outlen)
+convert(Conversion *c, int from, int to, const char *s, int len, int *outlen)
 {
 	Size		size;
 	unsigned char *dst;
 	int			converted;
 
-	if (!OidIsValid(proc))
+	if (!c->looked_up)
+	{
+		Oid			proc = FindDefaultConversion(PG_CATALOG_NAMESPACE, from, to);
+
+		c->exists = OidIsValid(proc);
+		if (c->exists)
+			fmgr_info_cxt(proc, &c->fn, TopMemoryContext);
+		c->looked_up = true;
+	}
+	if (!c->exists)
 		return NULL;
 	if ((Size) len >= (MaxAllocSize - 1) / MAX_CONVERSION_GROWTH)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("out of memory"),
 				 errdetail("String of %d bytes is too long for encoding conversion.", len)));
+	/* room for the worst growth, as pg_do_encoding_conversion_buf() asks */
 	size = (Size) len * MAX_CONVERSION_GROWTH + 1;
 	dst = palloc(size);
-	converted = pg_do_encoding_conversion_buf(proc, from, to, (unsigned char *) s, len,
-											  dst, (int) size, true);
+	converted = DatumGetInt32(FunctionCall6(&c->fn, Int32GetDatum(from), Int32GetDatum(to),
+											CStringGetDatum(s), CStringGetDatum((char *) dst),
+											Int32GetDatum(len), BoolGetDatum(true)));
 	if (converted < len)
 	{
 		pfree(dst);
@@ -97,8 +106,7 @@ convert(Oid proc, int from, int to, const char *s, int len, int *outlen)
 char *
 tagstore_server_to_utf8(const char *s, int len, int *outlen)
 {
-	lookup_procs();
-	return convert(to_utf8_proc, GetDatabaseEncoding(), PG_UTF8, s, len, outlen);
+	return convert(&to_utf8, GetDatabaseEncoding(), PG_UTF8, s, len, outlen);
 }
 
 /*
@@ -108,8 +116,7 @@ tagstore_server_to_utf8(const char *s, int len, int *outlen)
 char *
 tagstore_utf8_to_server(const char *s, int len, int *outlen)
 {
-	lookup_procs();
-	return convert(from_utf8_proc, PG_UTF8, GetDatabaseEncoding(), s, len, outlen);
+	return convert(&from_utf8, PG_UTF8, GetDatabaseEncoding(), s, len, outlen);
 }
 
 /*
