@@ -7,6 +7,7 @@ MODULE_big = tagstore
 # (src/engine/), which builds on it; src/tagstore.c is the module itself.
 TYPES_OBJS = \
 	src/types/casefold.o \
+	src/types/encoding.o \
 	src/types/tagpath_array.o \
 	src/types/tagpath_array_gist.o \
 	src/types/tagpath_gist.o \
@@ -41,7 +42,7 @@ DATA = sql/tagstore--1.0.sql sql/tagstore--1.0--1.1.sql
 # standing alone (any order, any subset, in one database): each begins with
 # test/sql/fixtures/common.psql, which gives it a freshly created tagstore and
 # the shared helpers.  Listed by hand: sql/ holds the install scripts.
-REGRESS = tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index tagstore_ids tagstore_verify tagstore_altered
+REGRESS = tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index tagstore_ids tagstore_verify tagstore_altered tagstore_privileges
 REGRESS_OPTS = --inputdir=test --load-extension=tagstore --encoding=UTF8 --no-locale
 
 # isolation specs: test/specs/<name>.spec with test/expected/<name>.out
@@ -66,11 +67,22 @@ endif
 # pgxs tracks no header dependencies here: every object depends on every header
 $(OBJS): $(wildcard src/*/*.h)
 
+# The install script of 1.1 and the upgrade scripts must be plain ASCII:
+# CREATE EXTENSION reads a script in the database's encoding, whatever it
+# is (1.0's, frozen, is not).  $(call ascii_only,FILES) fails, showing the
+# lines, if a file holds a byte from 0x80 up or a control character other
+# than white space.
+ASCII_SCRIPTS = sql/tagstore--1.1.sql $(wildcard sql/tagstore--*--*.sql)
+ascii_only = bad=$$(LC_ALL=C grep -n '[^[:print:][:space:]]' $(1) /dev/null); \
+	if [ -n "$$bad" ]; then printf '%s\n' "$$bad" | head -n 20 >&2; \
+	echo "not plain ASCII: the lines above" >&2; exit 1; fi
+
 # The 1.1 install script: the guard line, then the sections in order.
 sql/tagstore--1.1.sql: $(sort $(wildcard sql/src/*.sql))
+	@$(call ascii_only,$^)
 	{ printf '%s\n' '\echo Use "CREATE EXTENSION tagstore" to load this file. \quit'; cat $^; } > $@
 
-.PHONY: deps test demo bench psql print-regress print-regress-opts print-isolation
+.PHONY: deps test demo bench psql print-regress print-regress-opts print-isolation check-ascii
 
 # Installs the Debian packages that building and testing need (root only).
 deps:
@@ -97,6 +109,11 @@ bench: deps
 # A psql session on the demo cluster.
 psql:
 	test/demo.sh psql
+
+# Checks that the install and upgrade scripts are plain ASCII (run by make test).
+check-ascii: $(ASCII_SCRIPTS)
+	@$(call ascii_only,$(ASCII_SCRIPTS))
+	@echo "plain ASCII: $(ASCII_SCRIPTS)"
 
 # Lists the suites and pg_regress's options, for test/run-tests.sh.
 print-regress:

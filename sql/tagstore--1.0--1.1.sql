@@ -2,10 +2,1235 @@
 
 \echo Use "ALTER EXTENSION tagstore UPDATE TO '1.1'" to load this file. \quit
 
--- What 1.1 changes in the catalog: nothing yet.  1.1's install script is
--- built from the sections in sql/src/ and holds the same objects, with the
--- same comments, as 1.0's; each later change to 1.1 goes both into its
--- section and here.
+-- What 1.1 changes in the catalog.  1.1's install script is built from the
+-- sections in sql/src/; each change to 1.1 goes both into its section and
+-- here, as a block of its own, so that a 1.0 database updated to 1.1 holds
+-- the same objects, with the same comments and privileges, as a fresh 1.1
+-- install (test/schema_dump.sh compares the two).  The script is plain
+-- ASCII, as the install scripts are: it runs in a database of any encoding.
+
+-- ==== BEGIN closed internals, every server encoding (issue #22) ====
+--
+-- PUBLIC may execute only the documented API (README.md, Reference).  The
+-- API functions are replaced by their 1.1 forms, which check their
+-- arguments and look up taxonomies and tags themselves, in their own
+-- bodies (sql/src/08_helpers.sql says why); the internal helpers that the
+-- 1.0 forms called are dropped, and the trigger functions, the only
+-- internal functions left, are revoked from PUBLIC.  The archived revision
+-- of a renamed tag, and of the tags of a renamed taxonomy, now records the
+-- revision as it was (1.0 recorded the new value or taxonomy name beside
+-- the old path).
+--
+-- tree() draws with ASCII art in a database whose encoding is not UTF8,
+-- and makes its box-drawing characters with chr(): this script, as the
+-- 1.1 install script, is plain ASCII.
+--
+-- Case folding (label_casefold, the '@' of patterns, GiST signatures) now
+-- gives folded labels in the database's encoding; 1.0 gave UTF-8 bytes
+-- whatever the encoding.  In a database whose encoding is not UTF8, the
+-- folded names tagstore keeps (taxonomy.name_key, tag.key,
+-- tag_tombstone.key) are recomputed at the end of this block, and the
+-- indexes that hold folded labels are rebuilt: those with tagstore's GiST
+-- operator classes and those over an expression with label_casefold().
+
+
+CREATE OR REPLACE FUNCTION tagstore.create_taxonomy(name text, description text DEFAULT NULL,
+	owner_id text DEFAULT NULL, free_form boolean DEFAULT false) RETURNS uuid
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	f record;
+	bad text;
+	clean text;
+	new_id uuid;
+BEGIN
+	IF name IS NULL THEN
+		RAISE EXCEPTION 'taxonomy name must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	FOR f IN SELECT * FROM (VALUES (name, 'taxonomy name', 4096), (description, 'description', 4000))
+						   v(txt, what, max_length) LOOP
+		CONTINUE WHEN f.txt IS NULL;
+		IF f.txt = '' THEN
+			RAISE EXCEPTION '% must not be empty', f.what USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF length(f.txt) > f.max_length THEN
+			RAISE EXCEPTION '% is too long: % characters, the maximum is %', f.what, length(f.txt), f.max_length
+				USING ERRCODE = 'string_data_right_truncation';
+		END IF;
+		bad := substring(f.txt from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']');
+		IF bad IS NULL AND f.what <> 'description' THEN
+			bad := substring(f.txt from '[\t\n\r]');
+		END IF;
+		IF bad IS NOT NULL THEN
+			RAISE EXCEPTION '% % contains a control character',
+				f.what, quote_literal(regexp_replace(f.txt, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('Control character U+%s at character %s.',
+									  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(f.txt, bad));
+		END IF;
+		IF f.what = 'taxonomy name' THEN
+			IF name ~ '^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]$' THEN
+				RAISE EXCEPTION 'taxonomy name % has leading or trailing whitespace', quote_literal(name)
+					USING ERRCODE = 'invalid_parameter_value';
+			END IF;
+			IF free_form IS NULL THEN
+				RAISE EXCEPTION 'free_form must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+			END IF;
+		END IF;
+	END LOOP;
+	clean := name;
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		clean := normalize(name, NFC);
+	END IF;
+	INSERT INTO tagstore.taxonomy (name, name_key, description, owner_id, free_form)
+	VALUES (clean, label_casefold(clean), description, owner_id, free_form)
+	ON CONFLICT (name_key) DO NOTHING
+	RETURNING id INTO new_id;
+	IF new_id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" already exists', clean USING ERRCODE = 'duplicate_object';
+	END IF;
+	RETURN new_id;
+END $$;
+COMMENT ON FUNCTION tagstore.create_taxonomy(text, text, text, boolean) IS
+	'create a taxonomy (name unique case-insensitively); free_form: tagging with an unknown value creates it; returns its id';
+
+CREATE OR REPLACE FUNCTION tagstore.rename_taxonomy(name text, new_name text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	t tagstore.taxonomy;
+	bad text;
+	clean text;
+	root tagstore.tag;
+BEGIN
+	-- the taxonomy, locked against every other change to it
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold($1) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', $1 USING ERRCODE = 'undefined_object';
+	END IF;
+
+	-- the new name, checked as create_taxonomy checks one
+	IF new_name IS NULL THEN
+		RAISE EXCEPTION 'taxonomy name must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF new_name = '' THEN
+		RAISE EXCEPTION 'taxonomy name must not be empty' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF length(new_name) > 4096 THEN
+		RAISE EXCEPTION 'taxonomy name is too long: % characters, the maximum is 4096', length(new_name)
+			USING ERRCODE = 'string_data_right_truncation';
+	END IF;
+	bad := coalesce(substring(new_name from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']'),
+					substring(new_name from '[\t\n\r]'));
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION 'taxonomy name % contains a control character',
+			quote_literal(regexp_replace(new_name, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('Control character U+%s at character %s.',
+								  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(new_name, bad));
+	END IF;
+	IF new_name ~ '^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]$' THEN
+		RAISE EXCEPTION 'taxonomy name % has leading or trailing whitespace', quote_literal(new_name)
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	clean := new_name;
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		clean := normalize(new_name, NFC);
+	END IF;
+
+	IF label_casefold(clean) <> t.name_key
+	   AND EXISTS (SELECT 1 FROM tagstore.taxonomy WHERE name_key = label_casefold(clean)) THEN
+		RAISE EXCEPTION 'taxonomy "%" already exists', clean USING ERRCODE = 'duplicate_object';
+	END IF;
+	UPDATE tagstore.taxonomy SET name = clean, name_key = label_casefold(clean) WHERE id = t.id;
+
+	-- every tag's name changes: each tag gets a new revision, the one it
+	-- supersedes archived first (the tag state of section 08)
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT g.id, g.revision, g.operation, g.actor, g.updated_at,
+		   jsonb_build_object('id', g.id, 'taxonomy', t.name, 'path', g.path::text, 'value', g.value,
+			   'parent', CASE WHEN nlevel(g.path) > 2 THEN parent(g.path)::text END,
+			   'external_id', g.external_id, 'description', g.description, 'category', g.category,
+			   'originator', g.originator, 'revision', g.revision, 'deleted', false)
+	FROM tagstore.tag g WHERE g.taxonomy_id = t.id;
+	UPDATE tagstore.tag
+	SET path = tagpath(ARRAY[clean]) || subpath(path, 1),
+		key = tagpath(ARRAY[label_casefold(clean)]) || subpath(key, 1),
+		revision = revision + 1,
+		operation = 'rename',
+		actor = tagstore.current_actor(),
+		updated_at = now()
+	WHERE taxonomy_id = t.id;
+	UPDATE tagstore.tag_tombstone
+	SET path = tagpath(ARRAY[clean]) || subpath(path, 1),
+		key = tagpath(ARRAY[label_casefold(clean)]) || subpath(key, 1)
+	WHERE taxonomy_id = t.id;
+END $$;
+COMMENT ON FUNCTION tagstore.rename_taxonomy(text, text) IS 'rename a taxonomy; its tags'' names follow (with revisions)';
+
+-- drop_taxonomy: the taxonomy, its tags, their taggings and all their history.
+CREATE OR REPLACE FUNCTION tagstore.drop_taxonomy(name text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy;
+	ids bigint[];
+BEGIN
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold($1) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', $1 USING ERRCODE = 'undefined_object';
+	END IF;
+	ids := ARRAY(SELECT id FROM tagstore.tag WHERE taxonomy_id = t.id
+				 UNION ALL SELECT id FROM tagstore.tag_tombstone WHERE taxonomy_id = t.id);
+	DELETE FROM tagstore.tagging_revision WHERE tag_id = ANY (ids);
+	DELETE FROM tagstore.tag_revision WHERE tag_id = ANY (ids);
+	DELETE FROM tagstore.taxonomy WHERE id = t.id;
+END $$;
+COMMENT ON FUNCTION tagstore.drop_taxonomy(text) IS 'drop a taxonomy with its tags, their taggings and all their history';
+
+CREATE OR REPLACE FUNCTION tagstore.add_tag(taxonomy text, value text, parent @extschema@.tagpath DEFAULT NULL,
+	external_id text DEFAULT NULL, description text DEFAULT NULL, category text DEFAULT NULL)
+RETURNS @extschema@.tagpath
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	t tagstore.taxonomy;
+	f record;
+	bad text;
+	clean text;
+	p tagstore.tag;
+	new_path tagpath;
+	new_key tagpath;
+	grave tagstore.tag_tombstone;
+	created tagstore.tag;
+BEGIN
+	-- the taxonomy, shared: many may add at once, but not while the tree is being reshaped
+	IF taxonomy IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy) FOR SHARE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
+	END IF;
+
+	-- the value and the text fields (section 09's checks)
+	IF value IS NULL THEN
+		RAISE EXCEPTION 'tag value must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	FOR f IN SELECT * FROM (VALUES (value, 'tag value', 4096), (description, 'description', 4000),
+								   (category, 'category', 1030), (external_id, 'external_id', 1030))
+						   v(txt, what, max_length) LOOP
+		CONTINUE WHEN f.txt IS NULL;
+		IF f.txt = '' THEN
+			RAISE EXCEPTION '% must not be empty', f.what USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF length(f.txt) > f.max_length THEN
+			RAISE EXCEPTION '% is too long: % characters, the maximum is %', f.what, length(f.txt), f.max_length
+				USING ERRCODE = 'string_data_right_truncation';
+		END IF;
+		bad := substring(f.txt from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']');
+		IF bad IS NULL AND f.what <> 'description' THEN
+			bad := substring(f.txt from '[\t\n\r]');
+		END IF;
+		IF bad IS NOT NULL THEN
+			RAISE EXCEPTION '% % contains a control character',
+				f.what, quote_literal(regexp_replace(f.txt, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('Control character U+%s at character %s.',
+									  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(f.txt, bad));
+		END IF;
+		IF f.what = 'tag value'
+		   AND value ~ '^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]$' THEN
+			RAISE EXCEPTION 'tag value % has leading or trailing whitespace', quote_literal(value)
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END LOOP;
+	clean := value;
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		clean := normalize(value, NFC);
+	END IF;
+
+	IF parent IS NULL THEN
+		new_path := tagpath(ARRAY[t.name, clean]);
+		new_key := tagpath(ARRAY[t.name_key, label_casefold(clean)]);
+	ELSE
+		-- the parent: a live tag, or the error that says what it is (as tag_id's, of a "parent tag")
+		SELECT * INTO p FROM tagstore.tag g WHERE g.key = label_casefold(parent);
+		IF p.id IS NULL THEN
+			IF nlevel(parent) < 2 THEN
+				RAISE EXCEPTION 'parent tag "%" does not exist', parent
+					USING ERRCODE = 'undefined_object',
+						  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
+			END IF;
+			IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
+						   WHERE x.name_key = label_casefold(leaf(subpath(parent, 0, 1)))) THEN
+				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(parent, 0, 1))
+					USING ERRCODE = 'undefined_object';
+			END IF;
+			IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(parent)) THEN
+				RAISE EXCEPTION 'parent tag "%" was deleted', parent
+					USING ERRCODE = 'undefined_object',
+						  HINT = 'tagstore.tag_history() shows its revisions; tagstore.add_tag() creates it again.';
+			END IF;
+			RAISE EXCEPTION 'parent tag "%" does not exist', parent USING ERRCODE = 'undefined_object';
+		END IF;
+		IF p.taxonomy_id <> t.id THEN
+			RAISE EXCEPTION 'parent tag "%" is not in taxonomy "%"', p.path, t.name
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		new_path := p.path || tagpath(ARRAY[clean]);
+		new_key := p.key || tagpath(ARRAY[label_casefold(clean)]);
+	END IF;
+
+	IF EXISTS (SELECT 1 FROM tagstore.tag g WHERE g.key = new_key) THEN
+		RETURN (SELECT g.path FROM tagstore.tag g WHERE g.key = new_key);
+	END IF;
+	-- a deleted tag of this name comes back with its id and its revisions
+	SELECT * INTO grave FROM tagstore.tag_tombstone d WHERE d.key = new_key
+	ORDER BY deleted_at DESC, id DESC LIMIT 1;
+
+	INSERT INTO tagstore.tag AS g (id, taxonomy_id, parent_id, value, path, key, external_id,
+								   description, category, originator, revision, operation, actor)
+	VALUES (coalesce(grave.id, nextval(pg_get_serial_sequence('tagstore.tag', 'id'))),
+			t.id, p.id, clean, new_path, new_key, add_tag.external_id,
+			add_tag.description, add_tag.category, tagstore.current_actor(),
+			coalesce(grave.revision + 1, 1), 'create', tagstore.current_actor())
+	ON CONFLICT (key) DO NOTHING
+	RETURNING * INTO created;
+	IF created.id IS NULL THEN		-- a concurrent transaction created it
+		RETURN (SELECT g.path FROM tagstore.tag g WHERE g.key = new_key);
+	END IF;
+	DELETE FROM tagstore.tag_tombstone d WHERE d.id = created.id;
+	RETURN created.path;
+END $$;
+COMMENT ON FUNCTION tagstore.add_tag(text, text, @extschema@.tagpath, text, text, text) IS
+	'add a tag under parent (or at the root); idempotent and case-insensitive: returns the existing tag''s name if there is one; a deleted name comes back with its id';
+
+-- update_tag: change metadata; with expected_revision, a stale revision is
+-- refused with SQLSTATE TS409 (map it to HTTP 409); returns the new revision.
+CREATE OR REPLACE FUNCTION tagstore.update_tag(tag @extschema@.tagpath, description text DEFAULT NULL,
+	category text DEFAULT NULL, external_id text DEFAULT NULL, expected_revision integer DEFAULT NULL,
+	clear_category boolean DEFAULT false) RETURNS integer
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	g tagstore.tag;
+	f record;
+	bad text;
+BEGIN
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+	FOR f IN SELECT * FROM (VALUES (description, 'description', 4000), (category, 'category', 1030),
+								   (external_id, 'external_id', 1030))
+						   v(txt, what, max_length) LOOP
+		CONTINUE WHEN f.txt IS NULL;
+		IF f.txt = '' THEN
+			RAISE EXCEPTION '% must not be empty', f.what USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF length(f.txt) > f.max_length THEN
+			RAISE EXCEPTION '% is too long: % characters, the maximum is %', f.what, length(f.txt), f.max_length
+				USING ERRCODE = 'string_data_right_truncation';
+		END IF;
+		bad := substring(f.txt from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']');
+		IF bad IS NULL AND f.what <> 'description' THEN
+			bad := substring(f.txt from '[\t\n\r]');
+		END IF;
+		IF bad IS NOT NULL THEN
+			RAISE EXCEPTION '% % contains a control character',
+				f.what, quote_literal(regexp_replace(f.txt, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('Control character U+%s at character %s.',
+									  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(f.txt, bad));
+		END IF;
+	END LOOP;
+	IF clear_category AND category IS NOT NULL THEN
+		RAISE EXCEPTION 'category and clear_category => true contradict each other'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- the row lock serialises concurrent updates: none is lost
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = g.id FOR UPDATE;
+	IF g.id IS NULL THEN
+		-- removed meanwhile: tag_id() raises the right error, or finds the
+		-- tag of that name created again since
+		SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag) FOR UPDATE;
+		IF g.id IS NULL THEN
+			RAISE EXCEPTION 'tag "%" does not exist', tag USING ERRCODE = 'undefined_object';
+		END IF;
+	END IF;
+	IF expected_revision IS NOT NULL AND g.revision <> expected_revision THEN
+		RAISE EXCEPTION 'tag "%" is at revision %, not %', g.path, g.revision, expected_revision
+			USING ERRCODE = 'TS409',
+				  DETAIL = 'Another change was saved since that revision was read.',
+				  HINT = 'Read the tag again (tagstore.tag_history or tagstore.search_tags) and retry.';
+	END IF;
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
+		   jsonb_build_object('id', s.id, 'taxonomy', x.name, 'path', s.path::text, 'value', s.value,
+			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
+			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
+	FROM tagstore.tag s JOIN tagstore.taxonomy x ON x.id = s.taxonomy_id
+	WHERE s.id = g.id;
+	UPDATE tagstore.tag x
+	SET description = coalesce(update_tag.description, x.description),
+		category = CASE WHEN clear_category THEN NULL ELSE coalesce(update_tag.category, x.category) END,
+		external_id = coalesce(update_tag.external_id, x.external_id),
+		revision = x.revision + 1,
+		operation = 'update',
+		actor = tagstore.current_actor(),
+		updated_at = now()
+	WHERE x.id = g.id
+	RETURNING * INTO g;
+	RETURN g.revision;
+END $$;
+COMMENT ON FUNCTION tagstore.update_tag(@extschema@.tagpath, text, text, text, integer, boolean) IS
+	'change a tag''s description, category or external id; with expected_revision, a stale revision raises SQLSTATE TS409; returns the new revision';
+
+CREATE OR REPLACE FUNCTION tagstore.remove_tag(tag @extschema@.tagpath, cascade boolean DEFAULT false) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy;
+	g tagstore.tag;
+BEGIN
+	-- the taxonomy, locked against every other change to its tree
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x
+	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+	IF NOT coalesce(cascade, false) AND EXISTS (SELECT 1 FROM tagstore.tag WHERE parent_id = g.id) THEN
+		RAISE EXCEPTION 'tag "%" has child tags', g.path
+			USING ERRCODE = 'dependent_objects_still_exist',
+				  HINT = 'Remove them first, or use cascade => true to remove the whole subtree.';
+	END IF;
+
+	-- every entity under the subtree untagged: each tagging's last revision
+	-- archived, followed by its tombstone (the tagging state of section 08)
+	WITH gone AS (
+		DELETE FROM tagstore.tagging x
+		USING tagstore.tag s
+		WHERE s.id = x.tag_id AND s.key <@ g.key
+		RETURNING x.*, s.path
+	)
+	INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, at, state)
+	SELECT d.tag_id, d.entity_id, d.revision, d.operation, d.tagged_by, d.tagged_at,
+		   jsonb_build_object('tag', d.path::text, 'entity_type', e.entity_type,
+							  'external_id', e.external_id, 'data', d.data, 'deleted', false)
+	FROM gone d JOIN tagstore.entity e ON e.id = d.entity_id
+	UNION ALL
+	SELECT d.tag_id, d.entity_id, d.revision + 1, 'untag', tagstore.current_actor(), now(),
+		   jsonb_build_object('tag', d.path::text, 'entity_type', e.entity_type,
+							  'external_id', e.external_id, 'data', NULL, 'deleted', true)
+	FROM gone d JOIN tagstore.entity e ON e.id = d.entity_id;
+
+	-- the subtree's tags archived, deleted, and each left a tombstone and a
+	-- revision that records its deletion
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
+		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
+			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
+			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
+	FROM tagstore.tag s WHERE s.key <@ g.key;
+	WITH gone AS (
+		DELETE FROM tagstore.tag WHERE key <@ g.key RETURNING *
+	), graves AS (
+		INSERT INTO tagstore.tag_tombstone (id, taxonomy_id, key, path, revision)
+		SELECT id, taxonomy_id, key, path, revision + 1 FROM gone
+	)
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, state)
+	SELECT d.id, d.revision + 1, 'delete', tagstore.current_actor(),
+		   jsonb_build_object('id', d.id, 'taxonomy', t.name, 'path', d.path::text, 'value', d.value,
+			   'parent', CASE WHEN nlevel(d.path) > 2 THEN parent(d.path)::text END,
+			   'external_id', d.external_id, 'description', d.description, 'category', d.category,
+			   'originator', d.originator, 'revision', d.revision + 1, 'deleted', true)
+	FROM gone d;
+END $$;
+COMMENT ON FUNCTION tagstore.remove_tag(@extschema@.tagpath, boolean) IS
+	'delete a tag (leaving a tombstone revision) and untag its entities; a tag with children needs cascade => true';
+
+CREATE OR REPLACE FUNCTION tagstore.rename_tag(tag @extschema@.tagpath, new_value text) RETURNS @extschema@.tagpath
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	t tagstore.taxonomy;
+	g tagstore.tag;
+	bad text;
+	clean text;
+	new_path tagpath;
+	new_key tagpath;
+BEGIN
+	-- the new value, checked as add_tag checks one (section 09's checks)
+	IF new_value IS NULL THEN
+		RAISE EXCEPTION 'tag value must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF new_value = '' THEN
+		RAISE EXCEPTION 'tag value must not be empty' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF length(new_value) > 4096 THEN
+		RAISE EXCEPTION 'tag value is too long: % characters, the maximum is 4096', length(new_value)
+			USING ERRCODE = 'string_data_right_truncation';
+	END IF;
+	bad := coalesce(substring(new_value from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']'),
+					substring(new_value from '[\t\n\r]'));
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION 'tag value % contains a control character',
+			quote_literal(regexp_replace(new_value, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('Control character U+%s at character %s.',
+								  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(new_value, bad));
+	END IF;
+	IF new_value ~ '^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]$' THEN
+		RAISE EXCEPTION 'tag value % has leading or trailing whitespace', quote_literal(new_value)
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	clean := new_value;
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		clean := normalize(new_value, NFC);
+	END IF;
+
+	-- the taxonomy, locked against every other change to its tree
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x
+	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+	new_path := parent(g.path) || tagpath(ARRAY[clean]);
+	new_key := parent(g.key) || tagpath(ARRAY[label_casefold(clean)]);
+	IF new_key <> g.key AND EXISTS (SELECT 1 FROM tagstore.tag WHERE key = new_key) THEN
+		RAISE EXCEPTION 'tag "%" already exists', (SELECT path FROM tagstore.tag WHERE key = new_key)
+			USING ERRCODE = 'duplicate_object';
+	END IF;
+	IF new_path = g.path THEN
+		RETURN g.path;
+	END IF;
+
+	-- every tag of the subtree gets a new revision under its new name, the
+	-- one it supersedes archived first
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
+		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
+			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
+			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
+	FROM tagstore.tag s WHERE s.key <@ g.key;
+	UPDATE tagstore.tag
+	SET value = CASE WHEN key = g.key THEN clean ELSE value END,
+		path = CASE WHEN key = g.key THEN new_path ELSE new_path || subpath(path, nlevel(g.key)) END,
+		key = CASE WHEN key = g.key THEN new_key ELSE new_key || subpath(key, nlevel(g.key)) END,
+		revision = revision + 1,
+		operation = 'rename',
+		actor = tagstore.current_actor(),
+		updated_at = now()
+	WHERE key <@ g.key;
+	RETURN new_path;
+END $$;
+COMMENT ON FUNCTION tagstore.rename_tag(@extschema@.tagpath, text) IS 'rename a tag; descendants and taggings follow; returns the new name';
+
+-- move_tag(tag, new_parent): NULL makes it a root tag.
+CREATE OR REPLACE FUNCTION tagstore.move_tag(tag @extschema@.tagpath, new_parent @extschema@.tagpath) RETURNS @extschema@.tagpath
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy;
+	g tagstore.tag;
+	p tagstore.tag;
+	new_path tagpath;
+	new_key tagpath;
+BEGIN
+	-- the taxonomy, locked against every other change to its tree
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x
+	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+
+	IF new_parent IS NULL THEN
+		new_path := tagpath(ARRAY[t.name, g.value]);
+		new_key := tagpath(ARRAY[t.name_key]) || subpath(g.key, -1);
+	ELSE
+		-- the parent: a live tag, or the error that says what it is (as add_tag's)
+		SELECT * INTO p FROM tagstore.tag x WHERE x.key = label_casefold(new_parent);
+		IF p.id IS NULL THEN
+			IF nlevel(new_parent) < 2 THEN
+				RAISE EXCEPTION 'parent tag "%" does not exist', new_parent
+					USING ERRCODE = 'undefined_object',
+						  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
+			END IF;
+			IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
+						   WHERE x.name_key = label_casefold(leaf(subpath(new_parent, 0, 1)))) THEN
+				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(new_parent, 0, 1))
+					USING ERRCODE = 'undefined_object';
+			END IF;
+			IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(new_parent)) THEN
+				RAISE EXCEPTION 'parent tag "%" was deleted', new_parent
+					USING ERRCODE = 'undefined_object',
+						  HINT = 'tagstore.tag_history() shows its revisions; tagstore.add_tag() creates it again.';
+			END IF;
+			RAISE EXCEPTION 'parent tag "%" does not exist', new_parent USING ERRCODE = 'undefined_object';
+		END IF;
+		IF p.taxonomy_id <> g.taxonomy_id THEN
+			RAISE EXCEPTION 'parent tag "%" is not in taxonomy "%"', p.path, t.name
+				USING ERRCODE = 'invalid_parameter_value',
+					  HINT = 'Tags move within their taxonomy.';
+		END IF;
+		IF p.key <@ g.key THEN
+			RAISE EXCEPTION 'cannot move tag "%" under "%"', g.path, p.path
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'That would make the tag its own ancestor.';
+		END IF;
+		new_path := p.path || tagpath(ARRAY[g.value]);
+		new_key := p.key || subpath(g.key, -1);
+	END IF;
+	IF new_key = g.key THEN
+		RETURN g.path;
+	END IF;
+	IF EXISTS (SELECT 1 FROM tagstore.tag WHERE key = new_key) THEN
+		RAISE EXCEPTION 'tag "%" already exists', (SELECT path FROM tagstore.tag WHERE key = new_key)
+			USING ERRCODE = 'duplicate_object';
+	END IF;
+
+	-- every tag of the subtree gets a new revision under its new name, the
+	-- one it supersedes archived first
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
+		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
+			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
+			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
+	FROM tagstore.tag s WHERE s.key <@ g.key;
+	UPDATE tagstore.tag SET parent_id = p.id WHERE id = g.id;
+	UPDATE tagstore.tag
+	SET path = CASE WHEN key = g.key THEN new_path ELSE new_path || subpath(path, nlevel(g.key)) END,
+		key = CASE WHEN key = g.key THEN new_key ELSE new_key || subpath(key, nlevel(g.key)) END,
+		revision = revision + 1,
+		operation = 'move',
+		actor = tagstore.current_actor(),
+		updated_at = now()
+	WHERE key <@ g.key;
+	RETURN new_path;
+END $$;
+COMMENT ON FUNCTION tagstore.move_tag(@extschema@.tagpath, @extschema@.tagpath) IS
+	'move a tag (and its subtree) under a new parent in its taxonomy, or to the root if NULL; returns the new name';
+
+CREATE OR REPLACE FUNCTION tagstore.remove_tag_from(tag @extschema@.tagpath, entity_type text, external_id text)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF entity_type IS NULL OR entity_type = '' THEN
+		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF external_id IS NULL THEN
+		RAISE EXCEPTION 'external_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN (SELECT r.revision FROM tagstore.remove_tag_from(tag, entity_type, ARRAY[external_id]) r);
+END $$;
+COMMENT ON FUNCTION tagstore.remove_tag_from(@extschema@.tagpath, text, text) IS 'untag an entity (idempotent); returns the tombstone revision, or NULL if it was not tagged';
+
+-- Bulk forms: one row per item, saying what happened to it.
+--
+-- Tags entities with one tag: new taggings, changed data, or nothing to do.
+-- A new tagging is one insert (one that comes back continues the old one's
+-- revisions); a changed one archives the revision it supersedes.
+CREATE OR REPLACE FUNCTION tagstore.add_tag_to(tag @extschema@.tagpath, entity_type text, external_ids text[],
+	data jsonb DEFAULT NULL)
+RETURNS TABLE (external_id text, status text, revision integer)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+	g tagstore.tag;
+	t tagstore.taxonomy;
+	p_type text := entity_type;
+	p_data jsonb := data;
+	actor text := tagstore.current_actor();
+	entity_ids bigint[];
+	fresh bigint[];
+	fresh_revisions integer[];
+	changed bigint[];
+	changed_revisions integer[];
+	rest bigint[];
+BEGIN
+	-- the arguments
+	IF external_ids IS NULL OR cardinality(external_ids) = 0 THEN
+		RAISE EXCEPTION 'external_ids must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF array_position(external_ids, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'external_ids must not contain NULL'
+			USING ERRCODE = 'null_value_not_allowed',
+				  DETAIL = format('Element %s is NULL.', array_position(external_ids, NULL));
+	END IF;
+	IF p_type IS NULL OR p_type = '' THEN
+		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF p_data IS NOT NULL AND octet_length(p_data::text) > 32768 THEN
+		RAISE EXCEPTION 'tagging data is too large: % bytes, the maximum is 32768', octet_length(p_data::text)
+			USING ERRCODE = 'program_limit_exceeded';
+	END IF;
+
+	-- the tag, locked KEY SHARE: a concurrent removal of it waits for us, or
+	-- we for it.  In a free-form taxonomy an unknown root tag is created.
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.key = label_casefold(tag) FOR KEY SHARE;
+	IF g.id IS NULL AND nlevel(tag) = 2 THEN
+		SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1)));
+		IF t.id IS NULL THEN
+			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+		END IF;
+		IF t.free_form THEN
+			PERFORM tagstore.add_tag(t.name, leaf(tag));
+			SELECT * INTO g FROM tagstore.tag x WHERE x.key = label_casefold(tag) FOR KEY SHARE;
+		END IF;
+	END IF;
+	IF g.id IS NULL THEN
+		-- tag_id() raises the right error, or finds the tag if it appeared since
+		SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag) FOR KEY SHARE;
+		IF g.id IS NULL THEN
+			RAISE EXCEPTION 'tag "%" does not exist', tag USING ERRCODE = 'undefined_object';
+		END IF;
+	END IF;
+
+	-- the entities, created if new (those that exist are not offered: an
+	-- insert that conflicts would still take an id from the sequence)
+	INSERT INTO tagstore.entity AS e (entity_type, external_id)
+		SELECT DISTINCT p_type, x FROM unnest(external_ids) x
+		WHERE NOT EXISTS (SELECT 1 FROM tagstore.entity o
+						  WHERE o.entity_type = p_type AND o.external_id = x)
+		ON CONFLICT DO NOTHING;
+	entity_ids := ARRAY(SELECT e.id FROM tagstore.entity e
+						WHERE e.entity_type = p_type AND e.external_id = ANY (external_ids));
+
+	-- Lock the taggings that exist, in a statement of their own: if a
+	-- concurrent untag or retag holds one, we wait for it, and the
+	-- statements below see its outcome and number our revisions after it.
+	PERFORM 1 FROM tagstore.tagging x
+	WHERE x.tag_id = g.id AND x.entity_id = ANY (entity_ids)
+	ORDER BY x.entity_id FOR UPDATE;
+
+	-- new taggings; one that comes back continues the old one's revisions
+	WITH added AS (
+		INSERT INTO tagstore.tagging (tag_id, entity_id, data, revision, operation, tagged_by)
+		SELECT g.id, i.eid, p_data,
+			   coalesce((SELECT max(r.revision) FROM tagstore.tagging_revision r
+						 WHERE r.tag_id = g.id AND r.entity_id = i.eid), 0) + 1,
+			   'tag', actor
+		FROM (SELECT DISTINCT e AS eid FROM unnest(entity_ids) e) i
+		ON CONFLICT DO NOTHING
+		RETURNING tagging.entity_id, tagging.revision
+	)
+	SELECT array_agg(a.entity_id), array_agg(a.revision) INTO fresh, fresh_revisions FROM added a;
+
+	rest := ARRAY(SELECT DISTINCT e FROM unnest(entity_ids) e
+				  WHERE e <> ALL (coalesce(fresh, '{}')));
+	IF cardinality(rest) > 0 THEN
+		-- existing taggings whose data changes: lock them all (some may have
+		-- been inserted concurrently meanwhile), archive (the tagging state
+		-- of section 08), then update
+		PERFORM 1 FROM tagstore.tagging x
+		WHERE x.tag_id = g.id AND x.entity_id = ANY (rest)
+		ORDER BY x.entity_id FOR UPDATE;
+		WITH old AS (
+			INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, at, state)
+			SELECT x.tag_id, x.entity_id, x.revision, x.operation, x.tagged_by, x.tagged_at,
+				   jsonb_build_object('tag', g.path::text, 'entity_type', e.entity_type,
+									  'external_id', e.external_id, 'data', x.data, 'deleted', false)
+			FROM tagstore.tagging x JOIN tagstore.entity e ON e.id = x.entity_id
+			WHERE x.tag_id = g.id AND x.entity_id = ANY (rest) AND x.data IS DISTINCT FROM p_data
+			RETURNING tagging_revision.entity_id
+		), updated AS (
+			UPDATE tagstore.tagging x
+			SET data = p_data, revision = x.revision + 1, operation = 'retag',
+				tagged_by = actor, tagged_at = now()
+			FROM old
+			WHERE x.tag_id = g.id AND x.entity_id = old.entity_id
+			RETURNING x.entity_id, x.revision
+		)
+		SELECT array_agg(u.entity_id), array_agg(u.revision) INTO changed, changed_revisions FROM updated u;
+	END IF;
+
+	-- one row per entity: what happened, and the tagging's revision
+	RETURN QUERY
+	SELECT e.external_id,
+		   CASE WHEN f.ord IS NOT NULL THEN 'tagged'
+				WHEN c.ord IS NOT NULL THEN 'retagged' ELSE 'already tagged' END,
+		   coalesce(fresh_revisions[f.ord], changed_revisions[c.ord],
+					(SELECT x.revision FROM tagstore.tagging x WHERE x.tag_id = g.id AND x.entity_id = i.eid))
+	FROM (SELECT DISTINCT e AS eid FROM unnest(entity_ids) e) i
+	JOIN tagstore.entity e ON e.id = i.eid
+	LEFT JOIN unnest(fresh) WITH ORDINALITY f(eid, ord) ON f.eid = i.eid
+	LEFT JOIN unnest(changed) WITH ORDINALITY c(eid, ord) ON c.eid = i.eid
+	ORDER BY e.external_id;
+END $$;
+COMMENT ON FUNCTION tagstore.add_tag_to(@extschema@.tagpath, text, text[], jsonb) IS
+	'tag many entities of one type; one row per external id: tagged, retagged or already tagged, with the revision';
+
+-- Untags entities from one tag: each tagging's last revision is archived,
+-- followed by its tombstone (the tagging state of section 08).
+CREATE OR REPLACE FUNCTION tagstore.remove_tag_from(tag @extschema@.tagpath, entity_type text, external_ids text[])
+RETURNS TABLE (external_id text, status text, revision integer)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	g tagstore.tag;
+	p_type text := entity_type;
+BEGIN
+	IF external_ids IS NULL OR cardinality(external_ids) = 0 THEN
+		RAISE EXCEPTION 'external_ids must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF array_position(external_ids, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'external_ids must not contain NULL'
+			USING ERRCODE = 'null_value_not_allowed',
+				  DETAIL = format('Element %s is NULL.', array_position(external_ids, NULL));
+	END IF;
+	IF p_type IS NULL OR p_type = '' THEN
+		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+	RETURN QUERY
+	WITH items AS (
+		SELECT DISTINCT x, e.id
+		FROM unnest(external_ids) x
+		LEFT JOIN tagstore.entity e ON e.entity_type = p_type AND e.external_id = x
+	), gone AS (
+		DELETE FROM tagstore.tagging x
+		WHERE x.tag_id = g.id AND x.entity_id IN (SELECT i.id FROM items i)
+		RETURNING x.*
+	), history AS (
+		INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, at, state)
+		SELECT d.tag_id, d.entity_id, d.revision, d.operation, d.tagged_by, d.tagged_at,
+			   jsonb_build_object('tag', g.path::text, 'entity_type', e.entity_type,
+								  'external_id', e.external_id, 'data', d.data, 'deleted', false)
+		FROM gone d JOIN tagstore.entity e ON e.id = d.entity_id
+		UNION ALL
+		SELECT d.tag_id, d.entity_id, d.revision + 1, 'untag', tagstore.current_actor(), now(),
+			   jsonb_build_object('tag', g.path::text, 'entity_type', e.entity_type,
+								  'external_id', e.external_id, 'data', NULL, 'deleted', true)
+		FROM gone d JOIN tagstore.entity e ON e.id = d.entity_id
+	)
+	SELECT i.x, CASE WHEN d.entity_id IS NULL THEN 'not tagged' ELSE 'untagged' END, d.revision + 1
+	FROM items i LEFT JOIN gone d ON d.entity_id = i.id
+	ORDER BY i.x;
+END $$;
+COMMENT ON FUNCTION tagstore.remove_tag_from(@extschema@.tagpath, text, text[]) IS
+	'untag many entities of one type; one row per external id: untagged or not tagged, with the revision';
+
+-- tags_of: an entity's tags (optionally those matching a pattern), with the
+-- tagging's data, who tagged and when.
+CREATE OR REPLACE FUNCTION tagstore.tags_of(entity_type text, external_id text, pattern @extschema@.tagquery DEFAULT NULL)
+RETURNS TABLE (tag @extschema@.tagpath, data jsonb, tagged_by text, tagged_at timestamptz, revision integer)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	p_type text := $1;		-- the OUT columns have other names, but keep it plain
+	p_external_id text := $2;
+BEGIN
+	IF p_type IS NULL OR p_type = '' THEN
+		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF p_external_id IS NULL THEN
+		RAISE EXCEPTION 'external_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY
+	SELECT t.path, x.data, x.tagged_by, x.tagged_at, x.revision
+	FROM tagstore.entity e
+	JOIN tagstore.tagging x ON x.entity_id = e.id
+	JOIN tagstore.tag t ON t.id = x.tag_id
+	WHERE e.entity_type = p_type AND e.external_id = p_external_id
+	  AND (pattern IS NULL OR t.path ~ pattern)
+	ORDER BY t.key;
+END $$;
+COMMENT ON FUNCTION tagstore.tags_of(text, text, @extschema@.tagquery) IS
+	'an entity''s tags (those matching the pattern, if given) with each tagging''s data, who tagged and when';
+
+-- A tag's revisions, by name: the tag of that name, live or else the one
+-- deleted last, and its revisions as tag_history by id gives them.
+CREATE OR REPLACE FUNCTION tagstore.tag_history(tag @extschema@.tagpath)
+RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	tid bigint;
+BEGIN
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT g.id INTO tid FROM tagstore.tag g WHERE g.key = label_casefold(tag);
+	IF tid IS NULL THEN
+		SELECT d.id INTO tid FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(tag)
+		ORDER BY d.deleted_at DESC, d.id DESC LIMIT 1;
+	END IF;
+	IF tid IS NULL THEN
+		tid := tagstore.tag_id(tag);		-- raises the right error
+	END IF;
+	RETURN QUERY SELECT * FROM tagstore.tag_history(tid);
+END $$;
+COMMENT ON FUNCTION tagstore.tag_history(@extschema@.tagpath) IS 'a tag''s revisions, oldest first (also of a deleted tag)';
+
+-- A tagging's revisions, by tag name (live or deleted, as tag_history).
+CREATE OR REPLACE FUNCTION tagstore.tagging_history(tag @extschema@.tagpath, entity_type text, external_id text)
+RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, data jsonb, state jsonb)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	tid bigint;
+BEGIN
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT g.id INTO tid FROM tagstore.tag g WHERE g.key = label_casefold(tag);
+	IF tid IS NULL THEN
+		SELECT d.id INTO tid FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(tag)
+		ORDER BY d.deleted_at DESC, d.id DESC LIMIT 1;
+	END IF;
+	IF tid IS NULL THEN
+		tid := tagstore.tag_id(tag);		-- raises the right error
+	END IF;
+	IF $2 IS NULL OR $2 = '' THEN
+		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF $3 IS NULL THEN
+		RAISE EXCEPTION 'external_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY SELECT * FROM tagstore.tagging_history(tid, $2, $3);
+END $$;
+COMMENT ON FUNCTION tagstore.tagging_history(@extschema@.tagpath, text, text) IS 'a tagging''s revisions, oldest first';
+
+-- entities whose tagging with the tag (or a descendant) carries data
+-- containing filter: C too, the same search with a filter on the taggings'
+-- data (src/engine/api.c)
+CREATE OR REPLACE FUNCTION tagstore.entities_with_tag_data(tag @extschema@.tagpath, filter jsonb,
+	entity_type text DEFAULT NULL, external_id_prefix text DEFAULT NULL,
+	include_descendants boolean DEFAULT true, exclude @extschema@.tagpath[] DEFAULT NULL)
+RETURNS SETOF tagstore.entity_ref
+	AS 'MODULE_PATHNAME', 'tagstore_entities_with_tag_data' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION tagstore.entities_with_tag_data(@extschema@.tagpath, jsonb, text, text, boolean, @extschema@.tagpath[]) IS
+	'entities whose tagging with the tag (or a descendant) carries data containing filter (@>); index-backed';
+
+CREATE OR REPLACE FUNCTION tagstore.entities_matching(pattern @extschema@.tagquery, entity_type text DEFAULT NULL,
+	external_id_prefix text DEFAULT NULL)
+RETURNS SETOF tagstore.entity_ref
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+BEGIN
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'pattern must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY
+	SELECT DISTINCT e.entity_type, e.external_id
+	FROM tagstore.tag t
+	JOIN tagstore.tagging g ON g.tag_id = t.id
+	JOIN tagstore.entity e ON e.id = g.entity_id
+	WHERE t.path ~ $1
+	  AND ($2 IS NULL OR e.entity_type = $2)
+	  AND ($3 IS NULL OR starts_with(e.external_id, $3))
+	ORDER BY 1, 2;
+END $$;
+COMMENT ON FUNCTION tagstore.entities_matching(@extschema@.tagquery, text, text) IS
+	'entities carrying a tag whose name matches the pattern';
+
+CREATE OR REPLACE FUNCTION tagstore.tags(taxonomy text)
+RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, parent @extschema@.tagpath,
+			   direct_count bigint, total_count bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy;
+BEGIN
+	IF taxonomy IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy);
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
+	END IF;
+	RETURN QUERY
+	WITH tags AS (
+		SELECT g.id, g.path, g.key, g.value FROM tagstore.tag g WHERE g.taxonomy_id = t.id
+	), direct AS (
+		SELECT x.tag_id, count(*) AS n FROM tagstore.tagging x
+		WHERE x.tag_id IN (SELECT id FROM tags) GROUP BY x.tag_id
+	), total AS (
+		-- each tagging counts for its tag and every ancestor, once per entity
+		SELECT a.key, count(DISTINCT x.entity_id) AS n
+		FROM tags g
+		JOIN tagstore.tagging x ON x.tag_id = g.id
+		CROSS JOIN LATERAL unnest(tagpath_prefixes(g.key)) a(key)
+		WHERE nlevel(a.key) >= 2
+		GROUP BY a.key
+	)
+	SELECT g.path, g.value, nlevel(g.path) - 2, CASE WHEN nlevel(g.path) > 2 THEN parent(g.path) END,
+		   coalesce(d.n, 0), coalesce(tt.n, 0)
+	FROM tags g
+	LEFT JOIN direct d ON d.tag_id = g.id
+	LEFT JOIN total tt ON tt.key = g.key
+	ORDER BY g.key;
+END $$;
+COMMENT ON FUNCTION tagstore.tags(text) IS
+	'a taxonomy''s tags depth-first (siblings in case-insensitive order) with entity counts: direct, and with descendants';
+
+CREATE OR REPLACE FUNCTION tagstore.find_tags(taxonomy text, search text)
+RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, matched boolean)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy;
+	needle text;
+BEGIN
+	IF taxonomy IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy);
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
+	END IF;
+	IF search IS NULL THEN
+		RAISE EXCEPTION 'search must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	needle := label_casefold(search);
+	RETURN QUERY
+	WITH matches AS (
+		SELECT g.key FROM tagstore.tag g
+		WHERE g.taxonomy_id = t.id AND strpos(label_casefold(g.value), needle) > 0
+	), context AS (
+		SELECT DISTINCT a.key FROM matches m CROSS JOIN LATERAL unnest(tagpath_prefixes(m.key)) a(key)
+		WHERE nlevel(a.key) >= 2
+	)
+	SELECT g.path, g.value, nlevel(g.path) - 2, g.key IN (SELECT key FROM matches)
+	FROM context c JOIN tagstore.tag g ON g.key = c.key
+	ORDER BY g.key;
+END $$;
+COMMENT ON FUNCTION tagstore.find_tags(text, text) IS
+	'tags whose value contains the text case-insensitively, with their ancestors for context (autocomplete)';
+
+CREATE OR REPLACE FUNCTION tagstore.tree(taxonomy text) RETURNS SETOF text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy;
+	r record;
+	more_below boolean[] := '{}';	-- per depth: do later siblings follow?
+	prefix text;
+	pipe text := '|   ';			-- a later sibling follows, further down
+	tee text := '|-- ';				-- a tag with later siblings
+	elbow text := '`-- ';			-- the last of its siblings
+BEGIN
+	IF taxonomy IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy);
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
+	END IF;
+	-- U+2502, U+251C, U+2514 and U+2500 in UTF8, where they exist (and
+	-- each assignment is parsed only when it runs)
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		pipe := chr(9474) || '   ';
+		tee := chr(9500) || chr(9472) || chr(9472) || ' ';
+		elbow := chr(9492) || chr(9472) || chr(9472) || ' ';
+	END IF;
+	RETURN NEXT format('%s (%s)', t.name,
+		(SELECT count(DISTINCT x.entity_id) FROM tagstore.tagging x
+		 JOIN tagstore.tag g ON g.id = x.tag_id WHERE g.taxonomy_id = t.id));
+	FOR r IN
+		SELECT s.*, lead(s.depth) OVER (PARTITION BY s.parent ORDER BY s.tag_key) IS NULL AS last
+		FROM (SELECT l.*, label_casefold(l.tag) AS tag_key FROM tagstore.tags(t.name) l) s
+		ORDER BY s.tag_key
+	LOOP
+		prefix := '';
+		FOR d IN 0 .. r.depth - 1 LOOP
+			prefix := prefix || CASE WHEN more_below[d + 1] THEN pipe ELSE '    ' END;
+		END LOOP;
+		more_below[r.depth + 1] := NOT r.last;
+		RETURN NEXT prefix || CASE WHEN r.last THEN elbow ELSE tee END
+			|| tagpath2text(tagpath(ARRAY[r.value]))
+			|| CASE WHEN r.direct_count IN (0, r.total_count) THEN format(' (%s)', r.total_count)
+					ELSE format(' (%s, %s direct)', r.total_count, r.direct_count) END;
+	END LOOP;
+END $$;
+COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql (box-drawing characters in a UTF8 database, ASCII art in others)';
+
+-- between names and ids.  tag_id() is also how the functions of sections
+-- 10 to 12 find the tags they name: the live tag's id, or the error that
+-- says what the name is (no tag at all, an unknown taxonomy, a deleted tag).
+CREATE OR REPLACE FUNCTION tagstore.tag_id(tag @extschema@.tagpath) RETURNS bigint
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	tid bigint;
+BEGIN
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT g.id INTO tid FROM tagstore.tag g WHERE g.key = label_casefold(tag);
+	IF tid IS NULL THEN
+		IF nlevel(tag) < 2 THEN
+			RAISE EXCEPTION 'tag "%" does not exist', tag
+				USING ERRCODE = 'undefined_object',
+					  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
+		END IF;
+		IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
+					   WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1)))) THEN
+			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1))
+				USING ERRCODE = 'undefined_object';
+		END IF;
+		IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(tag)) THEN
+			RAISE EXCEPTION 'tag "%" was deleted', tag
+				USING ERRCODE = 'undefined_object',
+					  HINT = 'tagstore.tag_history() shows its revisions; tagstore.add_tag() creates it again.';
+		END IF;
+		RAISE EXCEPTION 'tag "%" does not exist', tag USING ERRCODE = 'undefined_object';
+	END IF;
+	RETURN tid;
+END $$;
+COMMENT ON FUNCTION tagstore.tag_id(@extschema@.tagpath) IS 'the id of the tag a path names';
+
+-- the revisions of a tag, or of a tagging, by tag id (live or deleted): the
+-- archived ones, then the live row (the states of section 08)
+CREATE OR REPLACE FUNCTION tagstore.tag_history(tag_id bigint)
+RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+BEGIN
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'tag id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY
+	SELECT r.revision, r.operation, r.actor, r.at, r.state
+	FROM tagstore.tag_revision r WHERE r.tag_id = $1
+	UNION ALL
+	SELECT t.revision, t.operation, t.actor, t.updated_at,
+		   jsonb_build_object('id', t.id, 'taxonomy', x.name, 'path', t.path::text, 'value', t.value,
+			   'parent', CASE WHEN nlevel(t.path) > 2 THEN parent(t.path)::text END,
+			   'external_id', t.external_id, 'description', t.description, 'category', t.category,
+			   'originator', t.originator, 'revision', t.revision, 'deleted', false)
+	FROM tagstore.tag t JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id WHERE t.id = $1
+	ORDER BY 1;
+END $$;
+COMMENT ON FUNCTION tagstore.tag_history(bigint) IS 'tag_history by id';
+
+CREATE OR REPLACE FUNCTION tagstore.tagging_history(tag_id bigint, entity_type text, external_id text)
+RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, data jsonb, state jsonb)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'tag id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY
+	SELECT r.revision, r.operation, r.actor, r.at, r.state -> 'data', r.state
+	FROM tagstore.tagging_revision r JOIN tagstore.entity e ON e.id = r.entity_id
+	WHERE r.tag_id = $1 AND e.entity_type = $2 AND e.external_id = $3
+	UNION ALL
+	SELECT x.revision, x.operation, x.tagged_by, x.tagged_at, coalesce(x.data, 'null'),
+		   jsonb_build_object('tag', t.path::text, 'entity_type', e.entity_type,
+							  'external_id', e.external_id, 'data', x.data, 'deleted', false)
+	FROM tagstore.tagging x
+	JOIN tagstore.entity e ON e.id = x.entity_id
+	JOIN tagstore.tag t ON t.id = x.tag_id
+	WHERE x.tag_id = $1 AND e.entity_type = $2 AND e.external_id = $3
+	ORDER BY 1;
+END $$;
+COMMENT ON FUNCTION tagstore.tagging_history(bigint, text, text) IS 'tagging_history by tag id';
+
+
+REVOKE EXECUTE ON FUNCTION tagstore._tagging_changed() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION tagstore._subtree_changed() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION tagstore._taggings_truncated() FROM PUBLIC;
+
+DROP FUNCTION tagstore._clean_label(text, text);
+DROP FUNCTION tagstore._check_text(text, text, integer);
+DROP FUNCTION tagstore._required(anyelement, text);
+DROP FUNCTION tagstore._taxonomy(text, text);
+DROP FUNCTION tagstore._lock_taxonomy_of(@extschema@.tagpath, text);
+DROP FUNCTION tagstore._tag(@extschema@.tagpath, text);
+DROP FUNCTION tagstore._tag_id_any(@extschema@.tagpath);
+DROP FUNCTION tagstore._tag_state(tagstore.tag, boolean);
+DROP FUNCTION tagstore._archive_tags(@extschema@.tagpath, boolean);
+DROP FUNCTION tagstore._rewrite_subtree(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, text);
+DROP FUNCTION tagstore._check_entity(text, text);
+DROP FUNCTION tagstore._check_entities(text, text[]);
+DROP FUNCTION tagstore._check_data(jsonb);
+DROP FUNCTION tagstore._entity_id(text, text);
+DROP FUNCTION tagstore._untag_subtree(@extschema@.tagpath);
+DROP FUNCTION tagstore._tagging_state(@extschema@.tagpath, bigint, jsonb, boolean);
+DROP FUNCTION tagstore._tag_for_tagging(@extschema@.tagpath);
+DROP FUNCTION tagstore._tag_entities(tagstore.tag, bigint[], jsonb);
+DROP FUNCTION tagstore._untag_entities(tagstore.tag, bigint[]);
+DROP FUNCTION tagstore._add_tag_to(@extschema@.tagpath, text, text, jsonb);
+DROP FUNCTION tagstore._tag_history(bigint);
+DROP FUNCTION tagstore._tagging_history(bigint, text, text);
+DROP FUNCTION tagstore._entity_ids(@extschema@.tagpath[], boolean, boolean, @extschema@.tagpath[], jsonb);
+DROP FUNCTION tagstore._entities(bigint[], text, text);
+DROP FUNCTION tagstore._matches_any(text, text[], boolean);
+DROP FUNCTION tagstore._search_tags(text[], text[], text[], boolean);
+
+-- Outside UTF8, the folded names in the new form, and the indexes that
+-- hold folded labels rebuilt.  (1.0's folded forms of non-ASCII names were
+-- UTF-8 bytes, which no 1.1 folding gives, so no two names can trade keys
+-- midway through an update.)
+DO $$
+DECLARE
+	ix regclass;
+BEGIN
+	IF pg_catalog.current_setting('server_encoding') = 'UTF8' THEN
+		RETURN;
+	END IF;
+	UPDATE tagstore.taxonomy SET name_key = @extschema@.label_casefold(name)
+	WHERE name_key IS DISTINCT FROM @extschema@.label_casefold(name);
+	UPDATE tagstore.tag SET key = @extschema@.label_casefold(path)
+	WHERE key OPERATOR(@extschema@.<>) @extschema@.label_casefold(path);
+	UPDATE tagstore.tag_tombstone SET key = @extschema@.label_casefold(path)
+	WHERE key OPERATOR(@extschema@.<>) @extschema@.label_casefold(path);
+	FOR ix IN
+		SELECT DISTINCT d.objid::regclass
+		FROM pg_catalog.pg_depend d
+		JOIN pg_catalog.pg_class c ON c.oid = d.objid AND c.relkind IN ('i', 'I')
+		WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+		  AND ((d.refclassid = 'pg_catalog.pg_opclass'::pg_catalog.regclass
+				AND d.refobjid IN (SELECT o.oid FROM pg_catalog.pg_opclass o
+								   JOIN pg_catalog.pg_am a ON a.oid = o.opcmethod
+								   WHERE a.amname = 'gist'
+									 AND o.opcintype IN ('@extschema@.tagpath'::pg_catalog.regtype,
+														 '@extschema@.tagpath[]'::pg_catalog.regtype)))
+			   OR (d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+				   AND d.refobjid IN ('@extschema@.label_casefold(text)'::pg_catalog.regprocedure,
+									  '@extschema@.label_casefold(@extschema@.tagpath)'::pg_catalog.regprocedure)))
+	LOOP
+		EXECUTE pg_catalog.format('REINDEX INDEX %s', ix);
+	END LOOP;
+END $$;
+-- ==== END closed internals, every server encoding (issue #22) ====
 
 -- ---------------------------------------------------------------------------
 -- tagstore.verify() (issue #22): checks the closure postings against the
@@ -19,6 +1244,7 @@ RETURNS TABLE (tag_id bigint, problem text, detail text)
 	AS 'MODULE_PATHNAME', 'tagstore_verify_postings' LANGUAGE C STABLE;
 COMMENT ON FUNCTION tagstore._verify_postings() IS
 	'internal: the closure postings checked against the taggings, for verify() (C)';
+REVOKE ALL ON FUNCTION tagstore._verify_postings() FROM PUBLIC;
 
 CREATE FUNCTION tagstore.verify()
 RETURNS TABLE (tag @extschema@.tagpath, tag_id bigint, problem text, detail text)

@@ -8,9 +8,11 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/test/common.sh"
 
 # pg_regress and the isolation tester run as the cluster user, in a copy of
-# test/ (suites, expected output, data) that it can write to
+# test/ (suites, expected output, data) that it can write to, beside a copy
+# of README.md (which tagstore_privileges reads)
 work=$(make_workdir test)
 cp -r "$here/test" "$work/"
+cp "$here/README.md" "$work/"
 [ "$CLUSTER_USER" != "$(id -un)" ] && chown -R "$CLUSTER_USER" "$work"
 
 passed=0
@@ -37,6 +39,17 @@ run_suite() {
 		done
 	fi
 }
+
+# the install and upgrade scripts are plain ASCII
+echo "== plain ASCII scripts"
+if make -s -C "$here" check-ascii >"$work/ascii.log" 2>&1; then
+	echo "ok: $(cat "$work/ascii.log")"
+	passed=$((passed + 1))
+else
+	echo "FAILED: scripts not plain ASCII"
+	cat "$work/ascii.log"
+	failed=$((failed + 1))
+fi
 
 # the suites with the Makefile's options, as `make installcheck` runs them
 regress_tests=$(make -s -C "$here" print-regress)
@@ -103,6 +116,19 @@ cat "$work/upgrade.log"
 passed=$((passed + $(grep -c '^ok: ' "$work/upgrade.log")))
 bad=$(grep -c '^FAILED' "$work/upgrade.log")
 failed=$((failed + (bad > 0 || rc == 0 ? bad : 1)))
+
+# every server encoding: a database of each, in a cluster of its own
+echo "== server encodings"
+start_cluster encodings
+as_cluster_user env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" \
+	"$here/test/encodings.sh" "$PGBIN" >"$work/encodings.log" 2>&1
+stop_cluster encodings
+cat "$work/encodings.log"
+passed=$((passed + $(grep -c '^ok: ' "$work/encodings.log")))
+failed=$((failed + $(grep -c '^FAILED' "$work/encodings.log")))
+if [ "$(grep -c '^ok: ' "$work/encodings.log")" -eq 0 ]; then
+	failed=$((failed + 1))
+fi
 
 # Django example app: Django's own test runner against its own database
 echo "== django"

@@ -9,6 +9,10 @@
 -- This section holds their tables, the triggers on the tables of section 06
 -- that log tagging changes and mark postings stale, the posting_status view
 -- and refresh_postings().
+--
+-- The trigger functions are the schema's only internal functions, and
+-- PUBLIC may not execute them: a trigger fires whoever writes the table,
+-- without EXECUTE on its function (section 08 has the rule).
 
 CREATE TABLE tagstore.posted_tag (
 	tag_id bigint PRIMARY KEY REFERENCES tagstore.tag ON DELETE CASCADE,
@@ -38,6 +42,7 @@ COMMENT ON TABLE tagstore.posting_change IS 'taggings written since the postings
 CREATE FUNCTION tagstore._tagging_changed() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'tagstore_tagging_changed' LANGUAGE C;
 COMMENT ON FUNCTION tagstore._tagging_changed() IS 'internal trigger: logs tagging changes for the postings';
+REVOKE EXECUTE ON FUNCTION tagstore._tagging_changed() FROM PUBLIC;
 CREATE TRIGGER tagging_changed BEFORE INSERT OR DELETE OR UPDATE OF tag_id, entity_id
 	ON tagstore.tagging FOR EACH ROW EXECUTE FUNCTION tagstore._tagging_changed();
 
@@ -58,6 +63,7 @@ BEGIN
 	RETURN NULL;
 END $$;
 COMMENT ON FUNCTION tagstore._subtree_changed() IS 'internal trigger: a moved or deleted tag makes its ancestors'' postings stale';
+REVOKE EXECUTE ON FUNCTION tagstore._subtree_changed() FROM PUBLIC;
 CREATE TRIGGER tag_deleted AFTER DELETE ON tagstore.tag
 	FOR EACH ROW EXECUTE FUNCTION tagstore._subtree_changed();
 CREATE TRIGGER tag_moved AFTER UPDATE OF parent_id ON tagstore.tag
@@ -73,6 +79,7 @@ BEGIN
 	RETURN NULL;
 END $$;
 COMMENT ON FUNCTION tagstore._taggings_truncated() IS 'internal trigger: TRUNCATE of tagging makes every posting stale';
+REVOKE EXECUTE ON FUNCTION tagstore._taggings_truncated() FROM PUBLIC;
 CREATE TRIGGER taggings_truncated BEFORE TRUNCATE ON tagstore.tagging
 	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._taggings_truncated();
 

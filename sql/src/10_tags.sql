@@ -1,8 +1,16 @@
 -- Section 10: tags.
 --
 -- Adding, updating, removing, renaming and moving tags named by their
--- paths; each change is a new revision of every tag it touches.  The same
--- functions with tags given by id are in section 16.
+-- paths; each change is a new revision of every tag it touches, the
+-- revision it supersedes archived first (the tag state of section 08).  The
+-- same functions with tags given by id are in section 16.
+--
+-- Each function finds the tags it names with tag_id() (section 16), which
+-- raises the right error for a name that is no live tag, and checks its
+-- text arguments as section 09 describes.  The functions that reshape a
+-- tree (remove, rename, move) first lock its taxonomy's row FOR UPDATE;
+-- add_tag locks it FOR SHARE, so that tags are added concurrently but not
+-- while the tree is being reshaped.
 
 CREATE FUNCTION tagstore.add_tag(taxonomy text, value text, parent @extschema@.tagpath DEFAULT NULL,
 	external_id text DEFAULT NULL, description text DEFAULT NULL, category text DEFAULT NULL)
@@ -10,23 +18,88 @@ RETURNS @extschema@.tagpath
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
-	-- shared: many may add at once, but not while the tree is being reshaped
-	t tagstore.taxonomy := tagstore._taxonomy(taxonomy, 'shared');
-	clean text := tagstore._clean_label(value, 'tag value');
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	t tagstore.taxonomy;
+	f record;
+	bad text;
+	clean text;
 	p tagstore.tag;
 	new_path tagpath;
 	new_key tagpath;
 	grave tagstore.tag_tombstone;
 	created tagstore.tag;
 BEGIN
-	PERFORM tagstore._check_text(description, 'description', 4000),
-			tagstore._check_text(category, 'category', 1030),
-			tagstore._check_text(external_id, 'external_id', 1030);
+	-- the taxonomy, shared: many may add at once, but not while the tree is being reshaped
+	IF taxonomy IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy) FOR SHARE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
+	END IF;
+
+	-- the value and the text fields (section 09's checks)
+	IF value IS NULL THEN
+		RAISE EXCEPTION 'tag value must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	FOR f IN SELECT * FROM (VALUES (value, 'tag value', 4096), (description, 'description', 4000),
+								   (category, 'category', 1030), (external_id, 'external_id', 1030))
+						   v(txt, what, max_length) LOOP
+		CONTINUE WHEN f.txt IS NULL;
+		IF f.txt = '' THEN
+			RAISE EXCEPTION '% must not be empty', f.what USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF length(f.txt) > f.max_length THEN
+			RAISE EXCEPTION '% is too long: % characters, the maximum is %', f.what, length(f.txt), f.max_length
+				USING ERRCODE = 'string_data_right_truncation';
+		END IF;
+		bad := substring(f.txt from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']');
+		IF bad IS NULL AND f.what <> 'description' THEN
+			bad := substring(f.txt from '[\t\n\r]');
+		END IF;
+		IF bad IS NOT NULL THEN
+			RAISE EXCEPTION '% % contains a control character',
+				f.what, quote_literal(regexp_replace(f.txt, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('Control character U+%s at character %s.',
+									  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(f.txt, bad));
+		END IF;
+		IF f.what = 'tag value'
+		   AND value ~ '^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]$' THEN
+			RAISE EXCEPTION 'tag value % has leading or trailing whitespace', quote_literal(value)
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END LOOP;
+	clean := value;
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		clean := normalize(value, NFC);
+	END IF;
+
 	IF parent IS NULL THEN
 		new_path := tagpath(ARRAY[t.name, clean]);
 		new_key := tagpath(ARRAY[t.name_key, label_casefold(clean)]);
 	ELSE
-		p := tagstore._tag(parent, 'parent tag');
+		-- the parent: a live tag, or the error that says what it is (as tag_id's, of a "parent tag")
+		SELECT * INTO p FROM tagstore.tag g WHERE g.key = label_casefold(parent);
+		IF p.id IS NULL THEN
+			IF nlevel(parent) < 2 THEN
+				RAISE EXCEPTION 'parent tag "%" does not exist', parent
+					USING ERRCODE = 'undefined_object',
+						  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
+			END IF;
+			IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
+						   WHERE x.name_key = label_casefold(leaf(subpath(parent, 0, 1)))) THEN
+				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(parent, 0, 1))
+					USING ERRCODE = 'undefined_object';
+			END IF;
+			IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(parent)) THEN
+				RAISE EXCEPTION 'parent tag "%" was deleted', parent
+					USING ERRCODE = 'undefined_object',
+						  HINT = 'tagstore.tag_history() shows its revisions; tagstore.add_tag() creates it again.';
+			END IF;
+			RAISE EXCEPTION 'parent tag "%" does not exist', parent USING ERRCODE = 'undefined_object';
+		END IF;
 		IF p.taxonomy_id <> t.id THEN
 			RAISE EXCEPTION 'parent tag "%" is not in taxonomy "%"', p.path, t.name
 				USING ERRCODE = 'invalid_parameter_value';
@@ -91,19 +164,49 @@ CREATE FUNCTION tagstore.update_tag(tag @extschema@.tagpath, description text DE
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
-	g tagstore.tag := tagstore._tag(tag);
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	g tagstore.tag;
+	f record;
+	bad text;
 BEGIN
-	PERFORM tagstore._check_text(description, 'description', 4000),
-			tagstore._check_text(category, 'category', 1030),
-			tagstore._check_text(external_id, 'external_id', 1030);
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+	FOR f IN SELECT * FROM (VALUES (description, 'description', 4000), (category, 'category', 1030),
+								   (external_id, 'external_id', 1030))
+						   v(txt, what, max_length) LOOP
+		CONTINUE WHEN f.txt IS NULL;
+		IF f.txt = '' THEN
+			RAISE EXCEPTION '% must not be empty', f.what USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF length(f.txt) > f.max_length THEN
+			RAISE EXCEPTION '% is too long: % characters, the maximum is %', f.what, length(f.txt), f.max_length
+				USING ERRCODE = 'string_data_right_truncation';
+		END IF;
+		bad := substring(f.txt from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']');
+		IF bad IS NULL AND f.what <> 'description' THEN
+			bad := substring(f.txt from '[\t\n\r]');
+		END IF;
+		IF bad IS NOT NULL THEN
+			RAISE EXCEPTION '% % contains a control character',
+				f.what, quote_literal(regexp_replace(f.txt, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('Control character U+%s at character %s.',
+									  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(f.txt, bad));
+		END IF;
+	END LOOP;
 	IF clear_category AND category IS NOT NULL THEN
 		RAISE EXCEPTION 'category and clear_category => true contradict each other'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	-- the row lock serialises concurrent updates: none is lost
-	SELECT * INTO g FROM tagstore.tag WHERE id = g.id FOR UPDATE;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = g.id FOR UPDATE;
 	IF g.id IS NULL THEN
-		PERFORM tagstore._tag(tag);		-- deleted meanwhile: raises the right error
+		-- removed meanwhile: tag_id() raises the right error, or finds the
+		-- tag of that name created again since
+		SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag) FOR UPDATE;
+		IF g.id IS NULL THEN
+			RAISE EXCEPTION 'tag "%" does not exist', tag USING ERRCODE = 'undefined_object';
+		END IF;
 	END IF;
 	IF expected_revision IS NOT NULL AND g.revision <> expected_revision THEN
 		RAISE EXCEPTION 'tag "%" is at revision %, not %', g.path, g.revision, expected_revision
@@ -111,7 +214,14 @@ BEGIN
 				  DETAIL = 'Another change was saved since that revision was read.',
 				  HINT = 'Read the tag again (tagstore.tag_history or tagstore.search_tags) and retry.';
 	END IF;
-	PERFORM tagstore._archive_tags(g.key, false);
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
+		   jsonb_build_object('id', s.id, 'taxonomy', x.name, 'path', s.path::text, 'value', s.value,
+			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
+			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
+	FROM tagstore.tag s JOIN tagstore.taxonomy x ON x.id = s.taxonomy_id
+	WHERE s.id = g.id;
 	UPDATE tagstore.tag x
 	SET description = coalesce(update_tag.description, x.description),
 		category = CASE WHEN clear_category THEN NULL ELSE coalesce(update_tag.category, x.category) END,
@@ -127,43 +237,57 @@ END $$;
 COMMENT ON FUNCTION tagstore.update_tag(@extschema@.tagpath, text, text, text, integer, boolean) IS
 	'change a tag''s description, category or external id; with expected_revision, a stale revision raises SQLSTATE TS409; returns the new revision';
 
--- Untags every entity under a subtree: each tagging's last revision is
--- archived, followed by its tombstone.
-CREATE FUNCTION tagstore._untag_subtree(subtree_key @extschema@.tagpath) RETURNS void
-LANGUAGE sql VOLATILE
-SET search_path = pg_catalog, @extschema@, pg_temp AS $$
-	WITH gone AS (
-		DELETE FROM tagstore.tagging x
-		USING tagstore.tag t
-		WHERE t.id = x.tag_id AND t.key <@ subtree_key
-		RETURNING x.*, t.path
-	)
-	INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, at, state)
-	SELECT g.tag_id, g.entity_id, g.revision, g.operation, g.tagged_by, g.tagged_at,
-		   tagstore._tagging_state(g.path, g.entity_id, g.data, false)
-	FROM gone g
-	UNION ALL
-	SELECT g.tag_id, g.entity_id, g.revision + 1, 'untag', tagstore.current_actor(), now(),
-		   tagstore._tagging_state(g.path, g.entity_id, NULL, true)
-	FROM gone g
-$$;
-COMMENT ON FUNCTION tagstore._untag_subtree(@extschema@.tagpath) IS 'internal: untag everything under a subtree, with tombstones';
-
 CREATE FUNCTION tagstore.remove_tag(tag @extschema@.tagpath, cascade boolean DEFAULT false) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
+	t tagstore.taxonomy;
 	g tagstore.tag;
 BEGIN
-	PERFORM tagstore._lock_taxonomy_of(tag, 'exclusive');
-	g := tagstore._tag(tag);
+	-- the taxonomy, locked against every other change to its tree
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x
+	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
 	IF NOT coalesce(cascade, false) AND EXISTS (SELECT 1 FROM tagstore.tag WHERE parent_id = g.id) THEN
 		RAISE EXCEPTION 'tag "%" has child tags', g.path
 			USING ERRCODE = 'dependent_objects_still_exist',
 				  HINT = 'Remove them first, or use cascade => true to remove the whole subtree.';
 	END IF;
-	PERFORM tagstore._untag_subtree(g.key);
-	PERFORM tagstore._archive_tags(g.key, true);
+
+	-- every entity under the subtree untagged: each tagging's last revision
+	-- archived, followed by its tombstone (the tagging state of section 08)
+	WITH gone AS (
+		DELETE FROM tagstore.tagging x
+		USING tagstore.tag s
+		WHERE s.id = x.tag_id AND s.key <@ g.key
+		RETURNING x.*, s.path
+	)
+	INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, at, state)
+	SELECT d.tag_id, d.entity_id, d.revision, d.operation, d.tagged_by, d.tagged_at,
+		   jsonb_build_object('tag', d.path::text, 'entity_type', e.entity_type,
+							  'external_id', e.external_id, 'data', d.data, 'deleted', false)
+	FROM gone d JOIN tagstore.entity e ON e.id = d.entity_id
+	UNION ALL
+	SELECT d.tag_id, d.entity_id, d.revision + 1, 'untag', tagstore.current_actor(), now(),
+		   jsonb_build_object('tag', d.path::text, 'entity_type', e.entity_type,
+							  'external_id', e.external_id, 'data', NULL, 'deleted', true)
+	FROM gone d JOIN tagstore.entity e ON e.id = d.entity_id;
+
+	-- the subtree's tags archived, deleted, and each left a tombstone and a
+	-- revision that records its deletion
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
+		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
+			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
+			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
+	FROM tagstore.tag s WHERE s.key <@ g.key;
 	WITH gone AS (
 		DELETE FROM tagstore.tag WHERE key <@ g.key RETURNING *
 	), graves AS (
@@ -172,10 +296,10 @@ BEGIN
 	)
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, state)
 	SELECT d.id, d.revision + 1, 'delete', tagstore.current_actor(),
-		   tagstore._tag_state(ROW(d.id, d.taxonomy_id, d.parent_id, d.value, d.path, d.key,
-								   d.external_id, d.description, d.category, d.originator,
-								   d.revision + 1, 'delete', tagstore.current_actor(),
-								   d.created_at, now())::tagstore.tag, true)
+		   jsonb_build_object('id', d.id, 'taxonomy', t.name, 'path', d.path::text, 'value', d.value,
+			   'parent', CASE WHEN nlevel(d.path) > 2 THEN parent(d.path)::text END,
+			   'external_id', d.external_id, 'description', d.description, 'category', d.category,
+			   'originator', d.originator, 'revision', d.revision + 1, 'deleted', true)
 	FROM gone d;
 END $$;
 COMMENT ON FUNCTION tagstore.remove_tag(@extschema@.tagpath, boolean) IS
@@ -185,13 +309,54 @@ CREATE FUNCTION tagstore.rename_tag(tag @extschema@.tagpath, new_value text) RET
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	t tagstore.taxonomy;
 	g tagstore.tag;
-	clean text := tagstore._clean_label(new_value, 'tag value');
+	bad text;
+	clean text;
 	new_path tagpath;
 	new_key tagpath;
 BEGIN
-	PERFORM tagstore._lock_taxonomy_of(tag, 'exclusive');
-	g := tagstore._tag(tag);
+	-- the new value, checked as add_tag checks one (section 09's checks)
+	IF new_value IS NULL THEN
+		RAISE EXCEPTION 'tag value must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF new_value = '' THEN
+		RAISE EXCEPTION 'tag value must not be empty' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF length(new_value) > 4096 THEN
+		RAISE EXCEPTION 'tag value is too long: % characters, the maximum is 4096', length(new_value)
+			USING ERRCODE = 'string_data_right_truncation';
+	END IF;
+	bad := coalesce(substring(new_value from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']'),
+					substring(new_value from '[\t\n\r]'));
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION 'tag value % contains a control character',
+			quote_literal(regexp_replace(new_value, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('Control character U+%s at character %s.',
+								  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(new_value, bad));
+	END IF;
+	IF new_value ~ '^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]$' THEN
+		RAISE EXCEPTION 'tag value % has leading or trailing whitespace', quote_literal(new_value)
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	clean := new_value;
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		clean := normalize(new_value, NFC);
+	END IF;
+
+	-- the taxonomy, locked against every other change to its tree
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x
+	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
 	new_path := parent(g.path) || tagpath(ARRAY[clean]);
 	new_key := parent(g.key) || tagpath(ARRAY[label_casefold(clean)]);
 	IF new_key <> g.key AND EXISTS (SELECT 1 FROM tagstore.tag WHERE key = new_key) THEN
@@ -201,8 +366,25 @@ BEGIN
 	IF new_path = g.path THEN
 		RETURN g.path;
 	END IF;
-	UPDATE tagstore.tag SET value = clean WHERE id = g.id;
-	PERFORM tagstore._rewrite_subtree(g.key, new_path, new_key, 'rename');
+
+	-- every tag of the subtree gets a new revision under its new name, the
+	-- one it supersedes archived first
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
+		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
+			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
+			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
+	FROM tagstore.tag s WHERE s.key <@ g.key;
+	UPDATE tagstore.tag
+	SET value = CASE WHEN key = g.key THEN clean ELSE value END,
+		path = CASE WHEN key = g.key THEN new_path ELSE new_path || subpath(path, nlevel(g.key)) END,
+		key = CASE WHEN key = g.key THEN new_key ELSE new_key || subpath(key, nlevel(g.key)) END,
+		revision = revision + 1,
+		operation = 'rename',
+		actor = tagstore.current_actor(),
+		updated_at = now()
+	WHERE key <@ g.key;
 	RETURN new_path;
 END $$;
 COMMENT ON FUNCTION tagstore.rename_tag(@extschema@.tagpath, text) IS 'rename a tag; descendants and taggings follow; returns the new name';
@@ -212,17 +394,47 @@ CREATE FUNCTION tagstore.move_tag(tag @extschema@.tagpath, new_parent @extschema
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
-	t tagstore.taxonomy := tagstore._lock_taxonomy_of(tag, 'exclusive');
-	g tagstore.tag := tagstore._tag(tag);
+	t tagstore.taxonomy;
+	g tagstore.tag;
 	p tagstore.tag;
 	new_path tagpath;
 	new_key tagpath;
 BEGIN
+	-- the taxonomy, locked against every other change to its tree
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x
+	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+
 	IF new_parent IS NULL THEN
 		new_path := tagpath(ARRAY[t.name, g.value]);
 		new_key := tagpath(ARRAY[t.name_key]) || subpath(g.key, -1);
 	ELSE
-		p := tagstore._tag(new_parent, 'parent tag');
+		-- the parent: a live tag, or the error that says what it is (as add_tag's)
+		SELECT * INTO p FROM tagstore.tag x WHERE x.key = label_casefold(new_parent);
+		IF p.id IS NULL THEN
+			IF nlevel(new_parent) < 2 THEN
+				RAISE EXCEPTION 'parent tag "%" does not exist', new_parent
+					USING ERRCODE = 'undefined_object',
+						  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
+			END IF;
+			IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
+						   WHERE x.name_key = label_casefold(leaf(subpath(new_parent, 0, 1)))) THEN
+				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(new_parent, 0, 1))
+					USING ERRCODE = 'undefined_object';
+			END IF;
+			IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(new_parent)) THEN
+				RAISE EXCEPTION 'parent tag "%" was deleted', new_parent
+					USING ERRCODE = 'undefined_object',
+						  HINT = 'tagstore.tag_history() shows its revisions; tagstore.add_tag() creates it again.';
+			END IF;
+			RAISE EXCEPTION 'parent tag "%" does not exist', new_parent USING ERRCODE = 'undefined_object';
+		END IF;
 		IF p.taxonomy_id <> g.taxonomy_id THEN
 			RAISE EXCEPTION 'parent tag "%" is not in taxonomy "%"', p.path, t.name
 				USING ERRCODE = 'invalid_parameter_value',
@@ -243,8 +455,25 @@ BEGIN
 		RAISE EXCEPTION 'tag "%" already exists', (SELECT path FROM tagstore.tag WHERE key = new_key)
 			USING ERRCODE = 'duplicate_object';
 	END IF;
+
+	-- every tag of the subtree gets a new revision under its new name, the
+	-- one it supersedes archived first
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
+		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
+			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
+			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
+	FROM tagstore.tag s WHERE s.key <@ g.key;
 	UPDATE tagstore.tag SET parent_id = p.id WHERE id = g.id;
-	PERFORM tagstore._rewrite_subtree(g.key, new_path, new_key, 'move');
+	UPDATE tagstore.tag
+	SET path = CASE WHEN key = g.key THEN new_path ELSE new_path || subpath(path, nlevel(g.key)) END,
+		key = CASE WHEN key = g.key THEN new_key ELSE new_key || subpath(key, nlevel(g.key)) END,
+		revision = revision + 1,
+		operation = 'move',
+		actor = tagstore.current_actor(),
+		updated_at = now()
+	WHERE key <@ g.key;
 	RETURN new_path;
 END $$;
 COMMENT ON FUNCTION tagstore.move_tag(@extschema@.tagpath, @extschema@.tagpath) IS

@@ -1,59 +1,60 @@
 -- Section 12: history.
 --
 -- The revisions of a tag or of a tagging, oldest first: the archived ones,
--- then the live row; and prune_history(), which forgets old revisions and
--- long-deleted tags and taggings.
+-- then the live row (section 16 has the forms by tag id, which read them);
+-- and prune_history(), which forgets old revisions and long-deleted tags
+-- and taggings.
 
--- A tag's revisions: the archived ones, then the live row.
-CREATE FUNCTION tagstore._tag_history(p_tag_id bigint)
-RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp AS $$
-	SELECT r.revision, r.operation, r.actor, r.at, r.state
-	FROM tagstore.tag_revision r WHERE r.tag_id = p_tag_id
-	UNION ALL
-	SELECT t.revision, t.operation, t.actor, t.updated_at, tagstore._tag_state(t)
-	FROM tagstore.tag t WHERE t.id = p_tag_id
-	ORDER BY 1
-$$;
-COMMENT ON FUNCTION tagstore._tag_history(bigint) IS 'internal: a tag''s archived revisions and its live row';
-
--- A tagging's revisions: the archived ones, then the live row.
-CREATE FUNCTION tagstore._tagging_history(p_tag_id bigint, p_entity_type text, p_external_id text)
-RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, data jsonb, state jsonb)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp AS $$
-	SELECT r.revision, r.operation, r.actor, r.at, r.state -> 'data', r.state
-	FROM tagstore.tagging_revision r JOIN tagstore.entity e ON e.id = r.entity_id
-	WHERE r.tag_id = p_tag_id AND e.entity_type = p_entity_type AND e.external_id = p_external_id
-	UNION ALL
-	SELECT x.revision, x.operation, x.tagged_by, x.tagged_at, coalesce(x.data, 'null'),
-		   tagstore._tagging_state(t.path, x.entity_id, x.data, false)
-	FROM tagstore.tagging x
-	JOIN tagstore.entity e ON e.id = x.entity_id
-	JOIN tagstore.tag t ON t.id = x.tag_id
-	WHERE x.tag_id = p_tag_id AND e.entity_type = p_entity_type AND e.external_id = p_external_id
-	ORDER BY 1
-$$;
-COMMENT ON FUNCTION tagstore._tagging_history(bigint, text, text) IS 'internal: a tagging''s archived revisions and its live row';
-
+-- A tag's revisions, by name: the tag of that name, live or else the one
+-- deleted last, and its revisions as tag_history by id gives them.
 CREATE FUNCTION tagstore.tag_history(tag @extschema@.tagpath)
 RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp AS $$
-	SELECT * FROM tagstore._tag_history(tagstore._tag_id_any($1))
-$$;
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	tid bigint;
+BEGIN
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT g.id INTO tid FROM tagstore.tag g WHERE g.key = label_casefold(tag);
+	IF tid IS NULL THEN
+		SELECT d.id INTO tid FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(tag)
+		ORDER BY d.deleted_at DESC, d.id DESC LIMIT 1;
+	END IF;
+	IF tid IS NULL THEN
+		tid := tagstore.tag_id(tag);		-- raises the right error
+	END IF;
+	RETURN QUERY SELECT * FROM tagstore.tag_history(tid);
+END $$;
 COMMENT ON FUNCTION tagstore.tag_history(@extschema@.tagpath) IS 'a tag''s revisions, oldest first (also of a deleted tag)';
 
+-- A tagging's revisions, by tag name (live or deleted, as tag_history).
 CREATE FUNCTION tagstore.tagging_history(tag @extschema@.tagpath, entity_type text, external_id text)
 RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, data jsonb, state jsonb)
 LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
-	tid bigint := tagstore._tag_id_any(tag);
+	tid bigint;
 BEGIN
-	PERFORM tagstore._check_entity($2, $3);
-	RETURN QUERY SELECT * FROM tagstore._tagging_history(tid, $2, $3);
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT g.id INTO tid FROM tagstore.tag g WHERE g.key = label_casefold(tag);
+	IF tid IS NULL THEN
+		SELECT d.id INTO tid FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(tag)
+		ORDER BY d.deleted_at DESC, d.id DESC LIMIT 1;
+	END IF;
+	IF tid IS NULL THEN
+		tid := tagstore.tag_id(tag);		-- raises the right error
+	END IF;
+	IF $2 IS NULL OR $2 = '' THEN
+		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF $3 IS NULL THEN
+		RAISE EXCEPTION 'external_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY SELECT * FROM tagstore.tagging_history(tid, $2, $3);
 END $$;
 COMMENT ON FUNCTION tagstore.tagging_history(@extschema@.tagpath, text, text) IS 'a tagging''s revisions, oldest first';
 

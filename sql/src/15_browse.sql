@@ -1,9 +1,11 @@
 -- Section 15: browsing a taxonomy.
 --
 -- A taxonomy's tags depth-first with entity counts, find_tags() for
--- autocomplete, and tree(), the taxonomy drawn for psql.  The string
--- literals in tree()'s body that draw the tree are UTF-8 box-drawing
--- characters, as in version 1.0.
+-- autocomplete, and tree(), the taxonomy drawn for psql: with box-drawing
+-- characters in a UTF8 database, with ASCII art in any other (whose
+-- encoding may lack them).  This script stays plain ASCII, so that it
+-- loads into a database of any encoding: tree() makes the box-drawing
+-- characters with chr(), and only in a UTF8 database.
 
 CREATE FUNCTION tagstore.tags(taxonomy text)
 RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, parent @extschema@.tagpath,
@@ -11,8 +13,15 @@ RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, parent @extschema
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
-	t tagstore.taxonomy := tagstore._taxonomy(taxonomy);
+	t tagstore.taxonomy;
 BEGIN
+	IF taxonomy IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy);
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
+	END IF;
 	RETURN QUERY
 	WITH tags AS (
 		SELECT g.id, g.path, g.key, g.value FROM tagstore.tag g WHERE g.taxonomy_id = t.id
@@ -43,9 +52,16 @@ RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, matched boolean)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
-	t tagstore.taxonomy := tagstore._taxonomy(taxonomy);
+	t tagstore.taxonomy;
 	needle text;
 BEGIN
+	IF taxonomy IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy);
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
+	END IF;
 	IF search IS NULL THEN
 		RAISE EXCEPTION 'search must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
@@ -69,11 +85,28 @@ CREATE FUNCTION tagstore.tree(taxonomy text) RETURNS SETOF text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
-	t tagstore.taxonomy := tagstore._taxonomy(taxonomy);
+	t tagstore.taxonomy;
 	r record;
 	more_below boolean[] := '{}';	-- per depth: do later siblings follow?
 	prefix text;
+	pipe text := '|   ';			-- a later sibling follows, further down
+	tee text := '|-- ';				-- a tag with later siblings
+	elbow text := '`-- ';			-- the last of its siblings
 BEGIN
+	IF taxonomy IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy);
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
+	END IF;
+	-- U+2502, U+251C, U+2514 and U+2500 in UTF8, where they exist (and
+	-- each assignment is parsed only when it runs)
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		pipe := chr(9474) || '   ';
+		tee := chr(9500) || chr(9472) || chr(9472) || ' ';
+		elbow := chr(9492) || chr(9472) || chr(9472) || ' ';
+	END IF;
 	RETURN NEXT format('%s (%s)', t.name,
 		(SELECT count(DISTINCT x.entity_id) FROM tagstore.tagging x
 		 JOIN tagstore.tag g ON g.id = x.tag_id WHERE g.taxonomy_id = t.id));
@@ -84,13 +117,13 @@ BEGIN
 	LOOP
 		prefix := '';
 		FOR d IN 0 .. r.depth - 1 LOOP
-			prefix := prefix || CASE WHEN more_below[d + 1] THEN '│   ' ELSE '    ' END;
+			prefix := prefix || CASE WHEN more_below[d + 1] THEN pipe ELSE '    ' END;
 		END LOOP;
 		more_below[r.depth + 1] := NOT r.last;
-		RETURN NEXT prefix || CASE WHEN r.last THEN '└── ' ELSE '├── ' END
+		RETURN NEXT prefix || CASE WHEN r.last THEN elbow ELSE tee END
 			|| tagpath2text(tagpath(ARRAY[r.value]))
 			|| CASE WHEN r.direct_count IN (0, r.total_count) THEN format(' (%s)', r.total_count)
 					ELSE format(' (%s, %s direct)', r.total_count, r.direct_count) END;
 	END LOOP;
 END $$;
-COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql';
+COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql (box-drawing characters in a UTF8 database, ASCII art in others)';

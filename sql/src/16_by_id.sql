@@ -2,13 +2,43 @@
 --
 -- tag_id() and tag_path() convert between names and ids; the other
 -- functions are overloads of those of sections 10 to 13 that take a bigint
--- tag id, most of them by calling the form by name.  They come last, after
--- the functions they wrap.
+-- tag id, most of them by calling the form by name (tag_history and
+-- tagging_history the other way round: the forms by name call these).
+-- They come last, after the functions they wrap.
 
--- between names and ids
+-- between names and ids.  tag_id() is also how the functions of sections
+-- 10 to 12 find the tags they name: the live tag's id, or the error that
+-- says what the name is (no tag at all, an unknown taxonomy, a deleted tag).
 CREATE FUNCTION tagstore.tag_id(tag @extschema@.tagpath) RETURNS bigint
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
-$$ SELECT (tagstore._tag($1)).id $$;
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	tid bigint;
+BEGIN
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT g.id INTO tid FROM tagstore.tag g WHERE g.key = label_casefold(tag);
+	IF tid IS NULL THEN
+		IF nlevel(tag) < 2 THEN
+			RAISE EXCEPTION 'tag "%" does not exist', tag
+				USING ERRCODE = 'undefined_object',
+					  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
+		END IF;
+		IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
+					   WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1)))) THEN
+			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1))
+				USING ERRCODE = 'undefined_object';
+		END IF;
+		IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(tag)) THEN
+			RAISE EXCEPTION 'tag "%" was deleted', tag
+				USING ERRCODE = 'undefined_object',
+					  HINT = 'tagstore.tag_history() shows its revisions; tagstore.add_tag() creates it again.';
+		END IF;
+		RAISE EXCEPTION 'tag "%" does not exist', tag USING ERRCODE = 'undefined_object';
+	END IF;
+	RETURN tid;
+END $$;
 COMMENT ON FUNCTION tagstore.tag_id(@extschema@.tagpath) IS 'the id of the tag a path names';
 CREATE FUNCTION tagstore.tag_path(tag_id bigint) RETURNS @extschema@.tagpath
 LANGUAGE plpgsql STABLE
@@ -74,15 +104,51 @@ RETURNS TABLE (external_id text, status text, revision integer)
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
 $$ SELECT * FROM tagstore.remove_tag_from(tagstore.tag_path($1), $2, $3) $$;
 COMMENT ON FUNCTION tagstore.remove_tag_from(bigint, text, text[]) IS 'bulk remove_tag_from by tag id';
+-- the revisions of a tag, or of a tagging, by tag id (live or deleted): the
+-- archived ones, then the live row (the states of section 08)
 CREATE FUNCTION tagstore.tag_history(tag_id bigint)
 RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
-$$ SELECT * FROM tagstore._tag_history(tagstore._required($1, 'tag id')) $$;
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+BEGIN
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'tag id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY
+	SELECT r.revision, r.operation, r.actor, r.at, r.state
+	FROM tagstore.tag_revision r WHERE r.tag_id = $1
+	UNION ALL
+	SELECT t.revision, t.operation, t.actor, t.updated_at,
+		   jsonb_build_object('id', t.id, 'taxonomy', x.name, 'path', t.path::text, 'value', t.value,
+			   'parent', CASE WHEN nlevel(t.path) > 2 THEN parent(t.path)::text END,
+			   'external_id', t.external_id, 'description', t.description, 'category', t.category,
+			   'originator', t.originator, 'revision', t.revision, 'deleted', false)
+	FROM tagstore.tag t JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id WHERE t.id = $1
+	ORDER BY 1;
+END $$;
 COMMENT ON FUNCTION tagstore.tag_history(bigint) IS 'tag_history by id';
 CREATE FUNCTION tagstore.tagging_history(tag_id bigint, entity_type text, external_id text)
 RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, data jsonb, state jsonb)
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
-$$ SELECT * FROM tagstore._tagging_history(tagstore._required($1, 'tag id'), $2, $3) $$;
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'tag id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY
+	SELECT r.revision, r.operation, r.actor, r.at, r.state -> 'data', r.state
+	FROM tagstore.tagging_revision r JOIN tagstore.entity e ON e.id = r.entity_id
+	WHERE r.tag_id = $1 AND e.entity_type = $2 AND e.external_id = $3
+	UNION ALL
+	SELECT x.revision, x.operation, x.tagged_by, x.tagged_at, coalesce(x.data, 'null'),
+		   jsonb_build_object('tag', t.path::text, 'entity_type', e.entity_type,
+							  'external_id', e.external_id, 'data', x.data, 'deleted', false)
+	FROM tagstore.tagging x
+	JOIN tagstore.entity e ON e.id = x.entity_id
+	JOIN tagstore.tag t ON t.id = x.tag_id
+	WHERE x.tag_id = $1 AND e.entity_type = $2 AND e.external_id = $3
+	ORDER BY 1;
+END $$;
 COMMENT ON FUNCTION tagstore.tagging_history(bigint, text, text) IS 'tagging_history by tag id';
 CREATE FUNCTION tagstore.entities_with_tag_data(tag_id bigint, filter jsonb,
 	entity_type text DEFAULT NULL, external_id_prefix text DEFAULT NULL,

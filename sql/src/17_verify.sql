@@ -51,8 +51,9 @@
 --
 -- verify() reads every table of tagstore, so it is not for PUBLIC: the
 -- extension's owner may grant EXECUTE on it, with SELECT on the tables
--- (it runs with the caller's rights).  _verify_postings, like the other
--- internal functions, checks the caller's SELECT privilege on each table it
+-- (it runs with the caller's rights), and on _verify_postings, which it
+-- calls; as the only internal functions left, that one is not for PUBLIC
+-- either, and it checks the caller's SELECT privilege on each table it
 -- reads itself.
 
 CREATE FUNCTION tagstore._verify_postings()
@@ -60,6 +61,7 @@ RETURNS TABLE (tag_id bigint, problem text, detail text)
 	AS 'MODULE_PATHNAME', 'tagstore_verify_postings' LANGUAGE C STABLE;
 COMMENT ON FUNCTION tagstore._verify_postings() IS
 	'internal: the closure postings checked against the taggings, for verify() (C)';
+REVOKE ALL ON FUNCTION tagstore._verify_postings() FROM PUBLIC;
 
 CREATE FUNCTION tagstore.verify()
 RETURNS TABLE (tag @extschema@.tagpath, tag_id bigint, problem text, detail text)

@@ -1,15 +1,21 @@
 /*
  * api.c
  *	  The SQL entry points of the search: entities_with_all/any and their
- *	  counts, _entity_ids and _entities (for entities_with_tag_data), and
- *	  search_tags.
+ *	  counts, entities_with_tag_data, and search_tags.
  *
  * entities_with_all/any and count_entities_with_all/any are C functions of
  * their own: called from SQL, they need no parsing or inlining of a
  * function body (which would cost more than a selective search itself).
  * In FROM, the planner hook of scan.c streams the answer instead of
  * calling them.  Each builds a SearchRequest (search.h) from its arguments
- * and hands it to the engine.
+ * and hands it to the engine; so does entities_with_tag_data.
+ *
+ * No entry point here calls an internal SQL function: PUBLIC may execute
+ * only the documented API, and these run as their caller (see
+ * sql/src/08_helpers.sql).  entities_with_tag_data calls the engine
+ * directly, where version 1.0's SQL wrapper called _entity_ids and
+ * _entities; search_tags runs its query from catalog.c.  The entry points
+ * of _entity_ids and _entities stay, for databases still at 1.0.
  */
 #include "postgres.h"
 
@@ -29,7 +35,7 @@
 /*
  * tagstore._entity_ids(tags tagpath[], match_all bool, include_descendants
  * bool, exclude tagpath[], data_filter jsonb) -> bigint[]: the ids of the
- * matching entities, sorted (for entities_with_tag_data).
+ * matching entities, sorted (for version 1.0's entities_with_tag_data).
  */
 PG_FUNCTION_INFO_V1(tagstore_entity_ids);
 Datum
@@ -192,8 +198,8 @@ same_columns(TupleDesc a, TupleDesc b)
 
 /*
  * tagstore.search_tags(taxonomy, value, originator, pattern): each of the
- * first three is text or text[] (any of); the search itself is the SQL
- * function tagstore._search_tags, whose rows this returns.
+ * first three is text or text[] (any of); the search itself is the
+ * statement TSQ_SEARCH_TAGS, whose rows this returns.
  */
 PG_FUNCTION_INFO_V1(tagstore_search_tags);
 Datum
@@ -219,12 +225,12 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	catalog_execute(TSQ_SEARCH_TAGS, args, nulls, true, 0);
-	/* its rows are ours: the same columns (a replaced _search_tags may have others) */
+	/* the query's rows are the function's: the same columns, unless the function was replaced */
 	if (!same_columns(SPI_tuptable->tupdesc, rsinfo->setDesc))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("function tagstore._search_tags has been altered"),
-				 errdetail("Its rows must be those of tagstore.search_tags."),
+				 errmsg("function tagstore.search_tags has been altered"),
+				 errdetail("Its rows must be those of the extension's search_tags."),
 				 errhint("Restore the function as the extension's install script defines it.")));
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
@@ -242,9 +248,40 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 }
 
 /*
+ * tagstore.entities_with_tag_data(tag tagpath, filter jsonb, entity_type,
+ * external_id_prefix, include_descendants, exclude): the entities whose
+ * tagging with the tag (or, with descendants, a tag under it) carries data
+ * containing filter, less those under an excluded tag, that pass the name
+ * filters; in id order, as entities_with_all.
+ */
+PG_FUNCTION_INFO_V1(tagstore_entities_with_tag_data);
+Datum
+tagstore_entities_with_tag_data(PG_FUNCTION_ARGS)
+{
+	Datum		tag;
+	SearchRequest req = {0};
+
+	search_require(PG_ARGISNULL(0), "tag");
+	search_require(PG_ARGISNULL(1), "filter");
+	search_require(PG_ARGISNULL(4), "include_descendants");
+	tag = PG_GETARG_DATUM(0);
+	req.tags = construct_array(&tag, 1, catalog_tagpath_type(), -1, false, TYPALIGN_INT);
+	req.match_all = true;
+	req.descendants = PG_GETARG_BOOL(4);
+	req.exclude = PG_ARGISNULL(5) ? NULL : PG_GETARG_ARRAYTYPE_P(5);
+	req.data_filter = PG_GETARG_DATUM(1);
+	req.entity_type = PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2);
+	req.prefix = PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3);
+	start_result(fcinfo);
+	put_rows(search_entity_rows(&req), (ReturnSetInfo *) fcinfo->resultinfo);
+	return (Datum) 0;
+}
+
+/*
  * tagstore._entities(ids bigint[], entity_type text, external_id_prefix text)
  * -> (entity_type, external_id): the names of the entities with those ids
- * that pass the filters, in id order (for entities_with_tag_data).
+ * that pass the filters, in id order (for version 1.0's
+ * entities_with_tag_data).
  */
 PG_FUNCTION_INFO_V1(tagstore_entities);
 Datum

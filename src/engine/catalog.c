@@ -19,6 +19,14 @@
  *	  btree strategies, for scan keys over keys;
  *	- the prepared statements (TagstoreQuery), made when first run.
  *
+ * The statements name tagstore's tables and functions schema-qualified,
+ * never by the caller's search path, and call only the documented API and
+ * the type's functions and operators, since they run as the caller, who
+ * may execute nothing else (sql/src/08_helpers.sql).  The type lives in the
+ * schema CREATE EXTENSION chose: a statement names it @extschema@, as the
+ * install script does, and the schema of the tagpath type replaces that
+ * when the statement is prepared.
+ *
  * One invalidation rule: any relcache invalidation of one of those
  * relations, and any change to a schema, marks the cache stale, and the
  * next use looks everything up again.  So DROP EXTENSION followed by
@@ -246,15 +254,43 @@ static const struct
 		2, {TEXTOID, TEXTOID}, true, SPI_OK_INSERT_RETURNING
 	},
 	[TSQ_ADD_TAG_TO_BY_KEY] = {
-		"SELECT tagstore._add_tag_to($1, $2, $3, $4)",
+		"SELECT r.revision FROM tagstore.add_tag_to($1, $2, ARRAY[$3], $4) r",
 		4, {TAGPATH_TYPE, TEXTOID, TEXTOID, JSONBOID}, true, SPI_OK_SELECT
 	},
 	[TSQ_ADD_TAG_TO_BY_ID] = {
-		"SELECT tagstore._add_tag_to(tagstore.tag_path($1), $2, $3, $4)",
+		"SELECT r.revision FROM tagstore.add_tag_to($1, $2, ARRAY[$3], $4) r",
 		4, {INT8OID, TEXTOID, TEXTOID, JSONBOID}, true, SPI_OK_SELECT
 	},
+	/*
+	 * Each filter ($1 taxonomies, $2 values, $3 originators; NULL for none)
+	 * matches if any of its candidates does, case-insensitively: equal
+	 * once folded, or with $4, folded and LIKE the folded candidate whose
+	 * * and ? became % and _ (its own %, _ and backslashes escaped).
+	 */
 	[TSQ_SEARCH_TAGS] = {
-		"SELECT * FROM tagstore._search_tags($1, $2, $3, $4)",
+		"WITH want AS ("
+		" SELECT f.field, CASE WHEN $4"
+		"   THEN replace(replace(replace(replace(replace(@extschema@.label_casefold(c),"
+		"        chr(92), chr(92) || chr(92)), '%', chr(92) || '%'), '_', chr(92) || '_'),"
+		"        '*', '%'), '?', '_')"
+		"   ELSE @extschema@.label_casefold(c) END AS p"
+		" FROM (VALUES (1, $1), (2, $2), (3, $3)) f(field, candidates), unnest(f.candidates) c"
+		")"
+		" SELECT t.path, x.name, t.value, t.category, t.description, t.originator, t.external_id,"
+		"  t.revision, t.created_at, t.updated_at,"
+		"  (SELECT count(*) FROM tagstore.tagging g WHERE g.tag_id = t.id),"
+		"  (SELECT count(DISTINCT g.entity_id) FROM tagstore.tag d"
+		"   JOIN tagstore.tagging g ON g.tag_id = d.id WHERE d.key OPERATOR(@extschema@.<@) t.key)"
+		" FROM tagstore.tag t"
+		" JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id"
+		" WHERE ($1 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 1 AND CASE WHEN $4"
+		"    THEN @extschema@.label_casefold(x.name) LIKE w.p ELSE @extschema@.label_casefold(x.name) = w.p END))"
+		"  AND ($2 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 2 AND CASE WHEN $4"
+		"    THEN @extschema@.label_casefold(t.value) LIKE w.p ELSE @extschema@.label_casefold(t.value) = w.p END))"
+		"  AND ($3 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 3 AND CASE WHEN $4"
+		"    THEN @extschema@.label_casefold(t.originator) LIKE w.p"
+		"    ELSE @extschema@.label_casefold(t.originator) = w.p END))"
+		" ORDER BY t.key, t.id",
 		4, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, BOOLOID}, false, SPI_OK_SELECT
 	},
 	[TSQ_VERIFY_POSTED] = {
@@ -585,6 +621,40 @@ catalog_key_proc(int16 strategy)
 	return cache.key_procs[strategy];
 }
 
+/* A statement's text, @extschema@ replaced by the tagpath type's schema (quoted). */
+static char *
+statement_text(const char *sql)
+{
+	const char *token = "@extschema@";
+	const char *schema = NULL;
+	StringInfoData buf;
+	const char *p = sql;
+	const char *hit;
+
+	initStringInfo(&buf);
+	while ((hit = strstr(p, token)) != NULL)
+	{
+		if (schema == NULL)
+		{
+			HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(cache.tagpath_type));
+			char	   *name;
+
+			if (!HeapTupleIsValid(tup))
+				elog(ERROR, "cache lookup failed for type %u", cache.tagpath_type);
+			name = get_namespace_name(((Form_pg_type) GETSTRUCT(tup))->typnamespace);
+			ReleaseSysCache(tup);
+			if (name == NULL)
+				elog(ERROR, "cache lookup failed for the schema of type %u", cache.tagpath_type);
+			schema = quote_identifier(name);
+		}
+		appendBinaryStringInfo(&buf, p, hit - p);
+		appendStringInfoString(&buf, schema);
+		p = hit + strlen(token);
+	}
+	appendStringInfoString(&buf, p);
+	return buf.data;
+}
+
 /* A statement, prepared the first time a session runs it (inside SPI). */
 SPIPlanPtr
 catalog_plan(TagstoreQuery query)
@@ -598,7 +668,7 @@ catalog_plan(TagstoreQuery query)
 		for (int i = 0; i < queries[query].nargs; i++)
 			types[i] = queries[query].types[i] == TAGPATH_TYPE ?
 				cache.tagpath_type : queries[query].types[i];
-		plan = SPI_prepare_cursor(queries[query].sql, queries[query].nargs, types,
+		plan = SPI_prepare_cursor(statement_text(queries[query].sql), queries[query].nargs, types,
 								  queries[query].generic ? CURSOR_OPT_GENERIC_PLAN : 0);
 		if (plan == NULL || SPI_keepplan(plan) != 0)
 			elog(ERROR, "SPI_prepare failed for \"%s\": %s", queries[query].sql,

@@ -112,10 +112,10 @@ typedef enum TagstoreQuery
 	TSQ_STALE_POSTED,			/* stale posted tags with their keys, deepest first */
 	/* write.c */
 	TSQ_ENTITY_ADD,
-	TSQ_ADD_TAG_TO_BY_KEY,		/* the full tagging, in SQL */
+	TSQ_ADD_TAG_TO_BY_KEY,		/* the full tagging: the bulk add_tag_to, one entity */
 	TSQ_ADD_TAG_TO_BY_ID,
 	/* api.c */
-	TSQ_SEARCH_TAGS,
+	TSQ_SEARCH_TAGS,			/* search_tags' tags with their metadata and counts */
 	/* verify.c */
 	TSQ_VERIFY_POSTED,			/* every posted tag: id, stale, entities, by id */
 	TSQ_VERIFY_CHUNKS,			/* every posting row, by (tag_id, chunk) */

@@ -2,10 +2,13 @@
  * write.c
  *	  tagstore.add_tag_to(): tagging, with a direct path for the common case.
  *
- * Tagging in general is PL/pgSQL (tagstore._add_tag_to): retagging with new
- * data, which archives a revision; free-form taxonomies; every error.  But
- * the common case, a new tagging without data by a live tag, needs little,
- * and add_tag_to() writes it straight into the tables and their indexes,
+ * Tagging in general is PL/pgSQL (the bulk tagstore.add_tag_to, called for
+ * the one entity): retagging with new data, which archives a revision;
+ * free-form taxonomies; every error.  (An internal function would not do:
+ * PUBLIC may not execute one, and this runs as its caller; see
+ * sql/src/08_helpers.sql.)  But the common case, a new tagging without
+ * data by a live tag, needs little, and add_tag_to() writes it straight
+ * into the tables and their indexes,
  * doing what the SQL would do, without the executor's set-up per statement
  * and the foreign-key checks' queries (less than half the time of the SQL;
  * the benchmark's README has the figures):
@@ -28,7 +31,7 @@
  * insert triggers other than tagstore's own, missing table privileges, a
  * check constraint or other columns on tagging), and in a read-only
  * transaction or parallel mode, nothing of the tagging is written and the PL/pgSQL
- * _add_tag_to does everything with SQL's own checks and errors.
+ * bulk add_tag_to does everything with SQL's own checks and errors.
  */
 #include "postgres.h"
 
@@ -378,9 +381,9 @@ add_tag_to(FunctionCallInfo fcinfo, bool by_id)
 			args[i] = PG_ARGISNULL(i) ? (Datum) 0 : PG_GETARG_DATUM(i);
 			nulls[i] = PG_ARGISNULL(i) ? 'n' : ' ';
 		}
-		/* a SELECT of one function call: one row, whose revision NULL passes on as it is */
+		/* one row for the one external id: its revision, NULL passed on as it is */
 		if (!run(by_id ? TSQ_ADD_TAG_TO_BY_ID : TSQ_ADD_TAG_TO_BY_KEY, args, nulls, 1, &result, &isnull))
-			elog(ERROR, "tagstore._add_tag_to returned no row");
+			elog(ERROR, "the bulk tagstore.add_tag_to returned nothing");
 		revision = isnull ? 0 : DatumGetInt32(result);
 	}
 	SPI_finish();

@@ -15,8 +15,23 @@
  * 'ÄPFEL@' matches 'äpfel' whether written precomposed or decomposed.
  * Pure ASCII labels, by far the common case, take a fast path.
  *
- * Folded strings are always UTF-8: they are only compared and hashed, never
- * shown, so a non-UTF-8 database converts its labels first.
+ * Folded strings are in the database's encoding, like the labels they come
+ * from: label_casefold() returns them, and tables keep them (tagstore's tag
+ * keys).  What a character is in each encoding is encoding.c's business;
+ * here that means:
+ *
+ *	UTF8		folded as above;
+ *	SQL_ASCII	A-Z lowered, every other byte kept as it is (a byte from 0x80
+ *				up is no character: nothing is known of it);
+ *	the others	(LATIN1, EUC_JP, ...) the label converted to UTF-8, folded as
+ *				above and converted back.  If a character has no equivalent
+ *				on the way (LATIN1's 'µ' folds to Greek 'μ', which LATIN1
+ *				lacks), the label folds character by character instead, and
+ *				such a character stays as it is.  So 'ÄPFEL' folds to
+ *				'äpfel' in LATIN1, in LATIN1's bytes, and 'µ' to itself.
+ *
+ * The folding is a function of the label's bytes alone (never of a setting
+ * or the search path), which is what lets indexes keep folded forms.
  */
 #include "postgres.h"
 
@@ -118,15 +133,12 @@ fold_ascii(const unsigned char *s, int len, char *out)
 }
 
 /*
- * Returns the folded form of a label (UTF-8, palloc'd, not NUL-terminated
- * for the caller's purposes though it has one) and its length.
+ * Folds UTF-8 s (len bytes) as the header says: NFC(casefold(NFD(s))).
+ * The result is palloc'd, NUL-terminated, its length in *outlen.
  */
-char *
-tagstore_casefold(const char *s, int len, int *outlen)
+static char *
+fold_utf8(const char *s, int len, int *outlen)
 {
-	const unsigned char *u = (const unsigned char *) s;
-	char	   *utf8;
-	int			utf8len;
 	pg_wchar   *wide,
 			   *nfd,
 			   *folded,
@@ -135,28 +147,8 @@ tagstore_casefold(const char *s, int len, int *outlen)
 	char	   *result;
 	char	   *p;
 
-	result = palloc(len + 1);
-	if (fold_ascii(u, len, result))
-	{
-		result[len] = '\0';
-		*outlen = len;
-		return result;
-	}
-	pfree(result);
-
-	if (GetDatabaseEncoding() == PG_UTF8)
-	{
-		utf8 = (char *) s;
-		utf8len = len;
-	}
-	else
-	{
-		utf8 = pg_server_to_any(s, len, PG_UTF8);
-		utf8len = strlen(utf8);
-	}
-
-	wide = palloc(sizeof(pg_wchar) * ((Size) utf8len + 1));
-	nchars = pg_encoding_mb2wchar_with_len(PG_UTF8, utf8, wide, utf8len);
+	wide = palloc(sizeof(pg_wchar) * ((Size) len + 1));
+	nchars = pg_encoding_mb2wchar_with_len(PG_UTF8, s, wide, len);
 	wide[nchars] = 0;
 
 	nfd = unicode_normalize(UNICODE_NFD, wide);
@@ -180,9 +172,103 @@ tagstore_casefold(const char *s, int len, int *outlen)
 	pfree(nfd);
 	pfree(folded);
 	pfree(nfc);
-	if (utf8 != s)
-		pfree(utf8);
 	return result;
+}
+
+/*
+ * Folds s (len bytes in a server encoding other than UTF8 and SQL_ASCII)
+ * through UTF-8, into out; false, with out untouched, if a character has
+ * no equivalent on the way there or back.
+ */
+static bool
+fold_converted(const char *s, int len, StringInfo out)
+{
+	char	   *utf8,
+			   *folded,
+			   *back;
+	int			utf8len,
+				flen,
+				backlen;
+
+	utf8 = tagstore_server_to_utf8(s, len, &utf8len);
+	if (utf8 == NULL)
+		return false;
+	folded = fold_utf8(utf8, utf8len, &flen);
+	back = tagstore_utf8_to_server(folded, flen, &backlen);
+	pfree(utf8);
+	pfree(folded);
+	if (back == NULL)
+		return false;
+	appendBinaryStringInfo(out, back, backlen);
+	pfree(back);
+	return true;
+}
+
+/*
+ * Folds s (len bytes in the server encoding, not UTF8) one character at a
+ * time into out: A-Z lowered; in SQL_ASCII every other byte kept; in other
+ * encodings each other character folded through UTF-8, or kept if it has
+ * no equivalent on the way.  Never reads past s + len, even if a character
+ * claims more bytes than are left.
+ */
+static void
+fold_by_character(const char *s, int len, StringInfo out)
+{
+	const char *p = s;
+	const char *end = s + len;
+	bool		raw_bytes = GetDatabaseEncoding() == PG_SQL_ASCII;
+
+	while (p < end)
+	{
+		unsigned char c = (unsigned char) *p;
+		int			charlen;
+
+		if (c < 0x80)
+		{
+			appendStringInfoChar(out, (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c);
+			p++;
+			continue;
+		}
+		charlen = raw_bytes ? 1 : Min(pg_mblen(p), end - p);
+		if (raw_bytes || !fold_converted(p, charlen, out))
+			appendBinaryStringInfo(out, p, charlen);
+		p += charlen;
+	}
+}
+
+/*
+ * Returns the folded form of a label (in the server encoding, palloc'd,
+ * NUL-terminated though callers go by its length) and its length.  It
+ * reads the len bytes of s and nothing after them: labels are slices of
+ * paths and texts, which are not NUL-terminated.
+ */
+char *
+tagstore_casefold(const char *s, int len, int *outlen)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	char	   *result;
+	StringInfoData buf;
+
+	result = palloc(len + 1);
+	if (fold_ascii(u, len, result))
+	{
+		result[len] = '\0';
+		*outlen = len;
+		return result;
+	}
+	pfree(result);
+
+	if (GetDatabaseEncoding() == PG_UTF8)
+		return fold_utf8(s, len, outlen);
+
+	initStringInfo(&buf);
+	if (GetDatabaseEncoding() == PG_SQL_ASCII || !fold_converted(s, len, &buf))
+	{
+		resetStringInfo(&buf);
+		fold_by_character(s, len, &buf);
+	}
+	*outlen = buf.len;
+	return buf.data;
 }
 
 /*

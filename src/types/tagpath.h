@@ -35,6 +35,7 @@
 #include "miscadmin.h"
 #include "utils/memutils.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "utils/array.h"
 
 /* Limits: at least contrib ltree's (255 characters, 65535 levels). */
@@ -256,6 +257,11 @@ typedef struct TagTxtSigArg
 
 extern bool tagtxtquery_match_datum(Datum query, const TagPath *path);
 extern bool tagtxtquery_sig_may_match(Datum query, BITVECP sig, int siglen);
+
+/* encoding.c */
+extern bool tagstore_char_codepoint(const char *s, int charlen, pg_wchar *cp);
+extern char *tagstore_server_to_utf8(const char *s, int len, int *outlen);
+extern char *tagstore_utf8_to_server(const char *s, int len, int *outlen);
 
 /* casefold.c */
 extern Datum tagpath_casefold(PG_FUNCTION_ARGS);

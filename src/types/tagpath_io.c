@@ -7,7 +7,10 @@
  * is visible, or quoted with SQL identifier rules: "St. John's wort",
  * "say ""hi""".  Every ltree literal is therefore a tagpath literal with the
  * same meaning.  Output quotes a label only when it has to, so it is
- * canonical and round-trips.
+ * canonical and round-trips.  Whether a non-ASCII character is visible is
+ * decided by its Unicode code point, which encoding.c finds in every server
+ * encoding; a character without one (SQL_ASCII's bytes from 0x80 up) counts
+ * as visible, so it is plain.
  */
 #include "postgres.h"
 
@@ -19,21 +22,6 @@
 #include "utils/lsyscache.h"
 
 #include "tagpath.h"
-
-/* Decodes the character at s (of charlen bytes) to a code point, if UTF-8. */
-static bool
-decode_char(const char *s, int charlen, pg_wchar *cp)
-{
-	if (charlen == 1)
-	{
-		*cp = (unsigned char) *s;
-		return true;
-	}
-	if (GetDatabaseEncoding() != PG_UTF8)
-		return false;
-	*cp = utf8_to_unicode((const unsigned char *) s);
-	return true;
-}
 
 /* Is this code point a control character (C0, DEL or C1)? */
 static inline bool
@@ -73,8 +61,8 @@ tagpath_char_is_plain(const char *s, int charlen)
 			return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 				(c >= '0' && c <= '9') || c == '_' || c == '-';
 	}
-	if (!decode_char(s, charlen, &cp))
-		return true;			/* a multibyte character of another encoding */
+	if (!tagstore_char_codepoint(s, charlen, &cp))
+		return true;			/* no code point (encoding.c): a visible byte or character */
 	return !is_control(cp) && !is_invisible(cp);
 }
 
@@ -126,7 +114,7 @@ tagparser_unexpected(TagParser *tp)
 
 	if (*tp->p == '\0')
 		tagparser_error(tp, "Unexpected end of input.");
-	if (decode_char(tp->p, charlen, &cp) && is_control(cp))
+	if (tagstore_char_codepoint(tp->p, charlen, &cp) && is_control(cp))
 		tagparser_error(tp, psprintf("Control character U+%04X at character %d is not allowed in a label.",
 									 cp, tp->pos));
 	tagparser_error(tp, psprintf("Unexpected character \"%.*s\" at character %d.",
@@ -203,7 +191,7 @@ tagparser_read_label(TagParser *tp, StringInfo buf)
 				continue;
 			}
 			charlen = pg_mblen(tp->p);
-			if (decode_char(tp->p, charlen, &cp) && is_control(cp))
+			if (tagstore_char_codepoint(tp->p, charlen, &cp) && is_control(cp))
 				tagparser_unexpected(tp);
 			appendBinaryStringInfo(buf, tp->p, charlen);
 			tagparser_advance(tp);
@@ -300,7 +288,7 @@ tagpath_append_label(StringInfo buf, const char *name, int len)
 
 	while (p < end && plain)
 	{
-		int			charlen = pg_mblen(p);
+		int			charlen = Min(pg_mblen(p), end - p);
 
 		plain = tagpath_char_is_plain(p, charlen);
 		p += charlen;
@@ -362,7 +350,7 @@ tagpath_check_label(const char *name, int len, const char *what)
 		int			charlen = pg_mblen(p);
 		pg_wchar	cp;
 
-		if (decode_char(p, charlen, &cp) && is_control(cp))
+		if (tagstore_char_codepoint(p, charlen, &cp) && is_control(cp))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s label must not contain control characters", what),

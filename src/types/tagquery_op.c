@@ -14,7 +14,11 @@
 
 #include "tagpath.h"
 
-/* Does every '_'-separated word of pred match some word of the label? */
+/*
+ * Does every '_'-separated word of pred match some word of the label?
+ * Words are split at the byte '_' in every server encoding: no byte of a
+ * multibyte character is below 0x80 in any of them (encoding.c).
+ */
 static bool
 words_match(const char *pred, int pred_len, bool prefix, bool casefold,
 			const TagLabel *label)

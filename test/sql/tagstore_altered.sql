@@ -149,13 +149,11 @@ BEGIN;
 CREATE RULE keep AS ON DELETE TO tagstore.posting DO INSTEAD SELECT 1;
 SELECT errcheck('SELECT tagstore.refresh_postings(rebuild => true, min_taggings => 1)');
 ROLLBACK;
--- _search_tags replaced by a function of other columns
+-- search_tags' C function declared with other columns than its query's
 BEGIN;
-ALTER EXTENSION tagstore DROP FUNCTION tagstore._search_tags(text[], text[], text[], boolean);
-DROP FUNCTION tagstore._search_tags(text[], text[], text[], boolean);
-CREATE FUNCTION tagstore._search_tags(text[], text[], text[], boolean)
-RETURNS TABLE (a int, b text) LANGUAGE sql AS $$ SELECT 1, 'x' $$;
-SELECT errcheck('SELECT count(*) FROM tagstore.search_tags(''Big'')');
+CREATE FUNCTION public.other_search_tags(text, text, text, boolean)
+RETURNS TABLE (a int, b text) AS '$libdir/tagstore', 'tagstore_search_tags' LANGUAGE C;
+SELECT errcheck('SELECT count(*) FROM public.other_search_tags(''Big'', NULL, NULL, false)');
 ROLLBACK;
 -- the change-log trigger called otherwise than as tagging's BEFORE ROW trigger
 CREATE TABLE other (tag_id bigint, entity_id bigint);

@@ -14,9 +14,9 @@ INSERT INTO tagstore.entity (id, entity_type, external_id)
 VALUES (-9223372036854775808, 'e', 'min'), (0, 'e', 'zero'), (9223372036854775807, 'e', 'max');
 SELECT count(tagstore.add_tag_to('t.x', 'e', external_id)) FROM tagstore.entity;
 SELECT * FROM tagstore.entities_with_all('{t.x}');
-SELECT * FROM tagstore._entities('{-9223372036854775808,0,9223372036854775807}', NULL, NULL);
-SELECT * FROM tagstore._entities('{9223372036854775807,-9223372036854775808,0,0}', 'e', 'm');
-SELECT tagstore._entity_ids('{t.x}', true, true, NULL, NULL);
+SELECT * FROM tagstore.entities_with_any('{t.x}', 'e', 'm');
+SELECT tagstore.add_tag_to('t.x', 'e', 'max', '{"end": "top"}');
+SELECT * FROM tagstore.entities_with_tag_data('t.x', '{"end": "top"}');
 -- posted: the chunks are the first, the middle and the last one
 SELECT tagstore.refresh_postings(rebuild => true, min_taggings => 1);
 SELECT chunk, members FROM tagstore.posting ORDER BY chunk;

@@ -318,7 +318,7 @@ GRANT USAGE ON SCHEMA tagstore TO tagstore_verifier;
 SET ROLE tagstore_verifier;
 SELECT errcheck('SELECT * FROM tagstore.verify()');
 RESET ROLE;
-GRANT EXECUTE ON FUNCTION tagstore.verify() TO tagstore_verifier;
+GRANT EXECUTE ON FUNCTION tagstore.verify(), tagstore._verify_postings() TO tagstore_verifier;
 SET ROLE tagstore_verifier;
 SELECT errcheck('SELECT * FROM tagstore.verify()');
 SELECT errcheck('SELECT * FROM tagstore._verify_postings()');

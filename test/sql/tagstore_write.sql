@@ -1,7 +1,8 @@
 -- add_tag_to's direct write (src/tagstore_write.c): the common case written
 -- straight into the tables must leave exactly what the SQL path leaves, and
 -- every other case must reach the SQL path.  Which path ran is counted by
--- the function statistics: each hand-over is one call of _add_tag_to.
+-- the function statistics: each hand-over is one call of the bulk
+-- add_tag_to (which the script below never calls itself).
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/sql/fixtures/common.psql
 CREATE SCHEMA write;
@@ -13,11 +14,11 @@ SELECT tagstore.create_taxonomy('zoo') IS NOT NULL AS created;
 SELECT count(tagstore.add_tag(('zoo.animal.' || a || '.' || b)::tagpath))
 FROM unnest(ARRAY['mammal', 'bird', 'fish']) a, generate_series(1, 10) b;
 
--- calls of _add_tag_to not yet reported to the statistics: the difference
--- within one transaction counts its hand-overs
+-- calls of the bulk add_tag_to not yet reported to the statistics: the
+-- difference within one transaction counts its hand-overs
 CREATE FUNCTION handovers() RETURNS bigint LANGUAGE sql AS $$
 	SELECT coalesce((SELECT calls FROM pg_stat_xact_user_functions
-					 WHERE schemaname = 'tagstore' AND funcname = '_add_tag_to'), 0)
+					 WHERE funcid = 'tagstore.add_tag_to(tagpath, text, text[], jsonb)'::regprocedure), 0)
 $$;
 
 -- One script of taggings, run once per entity type: new entities and known
