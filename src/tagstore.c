@@ -14,6 +14,7 @@
  *	entity_rows.c		an answer's entity rows, in id order
  *	posting_*.c			closure postings (posting.h)
  *	search.c			the search itself
+ *	tag_counts.c		every tag of some subtrees with its entity counts
  *	api.c, scan.c		its SQL functions, and their streaming in FROM
  *	write.c				add_tag_to's direct write
  *

@@ -13,27 +13,13 @@ SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
 	t tagstore.taxonomy := tagstore._taxonomy(taxonomy);
 BEGIN
+	-- the taxonomy's subtree: all its tags, counted in one pass, in key order
 	RETURN QUERY
-	WITH tags AS (
-		SELECT g.id, g.path, g.key, g.value FROM tagstore.tag g WHERE g.taxonomy_id = t.id
-	), direct AS (
-		SELECT x.tag_id, count(*) AS n FROM tagstore.tagging x
-		WHERE x.tag_id IN (SELECT id FROM tags) GROUP BY x.tag_id
-	), total AS (
-		-- each tagging counts for its tag and every ancestor, once per entity
-		SELECT a.key, count(DISTINCT x.entity_id) AS n
-		FROM tags g
-		JOIN tagstore.tagging x ON x.tag_id = g.id
-		CROSS JOIN LATERAL unnest(tagpath_prefixes(g.key)) a(key)
-		WHERE nlevel(a.key) >= 2
-		GROUP BY a.key
-	)
 	SELECT g.path, g.value, nlevel(g.path) - 2, CASE WHEN nlevel(g.path) > 2 THEN parent(g.path) END,
-		   coalesce(d.n, 0), coalesce(tt.n, 0)
-	FROM tags g
-	LEFT JOIN direct d ON d.tag_id = g.id
-	LEFT JOIN total tt ON tt.key = g.key
-	ORDER BY g.key;
+		   c.direct_count, c.total_count
+	FROM tagstore._tag_counts(ARRAY[tagpath(ARRAY[t.name_key])]) WITH ORDINALITY c
+	JOIN tagstore.tag g ON g.id = c.tag_id AND g.taxonomy_id = t.id
+	ORDER BY c.ordinality;
 END $$;
 COMMENT ON FUNCTION tagstore.tags(text) IS
 	'a taxonomy''s tags depth-first (siblings in case-insensitive order) with entity counts: direct, and with descendants';
@@ -71,26 +57,26 @@ SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 DECLARE
 	t tagstore.taxonomy := tagstore._taxonomy(taxonomy);
 	r record;
-	more_below boolean[] := '{}';	-- per depth: do later siblings follow?
-	prefix text;
+	lead_in text[] := ARRAY[''];	-- per depth + 1: how the lines at that depth begin
 BEGIN
-	RETURN NEXT format('%s (%s)', t.name,
-		(SELECT count(DISTINCT x.entity_id) FROM tagstore.tagging x
-		 JOIN tagstore.tag g ON g.id = x.tag_id WHERE g.taxonomy_id = t.id));
+	-- the taxonomy (tag_id NULL), then its tags depth-first, counted in one pass
 	FOR r IN
-		SELECT s.*, lead(s.depth) OVER (PARTITION BY s.parent ORDER BY s.tag_key) IS NULL AS last
-		FROM (SELECT l.*, label_casefold(l.tag) AS tag_key FROM tagstore.tags(t.name) l) s
-		ORDER BY s.tag_key
+		SELECT c.tag_id, c.total_count, nlevel(g.key) - 2 AS depth,
+			   CASE WHEN c.tag_id IS NOT NULL THEN tagpath2text(tagpath(ARRAY[g.value]))
+				   || CASE WHEN c.direct_count IN (0, c.total_count) THEN format(' (%s)', c.total_count)
+						   ELSE format(' (%s, %s direct)', c.total_count, c.direct_count) END END AS line,
+			   lead(c.tag_id) OVER (PARTITION BY c.tag_id IS NULL, g.parent_id ORDER BY g.key) IS NULL AS last
+		FROM tagstore._tag_counts(ARRAY[tagpath(ARRAY[t.name_key])]) WITH ORDINALITY c
+		LEFT JOIN tagstore.tag g ON g.id = c.tag_id AND g.taxonomy_id = t.id
+		ORDER BY c.ordinality
 	LOOP
-		prefix := '';
-		FOR d IN 0 .. r.depth - 1 LOOP
-			prefix := prefix || CASE WHEN more_below[d + 1] THEN '│   ' ELSE '    ' END;
-		END LOOP;
-		more_below[r.depth + 1] := NOT r.last;
-		RETURN NEXT prefix || CASE WHEN r.last THEN '└── ' ELSE '├── ' END
-			|| tagpath2text(tagpath(ARRAY[r.value]))
-			|| CASE WHEN r.direct_count IN (0, r.total_count) THEN format(' (%s)', r.total_count)
-					ELSE format(' (%s, %s direct)', r.total_count, r.direct_count) END;
+		IF r.tag_id IS NULL THEN
+			RETURN NEXT format('%s (%s)', t.name, r.total_count);
+			CONTINUE;
+		END IF;
+		RETURN NEXT lead_in[r.depth + 1] || CASE WHEN r.last THEN '└── ' ELSE '├── ' END || r.line;
+		-- its children's lines begin as its own, then a rule while later siblings follow
+		lead_in[r.depth + 2] := lead_in[r.depth + 1] || CASE WHEN r.last THEN '    ' ELSE '│   ' END;
 	END LOOP;
 END $$;
 COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql';

@@ -1,8 +1,8 @@
 /*
  * api.c
  *	  The SQL entry points of the search: entities_with_all/any and their
- *	  counts, _entity_ids and _entities (for entities_with_tag_data), and
- *	  search_tags.
+ *	  counts, _entity_ids and _entities (for entities_with_tag_data),
+ *	  search_tags, and _tag_counts (the counts of tag listings).
  *
  * entities_with_all/any and count_entities_with_all/any are C functions of
  * their own: called from SQL, they need no parsing or inlining of a
@@ -21,10 +21,12 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
+#include "executor/tstoreReceiver.h"
 
 #include "catalog.h"
 #include "entity_rows.h"
 #include "search.h"
+#include "tag_counts.h"
 
 /*
  * tagstore._entity_ids(tags tagpath[], match_all bool, include_descendants
@@ -161,6 +163,75 @@ as_text_array(FunctionCallInfo fcinfo, int argno, bool *isnull)
 }
 
 /*
+ * A receiver of rows for a set-returning function's result: each row goes
+ * into the tuplestore, once the rows are found to be of the result's type.
+ */
+typedef struct ResultReceiver
+{
+	DestReceiver pub;
+	DestReceiver *store;		/* the tuplestore's receiver */
+	TupleDesc	expect;			/* the result's row type */
+	const char *source;			/* for the message */
+} ResultReceiver;
+
+static void
+result_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	ResultReceiver *r = (ResultReceiver *) self;
+	bool		same = typeinfo->natts == r->expect->natts;
+
+	for (int i = 0; same && i < typeinfo->natts; i++)
+		same = TupleDescAttr(typeinfo, i)->atttypid == TupleDescAttr(r->expect, i)->atttypid;
+	if (!same)
+		elog(ERROR, "unexpected result of %s", r->source);
+	r->store->rStartup(r->store, operation, typeinfo);
+}
+
+static bool
+result_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	ResultReceiver *r = (ResultReceiver *) self;
+
+	return r->store->receiveSlot(slot, r->store);
+}
+
+static void
+result_shutdown(DestReceiver *self)
+{
+	ResultReceiver *r = (ResultReceiver *) self;
+
+	r->store->rShutdown(r->store);
+}
+
+static void
+result_destroy(DestReceiver *self)
+{
+	ResultReceiver *r = (ResultReceiver *) self;
+
+	r->store->rDestroy(r->store);
+	pfree(r);
+}
+
+/* A receiver that puts a query's rows into a materialized SRF's result, checking their type. */
+static DestReceiver *
+result_receiver(ReturnSetInfo *rsinfo, const char *source)
+{
+	ResultReceiver *r = palloc0(sizeof(ResultReceiver));
+
+	r->pub.receiveSlot = result_receive;
+	r->pub.rStartup = result_startup;
+	r->pub.rShutdown = result_shutdown;
+	r->pub.rDestroy = result_destroy;
+	r->pub.mydest = DestTuplestore;
+	r->store = CreateDestReceiver(DestTuplestore);
+	SetTuplestoreDestReceiverParams(r->store, rsinfo->setResult,
+									rsinfo->econtext->ecxt_per_query_memory, false, NULL, NULL);
+	r->expect = rsinfo->setDesc;
+	r->source = source;
+	return &r->pub;
+}
+
+/*
  * tagstore.search_tags(taxonomy, value, originator, pattern): each of the
  * first three is text or text[] (any of); the search itself is the SQL
  * function tagstore._search_tags, whose rows this returns.
@@ -172,7 +243,7 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		args[4];
 	char		nulls[4];
-	MemoryContext callercxt;
+	DestReceiver *dest;
 
 	for (int i = 0; i < 3; i++)
 	{
@@ -185,24 +256,13 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 	nulls[3] = ' ';
 
 	InitMaterializedSRF(fcinfo, 0);
-	callercxt = CurrentMemoryContext;
+	/* the rows go straight into the result, not through SPI_tuptable */
+	dest = result_receiver(rsinfo, "tagstore._search_tags");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	catalog_execute(TSQ_SEARCH_TAGS, args, nulls, true, 0);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		Datum		values[32];
-		bool		isnull[32];
-		MemoryContext old;
-
-		if (SPI_tuptable->tupdesc->natts > (int) lengthof(values))
-			elog(ERROR, "unexpected result of tagstore._search_tags");
-		heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, isnull);
-		old = MemoryContextSwitchTo(callercxt);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, isnull);
-		MemoryContextSwitchTo(old);
-	}
+	catalog_execute_into(TSQ_SEARCH_TAGS, args, nulls, true, dest);
 	SPI_finish();
+	dest->rDestroy(dest);
 	return (Datum) 0;
 }
 
@@ -232,5 +292,54 @@ tagstore_entities(PG_FUNCTION_ARGS)
 	put_rows(entity_rows_begin(&ids, PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1),
 							   PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2)),
 			 (ReturnSetInfo *) fcinfo->resultinfo);
+	return (Datum) 0;
+}
+
+/*
+ * tagstore._tag_counts(roots tagpath[]) -> (tag_id, direct_count,
+ * total_count): first a row with tag_id NULL counting the whole (the
+ * taggings, and distinct entities, under all the roots), then every tag of
+ * the subtrees of the roots (keys of tags or taxonomies; NULL elements name
+ * nothing) in key order, with its counts (tag_counts.c).
+ */
+PG_FUNCTION_INFO_V1(tagstore_tag_counts);
+Datum
+tagstore_tag_counts(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	Datum	   *elems;
+	bool	   *elem_nulls;
+	int			n;
+	TagPath   **roots;
+	int			nroots = 0;
+	TagCounts	counts;
+	Datum		values[3];
+	bool		nulls[3] = {true, false, false};
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("roots must be a one-dimensional array")));
+	deconstruct_array(arr, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT, &elems, &elem_nulls, &n);
+	roots = palloc(sizeof(TagPath *) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		if (!elem_nulls[i])
+			roots[nroots++] = DatumGetTagPathP(elems[i]);
+	counts = tag_counts(roots, nroots);
+
+	values[0] = (Datum) 0;
+	values[1] = Int64GetDatum(counts.taggings);
+	values[2] = Int64GetDatum(counts.entities);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	nulls[0] = false;
+	for (int i = 0; i < counts.n; i++)
+	{
+		values[0] = Int64GetDatum(counts.ids[i]);
+		values[1] = Int64GetDatum(counts.direct[i]);
+		values[2] = Int64GetDatum(counts.total[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
 	return (Datum) 0;
 }

@@ -42,6 +42,7 @@
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "nodes/params.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -454,6 +455,35 @@ catalog_execute(TagstoreQuery query, Datum *args, const char *nulls, bool read_o
 {
 	int			rc = SPI_execute_plan(catalog_plan(query), args, nulls, read_only, count);
 
+	if (rc != queries[query].expect)
+		elog(ERROR, "\"%s\" failed: %s", queries[query].sql, SPI_result_code_string(rc));
+}
+
+/*
+ * Runs a statement whose rows go to dest, not to SPI_tuptable (a tuplestore
+ * receiver, say: the rows are copied once, not twice).
+ */
+void
+catalog_execute_into(TagstoreQuery query, Datum *args, const char *nulls, bool read_only,
+					 DestReceiver *dest)
+{
+	SPIPlanPtr	plan = catalog_plan(query);
+	int			nargs = queries[query].nargs;
+	ParamListInfo params = makeParamList(nargs);
+	SPIExecuteOptions options = {0};
+	int			rc;
+
+	for (int i = 0; i < nargs; i++)
+	{
+		params->params[i].value = args[i];
+		params->params[i].isnull = nulls[i] == 'n';
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = SPI_getargtypeid(plan, i);
+	}
+	options.params = params;
+	options.read_only = read_only;
+	options.dest = dest;
+	rc = SPI_execute_plan_extended(plan, &options);
 	if (rc != queries[query].expect)
 		elog(ERROR, "\"%s\" failed: %s", queries[query].sql, SPI_result_code_string(rc));
 }

@@ -17,6 +17,7 @@
 
 #include "access/genam.h"
 #include "executor/spi.h"
+#include "tcop/dest.h"
 #include "executor/tuptable.h"
 #include "utils/relcache.h"
 #include "utils/snapshot.h"
@@ -116,6 +117,8 @@ extern RegProcedure catalog_key_proc(int16 strategy);
 extern SPIPlanPtr catalog_plan(TagstoreQuery query);
 extern void catalog_execute(TagstoreQuery query, Datum *args, const char *nulls,
 							bool read_only, long count);
+extern void catalog_execute_into(TagstoreQuery query, Datum *args, const char *nulls,
+								 bool read_only, DestReceiver *dest);
 
 /*
  * The rows of a table whose bigint key (the first column of one of its
