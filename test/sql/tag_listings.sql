@@ -147,6 +147,9 @@ LANGUAGE sql STABLE AS $$
 		('value => ''%''', 'NULL, ARRAY[''%''], NULL, false'),
 		('value => ''_%'', pattern => true', 'NULL, ARRAY[''_%''], NULL, true'),
 		('value => ''*'', pattern => false', 'NULL, ARRAY[''*''], NULL, false'),
+		('value => ''UNDER_*'', pattern => true', 'NULL, ARRAY[''UNDER_*''], NULL, true'),
+		('value => ARRAY[''per%*'', ''back\*''], pattern => true', 'NULL, ARRAY[''per%*'', ''back\*''], NULL, true'),
+		('value => ''under_score''', 'NULL, ARRAY[''under_score''], NULL, false'),
 		('taxonomy => ARRAY[''alpha'', ''BETA''], value => ''*e*'', pattern => true', 'ARRAY[''alpha'', ''BETA''], ARRAY[''*e*''], NULL, true'),
 		('taxonomy => ''*a'', pattern => true', 'ARRAY[''*a''], NULL, NULL, true'),
 		('originator => ''Other Actor''', 'NULL, NULL, ARRAY[''Other Actor''], false'),
@@ -248,6 +251,8 @@ END $$;
 -- once, though E is tagged twice below it and F on animal and below).
 SELECT tagstore.create_taxonomy('bio') IS NOT NULL AS created;
 SELECT tagstore.add_tag('bio.animal.cat'), tagstore.add_tag('bio.animal.dog'), tagstore.add_tag('bio.plant');
+-- values with LIKE's special characters, for search_tags
+SELECT tagstore.add_tag('bio', v) FROM unnest(ARRAY['under_score', 'underXscore', 'per%cent', 'perXcent', 'back\slash']) v;
 SELECT tagstore.add_tag_to(t, 'item', e) FROM (VALUES
 	('bio.animal.cat'::tagpath, 'E'), ('bio.animal.dog', 'E'), ('bio.plant', 'E'),
 	('bio.animal', 'F'), ('bio.animal.cat', 'F')) v(t, e);
