@@ -80,23 +80,28 @@ DECLARE
 	r record;
 	lead_in text[] := ARRAY[''];	-- per depth + 1: how the lines at that depth begin
 BEGIN
-	-- the taxonomy (tag_id NULL), then its tags depth-first, counted in one pass
+	-- the taxonomy (tag_id NULL), then its tags depth-first, counted in one
+	-- pass; each tag's line, and how its children's lines continue below it
+	-- (a rule while later siblings follow)
 	FOR r IN
-		SELECT c.tag_id, c.total_count, nlevel(g.key) - 2 AS depth,
-			   CASE WHEN c.tag_id IS NOT NULL THEN tagpath2text(tagpath(ARRAY[g.value]))
-				   || CASE WHEN c.direct_count IN (0, c.total_count) THEN format(' (%s)', c.total_count)
-						   ELSE format(' (%s, %s direct)', c.total_count, c.direct_count) END END AS line,
-			   lead(c.tag_id) OVER (PARTITION BY c.tag_id IS NULL, g.parent_id ORDER BY g.key) IS NULL AS last
-		FROM tagstore._tag_counts(ARRAY[tagpath(ARRAY[t.name_key])]) WITH ORDINALITY c
-		LEFT JOIN tagstore.tag g ON g.id = c.tag_id AND g.taxonomy_id = t.id
-		ORDER BY c.ordinality
+		SELECT s.tag_id, s.total_count, s.depth,
+			   CASE WHEN s.last THEN '└── ' ELSE '├── ' END || s.line AS line,
+			   CASE WHEN s.last THEN '    ' ELSE '│   ' END AS below
+		FROM (SELECT c.ordinality, c.tag_id, c.total_count, nlevel(g.key) - 2 AS depth,
+					 CASE WHEN c.tag_id IS NOT NULL THEN tagpath2text(tagpath(ARRAY[g.value]))
+						 || CASE WHEN c.direct_count IN (0, c.total_count) THEN format(' (%s)', c.total_count)
+								 ELSE format(' (%s, %s direct)', c.total_count, c.direct_count) END END AS line,
+					 lead(c.tag_id) OVER (PARTITION BY c.tag_id IS NULL, g.parent_id
+										  ORDER BY c.ordinality) IS NULL AS last
+			  FROM tagstore._tag_counts(ARRAY[tagpath(ARRAY[t.name_key])]) WITH ORDINALITY c
+			  LEFT JOIN tagstore.tag g ON g.id = c.tag_id AND g.taxonomy_id = t.id) s
+		ORDER BY s.ordinality		-- key order
 	LOOP
 		IF r.tag_id IS NULL THEN
 			RETURN NEXT format('%s (%s)', t.name, r.total_count);
 			CONTINUE;
 		END IF;
-		RETURN NEXT lead_in[r.depth + 1] || CASE WHEN r.last THEN '└── ' ELSE '├── ' END || r.line;
-		-- its children's lines begin as its own, then a rule while later siblings follow
-		lead_in[r.depth + 2] := lead_in[r.depth + 1] || CASE WHEN r.last THEN '    ' ELSE '│   ' END;
+		RETURN NEXT lead_in[r.depth + 1] || r.line;
+		lead_in[r.depth + 2] := lead_in[r.depth + 1] || r.below;
 	END LOOP;
 END $$;
