@@ -1,7 +1,9 @@
 -- Section 15: browsing a taxonomy.
 --
 -- A taxonomy's tags depth-first with entity counts, find_tags() for
--- autocomplete, and tree(), the taxonomy drawn for psql.  The string
+-- autocomplete, and tree(), the taxonomy drawn for psql.  The counts of
+-- tags() and tree() come from _tag_counts() (section 14): one pass over
+-- the taxonomy's tags and taggings.  The string
 -- literals in tree()'s body that draw the tree are UTF-8 box-drawing
 -- characters, as in version 1.0.
 

@@ -17,11 +17,11 @@
 #include "access/table.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "executor/tstoreReceiver.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
-#include "executor/tstoreReceiver.h"
 
 #include "catalog.h"
 #include "entity_rows.h"
@@ -174,6 +174,7 @@ typedef struct ResultReceiver
 	const char *source;			/* for the message */
 } ResultReceiver;
 
+/* Checks the rows' type against the result's, then starts the tuplestore's receiver. */
 static void
 result_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
@@ -187,6 +188,7 @@ result_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 	r->store->rStartup(r->store, operation, typeinfo);
 }
 
+/* Puts a row into the tuplestore. */
 static bool
 result_receive(TupleTableSlot *slot, DestReceiver *self)
 {
@@ -195,6 +197,7 @@ result_receive(TupleTableSlot *slot, DestReceiver *self)
 	return r->store->receiveSlot(slot, r->store);
 }
 
+/* Ends the rows. */
 static void
 result_shutdown(DestReceiver *self)
 {
@@ -203,6 +206,7 @@ result_shutdown(DestReceiver *self)
 	r->store->rShutdown(r->store);
 }
 
+/* Frees the receivers (not the tuplestore). */
 static void
 result_destroy(DestReceiver *self)
 {

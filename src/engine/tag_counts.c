@@ -54,9 +54,10 @@
  * the executor, as the search reads them (tag_reader.c, tagging_index.c),
  * in the active snapshot.
  *
- * Limits: memory for every tag (id, parent, counts: about 40 bytes) and
- * every tagging (8 bytes) of the subtrees, and a hash entry per entity
- * tagged under them.
+ * Limits: memory for every tag of the subtrees (id, parent, counts, where
+ * its taggings start, its place in id order: about 60 bytes) and every
+ * tagging (8 bytes), and a hash entry (16 bytes, at most twice over) per
+ * entity tagged under them; up to 2^31 - 1 tags.
  */
 #include "postgres.h"
 
