@@ -28,6 +28,7 @@ ENGINE_OBJS = \
 	src/engine/posting_trigger.o \
 	src/engine/scan.o \
 	src/engine/search.o \
+	src/engine/tag_counts.o \
 	src/engine/tag_reader.o \
 	src/engine/tagging_index.o \
 	src/engine/verify.o \
@@ -42,7 +43,7 @@ DATA = sql/tagstore--1.0.sql sql/tagstore--1.0--1.1.sql
 # standing alone (any order, any subset, in one database): each begins with
 # test/sql/fixtures/common.psql, which gives it a freshly created tagstore and
 # the shared helpers.  Listed by hand: sql/ holds the install scripts.
-REGRESS = tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index tagstore_ids tagstore_verify tagstore_altered tagstore_privileges
+REGRESS = tagpath_io ltree_compat tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index tagstore_ids tagstore_verify tagstore_altered tagstore_privileges tag_listings
 REGRESS_OPTS = --inputdir=test --load-extension=tagstore --encoding=UTF8 --no-locale
 
 # isolation specs: test/specs/<name>.spec with test/expected/<name>.out

@@ -1411,3 +1411,46 @@ $$;
 COMMENT ON FUNCTION tagstore.verify() IS
 	'checks tagstore''s derived data (closure postings, tag paths and keys, revisions) and its invariants; one row per problem, none on a sound database';
 REVOKE ALL ON FUNCTION tagstore.verify() FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Tag listings in time linear in the taxonomy (issue #22): tag_counts(),
+-- one pass over some subtrees' tags and taggings (src/engine/tag_counts.c),
+-- and tags() counting through it (search_tags' statement in catalog.c and
+-- tree(), which reads tags(), follow).  As sql/src/15_browse.sql.
+-- ---------------------------------------------------------------------------
+
+-- The counts of every tag listing: the tags of some subtrees in key order,
+-- each with its taggings and the distinct entities tagged with it or below
+-- it, after a first row (tag_id NULL) that counts the whole; one pass over
+-- the subtrees' tags and taggings, whatever the tree's shape
+-- (src/engine/tag_counts.c).  Tags are named by path, in any case, or a
+-- taxonomy by its name alone (all of its tags).
+CREATE FUNCTION tagstore.tag_counts(tags @extschema@.tagpath[])
+RETURNS TABLE (tag_id bigint, direct_count bigint, total_count bigint)
+	AS 'MODULE_PATHNAME', 'tagstore_tag_counts' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION tagstore.tag_counts(@extschema@.tagpath[]) IS
+	'every tag under the given tags (or taxonomies) in key order with its direct and total entity counts, after a row (tag_id NULL) for the whole; one pass';
+
+CREATE OR REPLACE FUNCTION tagstore.tags(taxonomy text)
+RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, parent @extschema@.tagpath,
+			   direct_count bigint, total_count bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy;
+BEGIN
+	IF taxonomy IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy);
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
+	END IF;
+	-- the taxonomy's subtree: all its tags, counted in one pass, in key order
+	RETURN QUERY
+	SELECT g.path, g.value, nlevel(g.path) - 2, CASE WHEN nlevel(g.path) > 2 THEN parent(g.path) END,
+		   c.direct_count, c.total_count
+	FROM tagstore.tag_counts(ARRAY[tagpath(ARRAY[t.name_key])]) WITH ORDINALITY c
+	JOIN tagstore.tag g ON g.id = c.tag_id AND g.taxonomy_id = t.id
+	ORDER BY c.ordinality;
+END $$;

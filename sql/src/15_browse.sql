@@ -7,6 +7,18 @@
 -- loads into a database of any encoding: tree() makes the box-drawing
 -- characters with chr(), and only in a UTF8 database.
 
+-- The counts of every tag listing: the tags of some subtrees in key order,
+-- each with its taggings and the distinct entities tagged with it or below
+-- it, after a first row (tag_id NULL) that counts the whole; one pass over
+-- the subtrees' tags and taggings, whatever the tree's shape
+-- (src/engine/tag_counts.c).  Tags are named by path, in any case, or a
+-- taxonomy by its name alone (all of its tags).
+CREATE FUNCTION tagstore.tag_counts(tags @extschema@.tagpath[])
+RETURNS TABLE (tag_id bigint, direct_count bigint, total_count bigint)
+	AS 'MODULE_PATHNAME', 'tagstore_tag_counts' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION tagstore.tag_counts(@extschema@.tagpath[]) IS
+	'every tag under the given tags (or taxonomies) in key order with its direct and total entity counts, after a row (tag_id NULL) for the whole; one pass';
+
 CREATE FUNCTION tagstore.tags(taxonomy text)
 RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, parent @extschema@.tagpath,
 			   direct_count bigint, total_count bigint)
@@ -22,27 +34,13 @@ BEGIN
 	IF t.id IS NULL THEN
 		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
 	END IF;
+	-- the taxonomy's subtree: all its tags, counted in one pass, in key order
 	RETURN QUERY
-	WITH tags AS (
-		SELECT g.id, g.path, g.key, g.value FROM tagstore.tag g WHERE g.taxonomy_id = t.id
-	), direct AS (
-		SELECT x.tag_id, count(*) AS n FROM tagstore.tagging x
-		WHERE x.tag_id IN (SELECT id FROM tags) GROUP BY x.tag_id
-	), total AS (
-		-- each tagging counts for its tag and every ancestor, once per entity
-		SELECT a.key, count(DISTINCT x.entity_id) AS n
-		FROM tags g
-		JOIN tagstore.tagging x ON x.tag_id = g.id
-		CROSS JOIN LATERAL unnest(tagpath_prefixes(g.key)) a(key)
-		WHERE nlevel(a.key) >= 2
-		GROUP BY a.key
-	)
 	SELECT g.path, g.value, nlevel(g.path) - 2, CASE WHEN nlevel(g.path) > 2 THEN parent(g.path) END,
-		   coalesce(d.n, 0), coalesce(tt.n, 0)
-	FROM tags g
-	LEFT JOIN direct d ON d.tag_id = g.id
-	LEFT JOIN total tt ON tt.key = g.key
-	ORDER BY g.key;
+		   c.direct_count, c.total_count
+	FROM tagstore.tag_counts(ARRAY[tagpath(ARRAY[t.name_key])]) WITH ORDINALITY c
+	JOIN tagstore.tag g ON g.id = c.tag_id AND g.taxonomy_id = t.id
+	ORDER BY c.ordinality;
 END $$;
 COMMENT ON FUNCTION tagstore.tags(text) IS
 	'a taxonomy''s tags depth-first (siblings in case-insensitive order) with entity counts: direct, and with descendants';

@@ -31,6 +31,7 @@
 #include "catalog.h"
 #include "entity_rows.h"
 #include "search.h"
+#include "tag_counts.h"
 
 /*
  * tagstore._entity_ids(tags tagpath[], match_all bool, include_descendants
@@ -304,5 +305,55 @@ tagstore_entities(PG_FUNCTION_ARGS)
 	put_rows(entity_rows_begin(&ids, PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1),
 							   PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2)),
 			 (ReturnSetInfo *) fcinfo->resultinfo);
+	return (Datum) 0;
+}
+
+/*
+ * tagstore.tag_counts(tags tagpath[]) -> (tag_id, direct_count,
+ * total_count): first a row with tag_id NULL counting the whole (the
+ * taggings, and distinct entities, under all the tags), then every tag of
+ * their subtrees in key order with its counts (tag_counts.c).  A tag is
+ * named by its path, in any case, or a taxonomy by its name alone (all its
+ * tags); NULL elements name nothing.
+ */
+PG_FUNCTION_INFO_V1(tagstore_tag_counts);
+Datum
+tagstore_tag_counts(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	Datum	   *elems;
+	bool	   *elem_nulls;
+	int			n;
+	TagPath   **roots;
+	int			nroots = 0;
+	TagCounts	counts;
+	Datum		values[3];
+	bool		nulls[3] = {true, false, false};
+
+	start_result(fcinfo);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("tags must be a one-dimensional array")));
+	deconstruct_array(arr, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT, &elems, &elem_nulls, &n);
+	roots = palloc(sizeof(TagPath *) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		if (!elem_nulls[i])
+			roots[nroots++] = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold, elems[i]));
+	counts = tag_counts(roots, nroots);
+
+	values[0] = (Datum) 0;
+	values[1] = Int64GetDatum(counts.taggings);
+	values[2] = Int64GetDatum(counts.entities);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	nulls[0] = false;
+	for (int i = 0; i < counts.n; i++)
+	{
+		values[0] = Int64GetDatum(counts.ids[i]);
+		values[1] = Int64GetDatum(counts.direct[i]);
+		values[2] = Int64GetDatum(counts.total[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
 	return (Datum) 0;
 }

@@ -276,11 +276,9 @@ static const struct
 		"   ELSE @extschema@.label_casefold(c) END AS p"
 		" FROM (VALUES (1, $1), (2, $2), (3, $3)) f(field, candidates), unnest(f.candidates) c"
 		")"
-		" SELECT t.path, x.name, t.value, t.category, t.description, t.originator, t.external_id,"
-		"  t.revision, t.created_at, t.updated_at,"
-		"  (SELECT count(*) FROM tagstore.tagging g WHERE g.tag_id = t.id),"
-		"  (SELECT count(DISTINCT g.entity_id) FROM tagstore.tag d"
-		"   JOIN tagstore.tagging g ON g.tag_id = d.id WHERE d.key OPERATOR(@extschema@.<@) t.key)"
+		", found AS MATERIALIZED ("
+		" SELECT t.id, t.key, t.path, x.name, t.value, t.category, t.description, t.originator,"
+		"  t.external_id, t.revision, t.created_at, t.updated_at"
 		" FROM tagstore.tag t"
 		" JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id"
 		" WHERE ($1 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 1 AND CASE WHEN $4"
@@ -290,7 +288,12 @@ static const struct
 		"  AND ($3 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 3 AND CASE WHEN $4"
 		"    THEN @extschema@.label_casefold(t.originator) LIKE w.p"
 		"    ELSE @extschema@.label_casefold(t.originator) = w.p END))"
-		" ORDER BY t.key, t.id",
+		")"
+		" SELECT f.path, f.name, f.value, f.category, f.description, f.originator, f.external_id,"
+		"  f.revision, f.created_at, f.updated_at, c.direct_count, c.total_count"
+		" FROM tagstore.tag_counts(ARRAY(SELECT found.key FROM found)) c"
+		" JOIN found f ON f.id = c.tag_id"
+		" ORDER BY f.key, f.id",
 		4, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, BOOLOID}, false, SPI_OK_SELECT
 	},
 	[TSQ_VERIFY_POSTED] = {

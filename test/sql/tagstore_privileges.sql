@@ -23,7 +23,7 @@ INSERT INTO documented VALUES
   ('entities_with_all'), ('entities_with_any'), ('entities_with_tag_data'), ('find_tags'),
   ('move_tag'), ('prune_history'), ('refresh_postings'), ('remove_tag'), ('remove_tag_from'),
   ('rename_tag'), ('rename_taxonomy'), ('search_tags'), ('tag_history'), ('tag_id'),
-  ('tag_path'), ('tagging_history'), ('tags'), ('tags_of'), ('tree'), ('update_tag');
+  ('tag_counts'), ('tag_path'), ('tagging_history'), ('tags'), ('tags_of'), ('tree'), ('update_tag');
 -- documented too, but not for PUBLIC: the owner grants them
 CREATE TEMP TABLE owner_grants (name text PRIMARY KEY);
 INSERT INTO owner_grants VALUES ('verify');
