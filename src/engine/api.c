@@ -225,7 +225,9 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 	callercxt = CurrentMemoryContext;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	catalog_execute(TSQ_SEARCH_TAGS, args, nulls, true, 0);
+	/* a database still at 1.0 has no tag_counts(): its rows counted one by one */
+	catalog_execute(catalog_has_tag_counts() ? TSQ_SEARCH_TAGS : TSQ_SEARCH_TAGS_1_0,
+					args, nulls, true, 0);
 	/* the query's rows are the function's: the same columns, unless the function was replaced */
 	if (!same_columns(SPI_tuptable->tupdesc, rsinfo->setDesc))
 		ereport(ERROR,

@@ -64,6 +64,8 @@
 #include "commands/extension.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -296,6 +298,32 @@ static const struct
 		" ORDER BY f.key, f.id",
 		4, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, BOOLOID}, false, SPI_OK_SELECT
 	},
+	[TSQ_SEARCH_TAGS_1_0] = {
+		"WITH want AS ("
+		" SELECT f.field, CASE WHEN $4"
+		"   THEN replace(replace(replace(replace(replace(@extschema@.label_casefold(c),"
+		"        chr(92), chr(92) || chr(92)), '%', chr(92) || '%'), '_', chr(92) || '_'),"
+		"        '*', '%'), '?', '_')"
+		"   ELSE @extschema@.label_casefold(c) END AS p"
+		" FROM (VALUES (1, $1), (2, $2), (3, $3)) f(field, candidates), unnest(f.candidates) c"
+		")"
+		" SELECT t.path, x.name, t.value, t.category, t.description, t.originator, t.external_id,"
+		"  t.revision, t.created_at, t.updated_at,"
+		"  (SELECT count(*) FROM tagstore.tagging g WHERE g.tag_id = t.id),"
+		"  (SELECT count(DISTINCT g.entity_id) FROM tagstore.tag d"
+		"   JOIN tagstore.tagging g ON g.tag_id = d.id WHERE d.key OPERATOR(@extschema@.<@) t.key)"
+		" FROM tagstore.tag t"
+		" JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id"
+		" WHERE ($1 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 1 AND CASE WHEN $4"
+		"    THEN @extschema@.label_casefold(x.name) LIKE w.p ELSE @extschema@.label_casefold(x.name) = w.p END))"
+		"  AND ($2 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 2 AND CASE WHEN $4"
+		"    THEN @extschema@.label_casefold(t.value) LIKE w.p ELSE @extschema@.label_casefold(t.value) = w.p END))"
+		"  AND ($3 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 3 AND CASE WHEN $4"
+		"    THEN @extschema@.label_casefold(t.originator) LIKE w.p"
+		"    ELSE @extschema@.label_casefold(t.originator) = w.p END))"
+		" ORDER BY t.key, t.id",
+		4, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, BOOLOID}, false, SPI_OK_SELECT
+	},
 	[TSQ_VERIFY_POSTED] = {
 		"SELECT tag_id, stale, entities FROM tagstore.posted_tag ORDER BY tag_id",
 		0, {0}, false, SPI_OK_SELECT
@@ -319,6 +347,7 @@ static struct
 	bool		callbacks;		/* are the invalidation callbacks registered */
 	Oid			relids[TSREL_COUNT];
 	Oid			tagpath_type;
+	bool		has_tag_counts;	/* tag_counts(tagpath[]) exists: not a 1.0 database */
 	RegProcedure key_procs[BTMaxStrategyNumber + 1];
 	Oid			plans_type;		/* the tagpath type the plans were made for */
 	SPIPlanPtr	plans[TSQ_COUNT];
@@ -339,7 +368,7 @@ relation_changed(Datum arg, Oid relid)
 	}
 }
 
-/* A schema was created, dropped or renamed: ours may be another now. */
+/* A schema or a function was created, dropped or renamed: ours may be others now. */
 static void
 schema_changed(Datum arg, int cacheid, uint32 hashvalue)
 {
@@ -496,6 +525,8 @@ catalog_load(void)
 	{
 		CacheRegisterRelcacheCallback(relation_changed, (Datum) 0);
 		CacheRegisterSyscacheCallback(NAMESPACEOID, schema_changed, (Datum) 0);
+		/* functions too: an update from 1.0 creates tag_counts() */
+		CacheRegisterSyscacheCallback(PROCOID, schema_changed, (Datum) 0);
 		cache.callbacks = true;
 	}
 	namespace = get_namespace_oid(TAGSTORE_SCHEMA, false);
@@ -533,6 +564,13 @@ catalog_load(void)
 		altered(TSREL_TAG, Anum_tag_key, "key", TAGPATH_TYPE);
 	check_indexes();
 	load_key_procs();
+	{
+		Oid			argtype = get_array_type(cache.tagpath_type);
+
+		cache.has_tag_counts = OidIsValid(LookupFuncName(list_make2(makeString(TAGSTORE_SCHEMA),
+																  makeString("tag_counts")),
+														 1, &argtype, true));
+	}
 	/* the plans' parameter types name the tagpath type: only a new type makes them stale */
 	if (cache.plans_type != cache.tagpath_type)
 	{
@@ -613,6 +651,14 @@ catalog_tagpath_type(void)
 {
 	catalog_load();
 	return cache.tagpath_type;
+}
+
+/* Has this database tag_counts()?  Not while it is still at version 1.0. */
+bool
+catalog_has_tag_counts(void)
+{
+	catalog_load();
+	return cache.has_tag_counts;
 }
 
 /* The function behind a btree strategy of tag_key, for scan keys over keys. */

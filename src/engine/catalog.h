@@ -116,6 +116,7 @@ typedef enum TagstoreQuery
 	TSQ_ADD_TAG_TO_BY_ID,
 	/* api.c */
 	TSQ_SEARCH_TAGS,			/* search_tags' tags with their metadata and counts */
+	TSQ_SEARCH_TAGS_1_0,		/* the same where tag_counts() is missing: a 1.0 database */
 	/* verify.c */
 	TSQ_VERIFY_POSTED,			/* every posted tag: id, stale, entities, by id */
 	TSQ_VERIFY_CHUNKS,			/* every posting row, by (tag_id, chunk) */
@@ -128,6 +129,7 @@ extern Relation catalog_open_readable(TagstoreRel rel);
 extern const char *catalog_relname(TagstoreRel rel);
 extern Oid	catalog_relid(TagstoreRel rel);
 extern Oid	catalog_tagpath_type(void);
+extern bool catalog_has_tag_counts(void);
 extern RegProcedure catalog_key_proc(int16 strategy);
 extern SPIPlanPtr catalog_plan(TagstoreQuery query);
 extern void catalog_execute(TagstoreQuery query, Datum *args, const char *nulls,
