@@ -22,6 +22,7 @@ ENGINE_OBJS = \
 	src/engine/catalog.o \
 	src/engine/entity_rows.o \
 	src/engine/idset.o \
+	src/engine/listings.o \
 	src/engine/posting_format.o \
 	src/engine/posting_read.o \
 	src/engine/posting_refresh.o \

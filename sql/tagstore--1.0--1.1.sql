@@ -959,46 +959,6 @@ END $$;
 COMMENT ON FUNCTION tagstore.entities_matching(@extschema@.tagquery, text, text) IS
 	'entities carrying a tag whose name matches the pattern';
 
-CREATE OR REPLACE FUNCTION tagstore.tags(taxonomy text)
-RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, parent @extschema@.tagpath,
-			   direct_count bigint, total_count bigint)
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, @extschema@, pg_temp AS $$
-DECLARE
-	t tagstore.taxonomy;
-BEGIN
-	IF taxonomy IS NULL THEN
-		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy);
-	IF t.id IS NULL THEN
-		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
-	END IF;
-	RETURN QUERY
-	WITH tags AS (
-		SELECT g.id, g.path, g.key, g.value FROM tagstore.tag g WHERE g.taxonomy_id = t.id
-	), direct AS (
-		SELECT x.tag_id, count(*) AS n FROM tagstore.tagging x
-		WHERE x.tag_id IN (SELECT id FROM tags) GROUP BY x.tag_id
-	), total AS (
-		-- each tagging counts for its tag and every ancestor, once per entity
-		SELECT a.key, count(DISTINCT x.entity_id) AS n
-		FROM tags g
-		JOIN tagstore.tagging x ON x.tag_id = g.id
-		CROSS JOIN LATERAL unnest(tagpath_prefixes(g.key)) a(key)
-		WHERE nlevel(a.key) >= 2
-		GROUP BY a.key
-	)
-	SELECT g.path, g.value, nlevel(g.path) - 2, CASE WHEN nlevel(g.path) > 2 THEN parent(g.path) END,
-		   coalesce(d.n, 0), coalesce(tt.n, 0)
-	FROM tags g
-	LEFT JOIN direct d ON d.tag_id = g.id
-	LEFT JOIN total tt ON tt.key = g.key
-	ORDER BY g.key;
-END $$;
-COMMENT ON FUNCTION tagstore.tags(text) IS
-	'a taxonomy''s tags depth-first (siblings in case-insensitive order) with entity counts: direct, and with descendants';
-
 CREATE OR REPLACE FUNCTION tagstore.find_tags(taxonomy text, search text)
 RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, matched boolean)
 LANGUAGE plpgsql STABLE
@@ -1033,52 +993,6 @@ END $$;
 COMMENT ON FUNCTION tagstore.find_tags(text, text) IS
 	'tags whose value contains the text case-insensitively, with their ancestors for context (autocomplete)';
 
-CREATE OR REPLACE FUNCTION tagstore.tree(taxonomy text) RETURNS SETOF text
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, @extschema@, pg_temp AS $$
-DECLARE
-	t tagstore.taxonomy;
-	r record;
-	more_below boolean[] := '{}';	-- per depth: do later siblings follow?
-	prefix text;
-	pipe text := '|   ';			-- a later sibling follows, further down
-	tee text := '|-- ';				-- a tag with later siblings
-	elbow text := '`-- ';			-- the last of its siblings
-BEGIN
-	IF taxonomy IS NULL THEN
-		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy);
-	IF t.id IS NULL THEN
-		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
-	END IF;
-	-- U+2502, U+251C, U+2514 and U+2500 in UTF8, where they exist (and
-	-- each assignment is parsed only when it runs)
-	IF current_setting('server_encoding') = 'UTF8' THEN
-		pipe := chr(9474) || '   ';
-		tee := chr(9500) || chr(9472) || chr(9472) || ' ';
-		elbow := chr(9492) || chr(9472) || chr(9472) || ' ';
-	END IF;
-	RETURN NEXT format('%s (%s)', t.name,
-		(SELECT count(DISTINCT x.entity_id) FROM tagstore.tagging x
-		 JOIN tagstore.tag g ON g.id = x.tag_id WHERE g.taxonomy_id = t.id));
-	FOR r IN
-		SELECT s.*, lead(s.depth) OVER (PARTITION BY s.parent ORDER BY s.tag_key) IS NULL AS last
-		FROM (SELECT l.*, label_casefold(l.tag) AS tag_key FROM tagstore.tags(t.name) l) s
-		ORDER BY s.tag_key
-	LOOP
-		prefix := '';
-		FOR d IN 0 .. r.depth - 1 LOOP
-			prefix := prefix || CASE WHEN more_below[d + 1] THEN pipe ELSE '    ' END;
-		END LOOP;
-		more_below[r.depth + 1] := NOT r.last;
-		RETURN NEXT prefix || CASE WHEN r.last THEN elbow ELSE tee END
-			|| tagpath2text(tagpath(ARRAY[r.value]))
-			|| CASE WHEN r.direct_count IN (0, r.total_count) THEN format(' (%s)', r.total_count)
-					ELSE format(' (%s, %s direct)', r.total_count, r.direct_count) END;
-	END LOOP;
-END $$;
-COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql (box-drawing characters in a UTF8 database, ASCII art in others)';
 
 -- between names and ids.  tag_id() is also how the functions of sections
 -- 10 to 12 find the tags they name: the live tag's id, or the error that
@@ -1415,8 +1329,8 @@ REVOKE ALL ON FUNCTION tagstore.verify() FROM PUBLIC;
 -- ---------------------------------------------------------------------------
 -- Tag listings in time linear in the taxonomy (issue #22): tag_counts(),
 -- one pass over some subtrees' tags and taggings (src/engine/tag_counts.c),
--- and tags() counting through it (search_tags' statement in catalog.c and
--- tree(), which reads tags(), follow).  As sql/src/15_browse.sql.
+-- and tags() and tree() in C on it (src/engine/listings.c, where
+-- search_tags() is too).  As sql/src/15_browse.sql.
 -- ---------------------------------------------------------------------------
 
 -- The counts of every tag listing: the tags of some subtrees in key order,
@@ -1434,23 +1348,10 @@ COMMENT ON FUNCTION tagstore.tag_counts(@extschema@.tagpath[]) IS
 CREATE OR REPLACE FUNCTION tagstore.tags(taxonomy text)
 RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, parent @extschema@.tagpath,
 			   direct_count bigint, total_count bigint)
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, @extschema@, pg_temp AS $$
-DECLARE
-	t tagstore.taxonomy;
-BEGIN
-	IF taxonomy IS NULL THEN
-		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy);
-	IF t.id IS NULL THEN
-		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
-	END IF;
-	-- the taxonomy's subtree: all its tags, counted in one pass, in key order
-	RETURN QUERY
-	SELECT g.path, g.value, nlevel(g.path) - 2, CASE WHEN nlevel(g.path) > 2 THEN parent(g.path) END,
-		   c.direct_count, c.total_count
-	FROM tagstore.tag_counts(ARRAY[tagpath(ARRAY[t.name_key])]) WITH ORDINALITY c
-	JOIN tagstore.tag g ON g.id = c.tag_id AND g.taxonomy_id = t.id
-	ORDER BY c.ordinality;
-END $$;
+	AS 'MODULE_PATHNAME', 'tagstore_tags' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION tagstore.tags(text) IS
+	'a taxonomy''s tags depth-first (siblings in case-insensitive order) with entity counts: direct, and with descendants';
+
+CREATE OR REPLACE FUNCTION tagstore.tree(taxonomy text) RETURNS SETOF text
+	AS 'MODULE_PATHNAME', 'tagstore_tree' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql (box-drawing characters in a UTF8 database, ASCII art in others)';

@@ -1,7 +1,7 @@
 /*
  * api.c
  *	  The SQL entry points of the search: entities_with_all/any and their
- *	  counts, entities_with_tag_data, and search_tags.
+ *	  counts, and entities_with_tag_data (the tag listings are listings.c's).
  *
  * entities_with_all/any and count_entities_with_all/any are C functions of
  * their own: called from SQL, they need no parsing or inlining of a
@@ -14,7 +14,7 @@
  * only the documented API, and these run as their caller (see
  * sql/src/08_helpers.sql).  entities_with_tag_data calls the engine
  * directly, where version 1.0's SQL wrapper called _entity_ids and
- * _entities; search_tags runs its query from catalog.c.  The entry points
+ * _entities.  The entry points
  * of _entity_ids and _entities stay, for databases still at 1.0.
  */
 #include "postgres.h"
@@ -22,7 +22,6 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -31,7 +30,6 @@
 #include "catalog.h"
 #include "entity_rows.h"
 #include "search.h"
-#include "tag_counts.h"
 
 /*
  * tagstore._entity_ids(tags tagpath[], match_all bool, include_descendants
@@ -158,98 +156,6 @@ tagstore_count_entities_with_any(PG_FUNCTION_ARGS)
 	return entities_with(fcinfo, false, true);
 }
 
-/* A "text or text[]" argument of search_tags as a text[] (NULL stays NULL). */
-static Datum
-as_text_array(FunctionCallInfo fcinfo, int argno, bool *isnull)
-{
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
-	Datum		elem;
-
-	*isnull = PG_ARGISNULL(argno);
-	if (*isnull)
-		return (Datum) 0;
-	if (type == TEXTARRAYOID || type == VARCHARARRAYOID)
-		return PG_GETARG_DATUM(argno);
-	if (type == TEXTOID || type == VARCHAROID)
-		elem = PG_GETARG_DATUM(argno);
-	else if (type == UNKNOWNOID)
-		elem = CStringGetTextDatum(DatumGetCString(PG_GETARG_DATUM(argno)));
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("search_tags arguments must be text or text[], not %s",
-						format_type_be(type))));
-	return PointerGetDatum(construct_array(&elem, 1, TEXTOID, -1, false, TYPALIGN_INT));
-}
-
-/* search_tags's columns, at most */
-#define SEARCH_TAGS_COLUMNS 32
-
-/* Have two row types the same columns (at most SEARCH_TAGS_COLUMNS of them)? */
-static bool
-same_columns(TupleDesc a, TupleDesc b)
-{
-	if (a->natts != b->natts || a->natts > SEARCH_TAGS_COLUMNS)
-		return false;
-	for (int i = 0; i < a->natts; i++)
-		if (TupleDescAttr(a, i)->atttypid != TupleDescAttr(b, i)->atttypid)
-			return false;
-	return true;
-}
-
-/*
- * tagstore.search_tags(taxonomy, value, originator, pattern): each of the
- * first three is text or text[] (any of); the search itself is the
- * statement TSQ_SEARCH_TAGS, whose rows this returns.
- */
-PG_FUNCTION_INFO_V1(tagstore_search_tags);
-Datum
-tagstore_search_tags(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Datum		args[4];
-	char		nulls[4];
-	MemoryContext callercxt;
-
-	for (int i = 0; i < 3; i++)
-	{
-		bool		isnull;
-
-		args[i] = as_text_array(fcinfo, i, &isnull);
-		nulls[i] = isnull ? 'n' : ' ';
-	}
-	args[3] = BoolGetDatum(!PG_ARGISNULL(3) && PG_GETARG_BOOL(3));
-	nulls[3] = ' ';
-
-	start_result(fcinfo);
-	callercxt = CurrentMemoryContext;
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	/* a database still at 1.0 has no tag_counts(): its rows counted one by one */
-	catalog_execute(catalog_has_tag_counts() ? TSQ_SEARCH_TAGS : TSQ_SEARCH_TAGS_1_0,
-					args, nulls, true, 0);
-	/* the query's rows are the function's: the same columns, unless the function was replaced */
-	if (!same_columns(SPI_tuptable->tupdesc, rsinfo->setDesc))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("function tagstore.search_tags has been altered"),
-				 errdetail("Its rows must be those of the extension's search_tags."),
-				 errhint("Restore the function as the extension's install script defines it.")));
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		Datum		values[SEARCH_TAGS_COLUMNS];
-		bool		isnull[SEARCH_TAGS_COLUMNS];
-		MemoryContext old;
-
-		heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, isnull);
-		old = MemoryContextSwitchTo(callercxt);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, isnull);
-		MemoryContextSwitchTo(old);
-	}
-	SPI_finish();
-	return (Datum) 0;
-}
-
 /*
  * tagstore.entities_with_tag_data(tag tagpath, filter jsonb, entity_type,
  * external_id_prefix, include_descendants, exclude): the entities whose
@@ -307,55 +213,5 @@ tagstore_entities(PG_FUNCTION_ARGS)
 	put_rows(entity_rows_begin(&ids, PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1),
 							   PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2)),
 			 (ReturnSetInfo *) fcinfo->resultinfo);
-	return (Datum) 0;
-}
-
-/*
- * tagstore.tag_counts(tags tagpath[]) -> (tag_id, direct_count,
- * total_count): first a row with tag_id NULL counting the whole (the
- * taggings, and distinct entities, under all the tags), then every tag of
- * their subtrees in key order with its counts (tag_counts.c).  A tag is
- * named by its path, in any case, or a taxonomy by its name alone (all its
- * tags); NULL elements name nothing.
- */
-PG_FUNCTION_INFO_V1(tagstore_tag_counts);
-Datum
-tagstore_tag_counts(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
-	Datum	   *elems;
-	bool	   *elem_nulls;
-	int			n;
-	TagPath   **roots;
-	int			nroots = 0;
-	TagCounts	counts;
-	Datum		values[3];
-	bool		nulls[3] = {true, false, false};
-
-	start_result(fcinfo);
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("tags must be a one-dimensional array")));
-	deconstruct_array(arr, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT, &elems, &elem_nulls, &n);
-	roots = palloc(sizeof(TagPath *) * Max(n, 1));
-	for (int i = 0; i < n; i++)
-		if (!elem_nulls[i])
-			roots[nroots++] = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold, elems[i]));
-	counts = tag_counts(roots, nroots);
-
-	values[0] = (Datum) 0;
-	values[1] = Int64GetDatum(counts.taggings);
-	values[2] = Int64GetDatum(counts.entities);
-	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	nulls[0] = false;
-	for (int i = 0; i < counts.n; i++)
-	{
-		values[0] = Int64GetDatum(counts.ids[i]);
-		values[1] = Int64GetDatum(counts.direct[i]);
-		values[2] = Int64GetDatum(counts.total[i]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
 	return (Datum) 0;
 }

@@ -65,7 +65,6 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
-#include "parser/parse_func.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -86,6 +85,7 @@ static const struct
 	const char *name;
 	const char *qualified;
 }			relations[TSREL_COUNT] = {
+	[TSREL_TAXONOMY] = REL("taxonomy"),
 	[TSREL_TAG] = REL("tag"),
 	[TSREL_TAG_PKEY] = REL("tag_pkey"),
 	[TSREL_TAG_KEY] = REL("tag_key"),
@@ -115,9 +115,20 @@ static const struct
 	Oid			type;
 }			columns[] =
 {
+	{TSREL_TAXONOMY, Anum_taxonomy_name, "name", TEXTOID},
+	{TSREL_TAXONOMY, Anum_taxonomy_name_key, "name_key", TEXTOID},
 	{TSREL_TAG, Anum_tag_id, "id", INT8OID},
 	{TSREL_TAG, Anum_tag_parent_id, "parent_id", INT8OID},
+	{TSREL_TAG, Anum_tag_value, "value", TEXTOID},
+	{TSREL_TAG, Anum_tag_path, "path", TAGPATH_TYPE},
 	{TSREL_TAG, Anum_tag_key, "key", TAGPATH_TYPE},
+	{TSREL_TAG, Anum_tag_external_id, "external_id", TEXTOID},
+	{TSREL_TAG, Anum_tag_description, "description", TEXTOID},
+	{TSREL_TAG, Anum_tag_category, "category", TEXTOID},
+	{TSREL_TAG, Anum_tag_originator, "originator", TEXTOID},
+	{TSREL_TAG, Anum_tag_revision, "revision", INT4OID},
+	{TSREL_TAG, Anum_tag_created_at, "created_at", TIMESTAMPTZOID},
+	{TSREL_TAG, Anum_tag_updated_at, "updated_at", TIMESTAMPTZOID},
 	{TSREL_ENTITY, Anum_entity_id, "id", INT8OID},
 	{TSREL_ENTITY, Anum_entity_entity_type, "entity_type", TEXTOID},
 	{TSREL_ENTITY, Anum_entity_external_id, "external_id", TEXTOID},
@@ -278,9 +289,7 @@ static const struct
 		"   ELSE @extschema@.label_casefold(c) END AS p"
 		" FROM (VALUES (1, $1), (2, $2), (3, $3)) f(field, candidates), unnest(f.candidates) c"
 		")"
-		", found AS MATERIALIZED ("
-		" SELECT t.id, t.key, t.path, x.name, t.value, t.category, t.description, t.originator,"
-		"  t.external_id, t.revision, t.created_at, t.updated_at"
+		" SELECT t.id, t.key, x.name"
 		" FROM tagstore.tag t"
 		" JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id"
 		" WHERE ($1 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 1 AND CASE WHEN $4"
@@ -290,39 +299,12 @@ static const struct
 		"  AND ($3 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 3 AND CASE WHEN $4"
 		"    THEN @extschema@.label_casefold(t.originator) LIKE w.p"
 		"    ELSE @extschema@.label_casefold(t.originator) = w.p END))"
-		")"
-		" SELECT f.path, f.name, f.value, f.category, f.description, f.originator, f.external_id,"
-		"  f.revision, f.created_at, f.updated_at, c.direct_count, c.total_count"
-		" FROM tagstore.tag_counts(ARRAY(SELECT found.key FROM found)) c"
-		" JOIN found f ON f.id = c.tag_id"
-		" ORDER BY f.key, f.id",
+		" ORDER BY t.id",
 		4, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, BOOLOID}, false, SPI_OK_SELECT
 	},
-	[TSQ_SEARCH_TAGS_1_0] = {
-		"WITH want AS ("
-		" SELECT f.field, CASE WHEN $4"
-		"   THEN replace(replace(replace(replace(replace(@extschema@.label_casefold(c),"
-		"        chr(92), chr(92) || chr(92)), '%', chr(92) || '%'), '_', chr(92) || '_'),"
-		"        '*', '%'), '?', '_')"
-		"   ELSE @extschema@.label_casefold(c) END AS p"
-		" FROM (VALUES (1, $1), (2, $2), (3, $3)) f(field, candidates), unnest(f.candidates) c"
-		")"
-		" SELECT t.path, x.name, t.value, t.category, t.description, t.originator, t.external_id,"
-		"  t.revision, t.created_at, t.updated_at,"
-		"  (SELECT count(*) FROM tagstore.tagging g WHERE g.tag_id = t.id),"
-		"  (SELECT count(DISTINCT g.entity_id) FROM tagstore.tag d"
-		"   JOIN tagstore.tagging g ON g.tag_id = d.id WHERE d.key OPERATOR(@extschema@.<@) t.key)"
-		" FROM tagstore.tag t"
-		" JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id"
-		" WHERE ($1 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 1 AND CASE WHEN $4"
-		"    THEN @extschema@.label_casefold(x.name) LIKE w.p ELSE @extschema@.label_casefold(x.name) = w.p END))"
-		"  AND ($2 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 2 AND CASE WHEN $4"
-		"    THEN @extschema@.label_casefold(t.value) LIKE w.p ELSE @extschema@.label_casefold(t.value) = w.p END))"
-		"  AND ($3 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 3 AND CASE WHEN $4"
-		"    THEN @extschema@.label_casefold(t.originator) LIKE w.p"
-		"    ELSE @extschema@.label_casefold(t.originator) = w.p END))"
-		" ORDER BY t.key, t.id",
-		4, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, BOOLOID}, false, SPI_OK_SELECT
+	[TSQ_TAXONOMY_BY_NAME] = {
+		"SELECT name, name_key FROM tagstore.taxonomy WHERE name_key = @extschema@.label_casefold($1)",
+		1, {TEXTOID}, false, SPI_OK_SELECT
 	},
 	[TSQ_VERIFY_POSTED] = {
 		"SELECT tag_id, stale, entities FROM tagstore.posted_tag ORDER BY tag_id",
@@ -347,7 +329,6 @@ static struct
 	bool		callbacks;		/* are the invalidation callbacks registered */
 	Oid			relids[TSREL_COUNT];
 	Oid			tagpath_type;
-	bool		has_tag_counts;	/* tag_counts(tagpath[]) exists: not a 1.0 database */
 	RegProcedure key_procs[BTMaxStrategyNumber + 1];
 	Oid			plans_type;		/* the tagpath type the plans were made for */
 	SPIPlanPtr	plans[TSQ_COUNT];
@@ -368,7 +349,7 @@ relation_changed(Datum arg, Oid relid)
 	}
 }
 
-/* A schema or a function was created, dropped or renamed: ours may be others now. */
+/* A schema was created, dropped or renamed: ours may be another now. */
 static void
 schema_changed(Datum arg, int cacheid, uint32 hashvalue)
 {
@@ -525,8 +506,6 @@ catalog_load(void)
 	{
 		CacheRegisterRelcacheCallback(relation_changed, (Datum) 0);
 		CacheRegisterSyscacheCallback(NAMESPACEOID, schema_changed, (Datum) 0);
-		/* functions too: an update from 1.0 creates tag_counts() */
-		CacheRegisterSyscacheCallback(PROCOID, schema_changed, (Datum) 0);
 		cache.callbacks = true;
 	}
 	namespace = get_namespace_oid(TAGSTORE_SCHEMA, false);
@@ -564,13 +543,6 @@ catalog_load(void)
 		altered(TSREL_TAG, Anum_tag_key, "key", TAGPATH_TYPE);
 	check_indexes();
 	load_key_procs();
-	{
-		Oid			argtype = get_array_type(cache.tagpath_type);
-
-		cache.has_tag_counts = OidIsValid(LookupFuncName(list_make2(makeString(TAGSTORE_SCHEMA),
-																  makeString("tag_counts")),
-														 1, &argtype, true));
-	}
 	/* the plans' parameter types name the tagpath type: only a new type makes them stale */
 	if (cache.plans_type != cache.tagpath_type)
 	{
@@ -651,14 +623,6 @@ catalog_tagpath_type(void)
 {
 	catalog_load();
 	return cache.tagpath_type;
-}
-
-/* Has this database tag_counts()?  Not while it is still at version 1.0. */
-bool
-catalog_has_tag_counts(void)
-{
-	catalog_load();
-	return cache.has_tag_counts;
 }
 
 /* The function behind a btree strategy of tag_key, for scan keys over keys. */

@@ -26,6 +26,7 @@
 /* The relations of the schema tagstore that the engine reads or writes. */
 typedef enum TagstoreRel
 {
+	TSREL_TAXONOMY,
 	TSREL_TAG,
 	TSREL_TAG_PKEY,				/* (id) */
 	TSREL_TAG_KEY,				/* (key): a subtree is a key range */
@@ -44,10 +45,23 @@ typedef enum TagstoreRel
 	TSREL_COUNT
 } TagstoreRel;
 
-/* tagstore.tag */
+/* tagstore.taxonomy */
+#define Anum_taxonomy_name			2
+#define Anum_taxonomy_name_key		3
+
+/* tagstore.tag: the listings (listings.c) read the rest */
 #define Anum_tag_id					1
 #define Anum_tag_parent_id			3
+#define Anum_tag_value				4
+#define Anum_tag_path				5
 #define Anum_tag_key				6	/* case-folded path, taxonomy first */
+#define Anum_tag_external_id		7
+#define Anum_tag_description		8
+#define Anum_tag_category			9
+#define Anum_tag_originator			10
+#define Anum_tag_revision			11
+#define Anum_tag_created_at			14
+#define Anum_tag_updated_at			15
 
 /* tagstore.entity */
 #define Anum_entity_id				1
@@ -115,8 +129,8 @@ typedef enum TagstoreQuery
 	TSQ_ADD_TAG_TO_BY_KEY,		/* the full tagging: the bulk add_tag_to, one entity */
 	TSQ_ADD_TAG_TO_BY_ID,
 	/* api.c */
-	TSQ_SEARCH_TAGS,			/* search_tags' tags with their metadata and counts */
-	TSQ_SEARCH_TAGS_1_0,		/* the same where tag_counts() is missing: a 1.0 database */
+	TSQ_SEARCH_TAGS,			/* search_tags' tags: id, key, taxonomy name, by id */
+	TSQ_TAXONOMY_BY_NAME,		/* a taxonomy's name and name_key, by name in any case */
 	/* verify.c */
 	TSQ_VERIFY_POSTED,			/* every posted tag: id, stale, entities, by id */
 	TSQ_VERIFY_CHUNKS,			/* every posting row, by (tag_id, chunk) */
@@ -129,7 +143,6 @@ extern Relation catalog_open_readable(TagstoreRel rel);
 extern const char *catalog_relname(TagstoreRel rel);
 extern Oid	catalog_relid(TagstoreRel rel);
 extern Oid	catalog_tagpath_type(void);
-extern bool catalog_has_tag_counts(void);
 extern RegProcedure catalog_key_proc(int16 strategy);
 extern SPIPlanPtr catalog_plan(TagstoreQuery query);
 extern void catalog_execute(TagstoreQuery query, Datum *args, const char *nulls,

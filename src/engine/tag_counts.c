@@ -38,7 +38,10 @@
  *	   reverse key order adds each tag's sum to its parent's.
  *
  * The hash table ends up with every entity tagged under the roots: their
- * number is the count of the whole (a taxonomy's, for tree()).
+ * number is the count of the whole (a taxonomy's, for tree()).  The
+ * listings (listings.c) ask for each tag's row as well, copied as step 1
+ * reads it, so that they need no second read of the tags, and draw the
+ * tree from the parents of step 1.
  *
  * Example: bio, bio.animal, bio.animal.cat, bio.animal.dog, bio.plant at
  * positions 0-4; entity E tagged cat, dog and plant, F tagged animal and
@@ -55,7 +58,8 @@
  * in the active snapshot.
  *
  * Limits: memory for every tag of the subtrees (id, parent, counts, where
- * its taggings start, its place in id order: about 60 bytes) and every
+ * its taggings start, its place in id order: about 60 bytes, and its row
+ * if asked for) and every
  * tagging (8 bytes), and a hash entry (16 bytes, at most twice over) per
  * entity tagged under them; up to 2^31 - 1 tags.
  */
@@ -136,9 +140,12 @@ grow(void *array, int64 *cap, int64 need, Size size)
 		: repalloc_huge(array, *cap * size);
 }
 
-/* Step 1: the tags under the roots, in key order, and each one's parent position (or -1). */
+/*
+ * Step 1: the tags under the roots, in key order, each one's parent
+ * position (or -1), and with_rows, each one's row.
+ */
 static void
-read_tags(TagPath **roots, int nroots, Snapshot snapshot, TagCounts *out, int32 **parent_out)
+read_tags(TagPath **roots, int nroots, Snapshot snapshot, bool with_rows, TagCounts *out)
 {
 	TagReader	reader;
 	int64		cap = 0;
@@ -149,6 +156,8 @@ read_tags(TagPath **roots, int nroots, Snapshot snapshot, TagCounts *out, int32 
 	int			stack_cap = 0;
 
 	tag_reader_begin(&reader, snapshot);
+	if (with_rows)
+		out->desc = CreateTupleDescCopy(RelationGetDescr(reader.tag));
 	for (int r = 0; r < nroots; r++)
 	{
 		int			depth = 0;
@@ -172,11 +181,18 @@ read_tags(TagPath **roots, int nroots, Snapshot snapshot, TagCounts *out, int32 
 				int64		c = cap;
 
 				out->ids = grow(out->ids, &c, out->n + 1, sizeof(int64));
+				if (with_rows)
+				{
+					c = cap;
+					out->rows = grow(out->rows, &c, out->n + 1, sizeof(HeapTuple));
+				}
 				parent = grow(parent, &cap, out->n + 1, sizeof(int32));
 				Assert(c == cap);
 			}
 			out->ids[out->n] = id;
 			parent[out->n] = depth > 0 ? stack[depth - 1] : -1;
+			if (with_rows)
+				out->rows[out->n] = tag_reader_row(&reader);
 
 			/* push it: its key copied into the buffer of its depth */
 			if (depth == stack_cap)
@@ -206,7 +222,7 @@ read_tags(TagPath **roots, int nroots, Snapshot snapshot, TagCounts *out, int32 
 		}
 	}
 	tag_reader_end(&reader);
-	*parent_out = parent;
+	out->parent = parent;
 }
 
 /*
@@ -270,12 +286,12 @@ read_taggings(TagCounts *out, Snapshot snapshot, int64 **start_out, int64 *count
 }
 
 /*
- * The tags of the subtrees of roots (keys) with their direct and total
- * counts, in key order, and the counts of the whole, in the current memory
- * context.  Sorts roots.
+ * The tags of the subtrees of roots (keys) with their parents, direct and
+ * total counts, and with_rows their rows, in key order, and the counts of
+ * the whole, in the current memory context.  Sorts roots.
  */
 TagCounts
-tag_counts(TagPath **roots, int nroots)
+tag_counts(TagPath **roots, int nroots, bool with_rows)
 {
 	Snapshot	snapshot = GetActiveSnapshot();
 	TagCounts	out = {0};
@@ -301,7 +317,8 @@ tag_counts(TagPath **roots, int nroots)
 			kept[nkept++] = roots[i];
 	}
 
-	read_tags(kept, nkept, snapshot, &out, &parent);
+	read_tags(kept, nkept, snapshot, with_rows, &out);
+	parent = out.parent;
 	out.direct = palloc_extended(sizeof(int64) * Max(out.n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	out.total = palloc_extended(sizeof(int64) * Max(out.n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	if (out.n == 0)
@@ -356,7 +373,6 @@ tag_counts(TagPath **roots, int nroots)
 
 	entity_last_destroy(last);
 	pfree(stack);
-	pfree(parent);
 	pfree(start);
 	if (entities)
 		pfree(entities);

@@ -95,6 +95,13 @@ tag_reader_key(TagReader *r)
 	return DatumGetTagPathP(catalog_slot_value(r->slot, TSREL_TAG, Anum_tag_key));
 }
 
+/* The row the scan is on, copied into the current memory context. */
+HeapTuple
+tag_reader_row(TagReader *r)
+{
+	return ExecCopySlotHeapTuple(r->slot);
+}
+
 /*
  * The ids of the tags in the subtree of key, sorted, in the current memory
  * context; false if they are more than max.

@@ -29,6 +29,7 @@ extern void tag_reader_end(TagReader *r);
 extern void tag_reader_scan(TagReader *r, TagPath *lo, TagPath *hi);
 extern bool tag_reader_next(TagReader *r, int64 *id);
 extern TagPath *tag_reader_key(TagReader *r);
+extern HeapTuple tag_reader_row(TagReader *r);
 extern bool tag_reader_subtree(TagReader *r, TagPath *key, int max, IdSet *tags);
 extern TagPath *tag_reader_key_of(TagReader *r, int64 id, bool null_is_none);
 

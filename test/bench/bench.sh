@@ -2,10 +2,18 @@
 # make bench: generates the data set, loads it into tagstore and the four
 # baseline designs in one throwaway cluster, runs the query mix (also with
 # tagging changes pending), the write throughput and the subtree move, and
-# prints every figure side by side.
+# prints every figure side by side; then the tag listings (listings.sql).
 # Sizes: BENCH_ENTITIES (default "200000 1000000"), BENCH_REPS (default 3).
+# `bench.sh listings` runs the tag listings alone; BENCH_LISTINGS_TIMEOUT
+# (default 30s) cuts off the old definitions there.
 # Figures, not tests: nothing here asserts a timing.
 set -euo pipefail
+
+section=${1:-all}
+case "$section" in
+all | listings) ;;
+*) echo "usage: $0 [listings]" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
 . "$here/test/common.sh"
@@ -23,7 +31,21 @@ as_cluster_user "$PGBIN/pg_ctl" -D "$work/data" -l "$work/log" -w \
 trap 'as_cluster_user "$PGBIN/pg_ctl" -D "$work/data" -m fast stop >/dev/null; rm -rf "$work"' EXIT
 psql_bench() { as_cluster_user "$PGBIN/psql" -X -q -h "$work" -p 54330 -d postgres "$@"; }
 
+# The tag listings, in a database of their own: a 2,000-tag and a
+# 20,000-tag taxonomy, the listings with counts against their 1.0 definitions.
+listings() {
+	echo
+	echo "######## tag listings"
+	psql_bench -c "CREATE DATABASE listings"
+	as_cluster_user "$PGBIN/psql" -X -q -h "$work" -p 54330 -d listings \
+		-v timeout="${BENCH_LISTINGS_TIMEOUT:-30s}" -f "$work/listings.sql" | sed -n '/^== listings/,$p'
+}
+
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')"
+if [ "$section" = listings ]; then
+	listings
+	exit 0
+fi
 for n in $sizes; do
 	echo
 	echo "######## $n entities"
@@ -62,3 +84,4 @@ for n in $sizes; do
 	echo "tagstore / plain insert: $(echo "scale=2; $tagstore / $plain" | bc)"
 done
 psql_bench -f "$work/report.sql"
+listings
