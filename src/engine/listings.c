@@ -327,6 +327,7 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 		Anum_tag_value, Anum_tag_category, Anum_tag_description, Anum_tag_originator,
 		Anum_tag_external_id, Anum_tag_revision, Anum_tag_created_at, Anum_tag_updated_at
 	};
+	static const bool nullable[] = {false, true, true, false, true, false, false, false};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		args[4];
 	char		nulls[4];
@@ -389,7 +390,8 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 		values[0] = tag_value(&c, i, Anum_tag_path);
 		values[1] = PointerGetDatum(f->taxonomy);
 		for (int k = 0; k < (int) lengthof(columns); k++)
-			values[2 + k] = tag_column(&c, i, columns[k], &isnull[2 + k]);
+			values[2 + k] = nullable[k] ? tag_column(&c, i, columns[k], &isnull[2 + k])
+				: tag_value(&c, i, columns[k]);
 		values[10] = Int64GetDatum(c.direct[i]);
 		values[11] = Int64GetDatum(c.total[i]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, isnull);

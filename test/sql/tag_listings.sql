@@ -346,3 +346,20 @@ RESET ROLE;
 REVOKE ALL ON tagstore.tag, tagstore.taxonomy FROM tagstore_listing_reader;
 REVOKE ALL ON SCHEMA tagstore FROM tagstore_listing_reader;
 DROP ROLE tagstore_listing_reader;
+
+-- the listings of a taxonomy name it: NULL and unknown names are errors
+-- with their SQLSTATEs, in any case the name is found
+SELECT listing, errcheck(format('SELECT * FROM tagstore.%s', listing))
+FROM (VALUES ('tags(NULL)'), ('tree(NULL)'), ('tags(''no such taxonomy'')'),
+			 ('tree(''no such taxonomy'')')) l(listing);
+SELECT (SELECT count(*) FROM tagstore.tags('BIO')) = (SELECT count(*) FROM tagstore.tags('bio')) AS tags_any_case,
+	   (SELECT array_agg(t) FROM tagstore.tree('Bio') t) = (SELECT array_agg(t) FROM tagstore.tree('bio') t) AS tree_any_case;
+-- tree() in the select list, as psql users call it, as well as in FROM
+SELECT tagstore.tree('empty');
+-- a tag's row read with a NULL where a value is needed is XX001, not a crash
+BEGIN;
+ALTER TABLE tagstore.tag ALTER COLUMN value DROP NOT NULL;
+UPDATE tagstore.tag SET value = NULL WHERE path = 'bio.animal';
+SELECT listing, errcheck(format('SELECT * FROM tagstore.%s', listing)) AS null_value
+FROM (VALUES ('tags(''bio'')'), ('tree(''bio'')'), ('search_tags(taxonomy => ''bio'')')) l(listing);
+ROLLBACK;
