@@ -1355,3 +1355,203 @@ COMMENT ON FUNCTION tagstore.tags(text) IS
 CREATE OR REPLACE FUNCTION tagstore.tree(taxonomy text) RETURNS SETOF text
 	AS 'MODULE_PATHNAME', 'tagstore_tree' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql (box-drawing characters in a UTF8 database, ASCII art in others)';
+
+-- ---------------------------------------------------------------------------
+-- Every driver binds right (issue #18): the bulk forms and the forms by id
+-- get names of their own instead of overloads, search_tags() gets typed
+-- parameters, and tagpath leaves the string category.  As sql/src/01, 11,
+-- 12, 14 and 16.
+-- ---------------------------------------------------------------------------
+
+-- tagpath in the user-defined category, as ltree (CREATE TYPE's default)
+UPDATE pg_catalog.pg_type SET typcategory = 'U' WHERE oid = '@extschema@.tagpath'::pg_catalog.regtype;
+
+-- the bulk forms: add_tag_to_many and remove_tag_from_many
+ALTER FUNCTION tagstore.add_tag_to(@extschema@.tagpath, text, text[], jsonb) RENAME TO add_tag_to_many;
+ALTER FUNCTION tagstore.remove_tag_from(@extschema@.tagpath, text, text[]) RENAME TO remove_tag_from_many;
+CREATE OR REPLACE FUNCTION tagstore.remove_tag_from(tag @extschema@.tagpath, entity_type text, external_id text)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF entity_type IS NULL OR entity_type = '' THEN
+		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF external_id IS NULL THEN
+		RAISE EXCEPTION 'external_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN (SELECT r.revision FROM tagstore.remove_tag_from_many(tag, entity_type, ARRAY[external_id]) r);
+END $$;
+COMMENT ON FUNCTION tagstore.remove_tag_from(@extschema@.tagpath, text, text) IS 'untag an entity (idempotent); returns the tombstone revision, or NULL if it was not tagged';
+
+-- the forms by id: named _by_id
+DROP FUNCTION tagstore.add_tag(text, text, bigint, text, text, text);
+DROP FUNCTION tagstore.update_tag(bigint, text, text, text, integer, boolean);
+DROP FUNCTION tagstore.remove_tag(bigint, boolean);
+DROP FUNCTION tagstore.rename_tag(bigint, text);
+DROP FUNCTION tagstore.move_tag(bigint, bigint);
+DROP FUNCTION tagstore.add_tag_to(bigint, text, text, jsonb);
+DROP FUNCTION tagstore.add_tag_to(bigint, text, text[], jsonb);
+DROP FUNCTION tagstore.remove_tag_from(bigint, text, text);
+DROP FUNCTION tagstore.remove_tag_from(bigint, text, text[]);
+DROP FUNCTION tagstore.tag_history(bigint);
+DROP FUNCTION tagstore.tagging_history(bigint, text, text);
+DROP FUNCTION tagstore.entities_with_tag_data(bigint, jsonb, text, text, boolean, @extschema@.tagpath[]);
+CREATE FUNCTION tagstore.add_tag_by_id(taxonomy text, value text, parent_id bigint,
+	external_id text DEFAULT NULL, description text DEFAULT NULL, category text DEFAULT NULL)
+RETURNS @extschema@.tagpath
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT tagstore.add_tag($1, $2, tagstore.tag_path($3), $4, $5, $6) $$;
+COMMENT ON FUNCTION tagstore.add_tag_by_id(text, text, bigint, text, text, text) IS 'add_tag with the parent given by id';
+CREATE FUNCTION tagstore.update_tag_by_id(tag_id bigint, description text DEFAULT NULL,
+	category text DEFAULT NULL, external_id text DEFAULT NULL, expected_revision integer DEFAULT NULL,
+	clear_category boolean DEFAULT false) RETURNS integer
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT tagstore.update_tag(tagstore.tag_path($1), $2, $3, $4, $5, $6) $$;
+COMMENT ON FUNCTION tagstore.update_tag_by_id(bigint, text, text, text, integer, boolean) IS 'update_tag by id';
+CREATE FUNCTION tagstore.remove_tag_by_id(tag_id bigint, cascade boolean DEFAULT false) RETURNS void
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT tagstore.remove_tag(tagstore.tag_path($1), $2) $$;
+COMMENT ON FUNCTION tagstore.remove_tag_by_id(bigint, boolean) IS 'remove_tag by id';
+CREATE FUNCTION tagstore.rename_tag_by_id(tag_id bigint, new_value text) RETURNS @extschema@.tagpath
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT tagstore.rename_tag(tagstore.tag_path($1), $2) $$;
+COMMENT ON FUNCTION tagstore.rename_tag_by_id(bigint, text) IS 'rename_tag by id';
+CREATE FUNCTION tagstore.move_tag_by_id(tag_id bigint, new_parent_id bigint) RETURNS @extschema@.tagpath
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT tagstore.move_tag(tagstore.tag_path($1), CASE WHEN $2 IS NOT NULL THEN tagstore.tag_path($2) END) $$;
+COMMENT ON FUNCTION tagstore.move_tag_by_id(bigint, bigint) IS 'move_tag by ids';
+CREATE FUNCTION tagstore.add_tag_to_by_id(tag_id bigint, entity_type text, external_id text,
+	data jsonb DEFAULT NULL) RETURNS integer
+	AS 'MODULE_PATHNAME', 'tagstore_add_tag_to_id' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION tagstore.add_tag_to_by_id(bigint, text, text, jsonb) IS 'add_tag_to by tag id';
+CREATE FUNCTION tagstore.add_tag_to_many_by_id(tag_id bigint, entity_type text, external_ids text[],
+	data jsonb DEFAULT NULL)
+RETURNS TABLE (external_id text, status text, revision integer)
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT * FROM tagstore.add_tag_to_many(tagstore.tag_path($1), $2, $3, $4) $$;
+COMMENT ON FUNCTION tagstore.add_tag_to_many_by_id(bigint, text, text[], jsonb) IS 'add_tag_to_many by tag id';
+CREATE FUNCTION tagstore.remove_tag_from_by_id(tag_id bigint, entity_type text, external_id text) RETURNS integer
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT tagstore.remove_tag_from(tagstore.tag_path($1), $2, $3) $$;
+COMMENT ON FUNCTION tagstore.remove_tag_from_by_id(bigint, text, text) IS 'remove_tag_from by tag id';
+CREATE FUNCTION tagstore.remove_tag_from_many_by_id(tag_id bigint, entity_type text, external_ids text[])
+RETURNS TABLE (external_id text, status text, revision integer)
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT * FROM tagstore.remove_tag_from_many(tagstore.tag_path($1), $2, $3) $$;
+COMMENT ON FUNCTION tagstore.remove_tag_from_many_by_id(bigint, text, text[]) IS 'remove_tag_from_many by tag id';
+-- the revisions of a tag, or of a tagging, by tag id (live or deleted): the
+-- archived ones, then the live row (the states of section 08)
+CREATE FUNCTION tagstore.tag_history_by_id(tag_id bigint)
+RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+BEGIN
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'tag id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY
+	SELECT r.revision, r.operation, r.actor, r.at, r.state
+	FROM tagstore.tag_revision r WHERE r.tag_id = $1
+	UNION ALL
+	SELECT t.revision, t.operation, t.actor, t.updated_at,
+		   jsonb_build_object('id', t.id, 'taxonomy', x.name, 'path', t.path::text, 'value', t.value,
+			   'parent', CASE WHEN nlevel(t.path) > 2 THEN parent(t.path)::text END,
+			   'external_id', t.external_id, 'description', t.description, 'category', t.category,
+			   'originator', t.originator, 'revision', t.revision, 'deleted', false)
+	FROM tagstore.tag t JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id WHERE t.id = $1
+	ORDER BY 1;
+END $$;
+COMMENT ON FUNCTION tagstore.tag_history_by_id(bigint) IS 'tag_history by id';
+CREATE FUNCTION tagstore.tagging_history_by_id(tag_id bigint, entity_type text, external_id text)
+RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, data jsonb, state jsonb)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'tag id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY
+	SELECT r.revision, r.operation, r.actor, r.at, r.state -> 'data', r.state
+	FROM tagstore.tagging_revision r JOIN tagstore.entity e ON e.id = r.entity_id
+	WHERE r.tag_id = $1 AND e.entity_type = $2 AND e.external_id = $3
+	UNION ALL
+	SELECT x.revision, x.operation, x.tagged_by, x.tagged_at, coalesce(x.data, 'null'),
+		   jsonb_build_object('tag', t.path::text, 'entity_type', e.entity_type,
+							  'external_id', e.external_id, 'data', x.data, 'deleted', false)
+	FROM tagstore.tagging x
+	JOIN tagstore.entity e ON e.id = x.entity_id
+	JOIN tagstore.tag t ON t.id = x.tag_id
+	WHERE x.tag_id = $1 AND e.entity_type = $2 AND e.external_id = $3
+	ORDER BY 1;
+END $$;
+COMMENT ON FUNCTION tagstore.tagging_history_by_id(bigint, text, text) IS 'tagging_history by tag id';
+CREATE FUNCTION tagstore.entities_with_tag_data_by_id(tag_id bigint, filter jsonb,
+	entity_type text DEFAULT NULL, external_id_prefix text DEFAULT NULL,
+	include_descendants boolean DEFAULT true, exclude @extschema@.tagpath[] DEFAULT NULL)
+RETURNS SETOF tagstore.entity_ref
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
+$$ SELECT * FROM tagstore.entities_with_tag_data(tagstore.tag_path($1), $2, $3, $4, $5, $6) $$;
+COMMENT ON FUNCTION tagstore.entities_with_tag_data_by_id(bigint, jsonb, text, text, boolean, @extschema@.tagpath[]) IS 'entities_with_tag_data by tag id';
+
+CREATE OR REPLACE FUNCTION tagstore.tag_history(tag @extschema@.tagpath)
+RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	tid bigint;
+BEGIN
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT g.id INTO tid FROM tagstore.tag g WHERE g.key = label_casefold(tag);
+	IF tid IS NULL THEN
+		SELECT d.id INTO tid FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(tag)
+		ORDER BY d.deleted_at DESC, d.id DESC LIMIT 1;
+	END IF;
+	IF tid IS NULL THEN
+		tid := tagstore.tag_id(tag);		-- raises the right error
+	END IF;
+	RETURN QUERY SELECT * FROM tagstore.tag_history_by_id(tid);
+END $$;
+COMMENT ON FUNCTION tagstore.tag_history(@extschema@.tagpath) IS 'a tag''s revisions, oldest first (also of a deleted tag)';
+
+CREATE OR REPLACE FUNCTION tagstore.tagging_history(tag @extschema@.tagpath, entity_type text, external_id text)
+RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, data jsonb, state jsonb)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	tid bigint;
+BEGIN
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT g.id INTO tid FROM tagstore.tag g WHERE g.key = label_casefold(tag);
+	IF tid IS NULL THEN
+		SELECT d.id INTO tid FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(tag)
+		ORDER BY d.deleted_at DESC, d.id DESC LIMIT 1;
+	END IF;
+	IF tid IS NULL THEN
+		tid := tagstore.tag_id(tag);		-- raises the right error
+	END IF;
+	IF $2 IS NULL OR $2 = '' THEN
+		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF $3 IS NULL THEN
+		RAISE EXCEPTION 'external_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY SELECT * FROM tagstore.tagging_history_by_id(tid, $2, $3);
+END $$;
+COMMENT ON FUNCTION tagstore.tagging_history(@extschema@.tagpath, text, text) IS 'a tagging''s revisions, oldest first';
+
+-- search_tags with typed parameters
+DROP FUNCTION tagstore.search_tags("any", "any", "any", boolean);
+CREATE FUNCTION tagstore.search_tags(taxonomy text DEFAULT NULL, value text DEFAULT NULL,
+	originator text DEFAULT NULL, pattern boolean DEFAULT false, any_taxonomy text[] DEFAULT NULL,
+	any_value text[] DEFAULT NULL, any_originator text[] DEFAULT NULL)
+RETURNS TABLE (tag @extschema@.tagpath, taxonomy text, value text, category text, description text,
+			   originator text, external_id text, revision integer, created_at timestamptz,
+			   updated_at timestamptz, direct_count bigint, total_count bigint)
+	AS 'MODULE_PATHNAME', 'tagstore_search_tags' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION tagstore.search_tags(text, text, text, boolean, text[], text[], text[]) IS
+	'tags by taxonomy, value and originator (one each, or any of a list; case-insensitive; with pattern, * and ? are wildcards), with metadata and counts, by name';

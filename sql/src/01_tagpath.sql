@@ -30,10 +30,10 @@ CREATE TYPE @extschema@.tagpath (
 	SEND = @extschema@.tagpath_send,
 	INTERNALLENGTH = VARIABLE,
 	ALIGNMENT = int4,
-	STORAGE = extended,
-	-- string category: an untyped literal resolves to tagpath rather than
-	-- to a bigint tag id in overloads like remove_tag(tagpath | bigint)
-	CATEGORY = 'S'
+	STORAGE = extended
+	-- the user-defined category (U), as ltree's: in the string category an
+	-- untyped literal would prefer tagpath's functions to ltree's of the
+	-- same name, and any type would assign into a tagpath column by I/O
 );
 COMMENT ON TYPE @extschema@.tagpath IS
 	'hierarchical path of labels, root first (''Biology.animal.mammal''); a superset of ltree with quoted labels ("St. John''s wort")';

@@ -1,15 +1,19 @@
 -- Section 11: tagging.
 --
 -- Tagging entities and untagging them, one at a time or in bulk, with
--- revisions, and tags_of(), an entity's tags.  The bulk forms do the work;
--- the forms for one entity check their arguments and call them.  add_tag_to
--- for one entity is C (src/engine/write.c): it does the common case itself
--- and hands the rest to the bulk add_tag_to.
+-- revisions, and tags_of(), an entity's tags.  The bulk forms
+-- (add_tag_to_many, remove_tag_from_many) do the work; the forms for one
+-- entity check their arguments and call them.  add_tag_to for one entity is
+-- C (src/engine/write.c): it does the common case itself and hands the rest
+-- to add_tag_to_many.  The bulk forms have names of their own, not
+-- overloads: a driver that sends a list as an untyped parameter would
+-- otherwise reach the form for one entity, whose external id would be the
+-- list's text.
 
 -- add_tag_to: tag an entity, with optional data; returns the tagging's
 -- revision.  It is C (src/engine/write.c): the common case, a new tagging
--- without data, is done there; everything else by the bulk add_tag_to
--- below, for the one entity.
+-- without data, is done there; everything else by add_tag_to_many below,
+-- for the one entity.
 CREATE FUNCTION tagstore.add_tag_to(tag @extschema@.tagpath, entity_type text, external_id text,
 	data jsonb DEFAULT NULL) RETURNS integer
 	AS 'MODULE_PATHNAME', 'tagstore_add_tag_to' LANGUAGE C VOLATILE;
@@ -27,7 +31,7 @@ BEGIN
 	IF external_id IS NULL THEN
 		RAISE EXCEPTION 'external_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	RETURN (SELECT r.revision FROM tagstore.remove_tag_from(tag, entity_type, ARRAY[external_id]) r);
+	RETURN (SELECT r.revision FROM tagstore.remove_tag_from_many(tag, entity_type, ARRAY[external_id]) r);
 END $$;
 COMMENT ON FUNCTION tagstore.remove_tag_from(@extschema@.tagpath, text, text) IS 'untag an entity (idempotent); returns the tombstone revision, or NULL if it was not tagged';
 
@@ -36,7 +40,7 @@ COMMENT ON FUNCTION tagstore.remove_tag_from(@extschema@.tagpath, text, text) IS
 -- Tags entities with one tag: new taggings, changed data, or nothing to do.
 -- A new tagging is one insert (one that comes back continues the old one's
 -- revisions); a changed one archives the revision it supersedes.
-CREATE FUNCTION tagstore.add_tag_to(tag @extschema@.tagpath, entity_type text, external_ids text[],
+CREATE FUNCTION tagstore.add_tag_to_many(tag @extschema@.tagpath, entity_type text, external_ids text[],
 	data jsonb DEFAULT NULL)
 RETURNS TABLE (external_id text, status text, revision integer)
 LANGUAGE plpgsql VOLATILE
@@ -167,12 +171,12 @@ BEGIN
 	LEFT JOIN unnest(changed) WITH ORDINALITY c(eid, ord) ON c.eid = i.eid
 	ORDER BY e.external_id;
 END $$;
-COMMENT ON FUNCTION tagstore.add_tag_to(@extschema@.tagpath, text, text[], jsonb) IS
+COMMENT ON FUNCTION tagstore.add_tag_to_many(@extschema@.tagpath, text, text[], jsonb) IS
 	'tag many entities of one type; one row per external id: tagged, retagged or already tagged, with the revision';
 
 -- Untags entities from one tag: each tagging's last revision is archived,
 -- followed by its tombstone (the tagging state of section 08).
-CREATE FUNCTION tagstore.remove_tag_from(tag @extschema@.tagpath, entity_type text, external_ids text[])
+CREATE FUNCTION tagstore.remove_tag_from_many(tag @extschema@.tagpath, entity_type text, external_ids text[])
 RETURNS TABLE (external_id text, status text, revision integer)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp AS $$
@@ -217,7 +221,7 @@ BEGIN
 	FROM items i LEFT JOIN gone d ON d.entity_id = i.id
 	ORDER BY i.x;
 END $$;
-COMMENT ON FUNCTION tagstore.remove_tag_from(@extschema@.tagpath, text, text[]) IS
+COMMENT ON FUNCTION tagstore.remove_tag_from_many(@extschema@.tagpath, text, text[]) IS
 	'untag many entities of one type; one row per external id: untagged or not tagged, with the revision';
 
 -- tags_of: an entity's tags (optionally those matching a pattern), with the

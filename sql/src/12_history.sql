@@ -25,7 +25,7 @@ BEGIN
 	IF tid IS NULL THEN
 		tid := tagstore.tag_id(tag);		-- raises the right error
 	END IF;
-	RETURN QUERY SELECT * FROM tagstore.tag_history(tid);
+	RETURN QUERY SELECT * FROM tagstore.tag_history_by_id(tid);
 END $$;
 COMMENT ON FUNCTION tagstore.tag_history(@extschema@.tagpath) IS 'a tag''s revisions, oldest first (also of a deleted tag)';
 
@@ -54,7 +54,7 @@ BEGIN
 	IF $3 IS NULL THEN
 		RAISE EXCEPTION 'external_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	RETURN QUERY SELECT * FROM tagstore.tagging_history(tid, $2, $3);
+	RETURN QUERY SELECT * FROM tagstore.tagging_history_by_id(tid, $2, $3);
 END $$;
 COMMENT ON FUNCTION tagstore.tagging_history(@extschema@.tagpath, text, text) IS 'a tagging''s revisions, oldest first';
 

@@ -1,10 +1,13 @@
 -- Section 16: the API with tags given by id.
 --
 -- tag_id() and tag_path() convert between names and ids; the other
--- functions are overloads of those of sections 10 to 13 that take a bigint
--- tag id, most of them by calling the form by name (tag_history and
+-- functions are those of sections 10 to 13 with a bigint tag id, named
+-- with _by_id, most of them calling the form by name (tag_history and
 -- tagging_history the other way round: the forms by name call these).
--- They come last, after the functions they wrap.
+-- They are not overloads: a driver that sends its parameters untyped
+-- (node pg sends them all so) must reach one function, not whichever the
+-- parser prefers for an unknown type.  They come last, after the functions
+-- they wrap.
 
 -- between names and ids.  tag_id() is also how the functions of sections
 -- 10 to 12 find the tags they name: the live tag's id, or the error that
@@ -61,52 +64,52 @@ END $$;
 COMMENT ON FUNCTION tagstore.tag_path(bigint) IS 'the name of the tag with that id';
 
 
-CREATE FUNCTION tagstore.add_tag(taxonomy text, value text, parent_id bigint,
+CREATE FUNCTION tagstore.add_tag_by_id(taxonomy text, value text, parent_id bigint,
 	external_id text DEFAULT NULL, description text DEFAULT NULL, category text DEFAULT NULL)
 RETURNS @extschema@.tagpath
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
 $$ SELECT tagstore.add_tag($1, $2, tagstore.tag_path($3), $4, $5, $6) $$;
-COMMENT ON FUNCTION tagstore.add_tag(text, text, bigint, text, text, text) IS 'add_tag with the parent given by id';
-CREATE FUNCTION tagstore.update_tag(tag_id bigint, description text DEFAULT NULL,
+COMMENT ON FUNCTION tagstore.add_tag_by_id(text, text, bigint, text, text, text) IS 'add_tag with the parent given by id';
+CREATE FUNCTION tagstore.update_tag_by_id(tag_id bigint, description text DEFAULT NULL,
 	category text DEFAULT NULL, external_id text DEFAULT NULL, expected_revision integer DEFAULT NULL,
 	clear_category boolean DEFAULT false) RETURNS integer
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
 $$ SELECT tagstore.update_tag(tagstore.tag_path($1), $2, $3, $4, $5, $6) $$;
-COMMENT ON FUNCTION tagstore.update_tag(bigint, text, text, text, integer, boolean) IS 'update_tag by id';
-CREATE FUNCTION tagstore.remove_tag(tag_id bigint, cascade boolean DEFAULT false) RETURNS void
+COMMENT ON FUNCTION tagstore.update_tag_by_id(bigint, text, text, text, integer, boolean) IS 'update_tag by id';
+CREATE FUNCTION tagstore.remove_tag_by_id(tag_id bigint, cascade boolean DEFAULT false) RETURNS void
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
 $$ SELECT tagstore.remove_tag(tagstore.tag_path($1), $2) $$;
-COMMENT ON FUNCTION tagstore.remove_tag(bigint, boolean) IS 'remove_tag by id';
-CREATE FUNCTION tagstore.rename_tag(tag_id bigint, new_value text) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.remove_tag_by_id(bigint, boolean) IS 'remove_tag by id';
+CREATE FUNCTION tagstore.rename_tag_by_id(tag_id bigint, new_value text) RETURNS @extschema@.tagpath
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
 $$ SELECT tagstore.rename_tag(tagstore.tag_path($1), $2) $$;
-COMMENT ON FUNCTION tagstore.rename_tag(bigint, text) IS 'rename_tag by id';
-CREATE FUNCTION tagstore.move_tag(tag_id bigint, new_parent_id bigint) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.rename_tag_by_id(bigint, text) IS 'rename_tag by id';
+CREATE FUNCTION tagstore.move_tag_by_id(tag_id bigint, new_parent_id bigint) RETURNS @extschema@.tagpath
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
 $$ SELECT tagstore.move_tag(tagstore.tag_path($1), CASE WHEN $2 IS NOT NULL THEN tagstore.tag_path($2) END) $$;
-COMMENT ON FUNCTION tagstore.move_tag(bigint, bigint) IS 'move_tag by ids';
-CREATE FUNCTION tagstore.add_tag_to(tag_id bigint, entity_type text, external_id text,
+COMMENT ON FUNCTION tagstore.move_tag_by_id(bigint, bigint) IS 'move_tag by ids';
+CREATE FUNCTION tagstore.add_tag_to_by_id(tag_id bigint, entity_type text, external_id text,
 	data jsonb DEFAULT NULL) RETURNS integer
 	AS 'MODULE_PATHNAME', 'tagstore_add_tag_to_id' LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION tagstore.add_tag_to(bigint, text, text, jsonb) IS 'add_tag_to by tag id';
-CREATE FUNCTION tagstore.add_tag_to(tag_id bigint, entity_type text, external_ids text[],
+COMMENT ON FUNCTION tagstore.add_tag_to_by_id(bigint, text, text, jsonb) IS 'add_tag_to by tag id';
+CREATE FUNCTION tagstore.add_tag_to_many_by_id(tag_id bigint, entity_type text, external_ids text[],
 	data jsonb DEFAULT NULL)
 RETURNS TABLE (external_id text, status text, revision integer)
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
-$$ SELECT * FROM tagstore.add_tag_to(tagstore.tag_path($1), $2, $3, $4) $$;
-COMMENT ON FUNCTION tagstore.add_tag_to(bigint, text, text[], jsonb) IS 'bulk add_tag_to by tag id';
-CREATE FUNCTION tagstore.remove_tag_from(tag_id bigint, entity_type text, external_id text) RETURNS integer
+$$ SELECT * FROM tagstore.add_tag_to_many(tagstore.tag_path($1), $2, $3, $4) $$;
+COMMENT ON FUNCTION tagstore.add_tag_to_many_by_id(bigint, text, text[], jsonb) IS 'add_tag_to_many by tag id';
+CREATE FUNCTION tagstore.remove_tag_from_by_id(tag_id bigint, entity_type text, external_id text) RETURNS integer
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
 $$ SELECT tagstore.remove_tag_from(tagstore.tag_path($1), $2, $3) $$;
-COMMENT ON FUNCTION tagstore.remove_tag_from(bigint, text, text) IS 'remove_tag_from by tag id';
-CREATE FUNCTION tagstore.remove_tag_from(tag_id bigint, entity_type text, external_ids text[])
+COMMENT ON FUNCTION tagstore.remove_tag_from_by_id(bigint, text, text) IS 'remove_tag_from by tag id';
+CREATE FUNCTION tagstore.remove_tag_from_many_by_id(tag_id bigint, entity_type text, external_ids text[])
 RETURNS TABLE (external_id text, status text, revision integer)
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS
-$$ SELECT * FROM tagstore.remove_tag_from(tagstore.tag_path($1), $2, $3) $$;
-COMMENT ON FUNCTION tagstore.remove_tag_from(bigint, text, text[]) IS 'bulk remove_tag_from by tag id';
+$$ SELECT * FROM tagstore.remove_tag_from_many(tagstore.tag_path($1), $2, $3) $$;
+COMMENT ON FUNCTION tagstore.remove_tag_from_many_by_id(bigint, text, text[]) IS 'remove_tag_from_many by tag id';
 -- the revisions of a tag, or of a tagging, by tag id (live or deleted): the
 -- archived ones, then the live row (the states of section 08)
-CREATE FUNCTION tagstore.tag_history(tag_id bigint)
+CREATE FUNCTION tagstore.tag_history_by_id(tag_id bigint)
 RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
@@ -126,8 +129,8 @@ BEGIN
 	FROM tagstore.tag t JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id WHERE t.id = $1
 	ORDER BY 1;
 END $$;
-COMMENT ON FUNCTION tagstore.tag_history(bigint) IS 'tag_history by id';
-CREATE FUNCTION tagstore.tagging_history(tag_id bigint, entity_type text, external_id text)
+COMMENT ON FUNCTION tagstore.tag_history_by_id(bigint) IS 'tag_history by id';
+CREATE FUNCTION tagstore.tagging_history_by_id(tag_id bigint, entity_type text, external_id text)
 RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, data jsonb, state jsonb)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp AS $$
@@ -149,11 +152,11 @@ BEGIN
 	WHERE x.tag_id = $1 AND e.entity_type = $2 AND e.external_id = $3
 	ORDER BY 1;
 END $$;
-COMMENT ON FUNCTION tagstore.tagging_history(bigint, text, text) IS 'tagging_history by tag id';
-CREATE FUNCTION tagstore.entities_with_tag_data(tag_id bigint, filter jsonb,
+COMMENT ON FUNCTION tagstore.tagging_history_by_id(bigint, text, text) IS 'tagging_history by tag id';
+CREATE FUNCTION tagstore.entities_with_tag_data_by_id(tag_id bigint, filter jsonb,
 	entity_type text DEFAULT NULL, external_id_prefix text DEFAULT NULL,
 	include_descendants boolean DEFAULT true, exclude @extschema@.tagpath[] DEFAULT NULL)
 RETURNS SETOF tagstore.entity_ref
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
 $$ SELECT * FROM tagstore.entities_with_tag_data(tagstore.tag_path($1), $2, $3, $4, $5, $6) $$;
-COMMENT ON FUNCTION tagstore.entities_with_tag_data(bigint, jsonb, text, text, boolean, @extschema@.tagpath[]) IS 'entities_with_tag_data by tag id';
+COMMENT ON FUNCTION tagstore.entities_with_tag_data_by_id(bigint, jsonb, text, text, boolean, @extschema@.tagpath[]) IS 'entities_with_tag_data by tag id';

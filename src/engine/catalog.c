@@ -28,7 +28,8 @@
  * when the statement is prepared.
  *
  * One invalidation rule: any relcache invalidation of one of those
- * relations, and any change to a schema, marks the cache stale, and the
+ * relations, and any change to a schema or a function (an update from 1.0
+ * renames functions that statements call), marks the cache stale, and the
  * next use looks everything up again.  So DROP EXTENSION followed by
  * CREATE EXTENSION, a rename, or an ALTER TABLE that moves a column are
  * seen at the next call.  The prepared statements are kept across reloads
@@ -65,6 +66,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -267,10 +269,19 @@ static const struct
 		2, {TEXTOID, TEXTOID}, true, SPI_OK_INSERT_RETURNING
 	},
 	[TSQ_ADD_TAG_TO_BY_KEY] = {
-		"SELECT r.revision FROM tagstore.add_tag_to($1, $2, ARRAY[$3], $4) r",
+		"SELECT r.revision FROM tagstore.add_tag_to_many($1, $2, ARRAY[$3], $4) r",
 		4, {TAGPATH_TYPE, TEXTOID, TEXTOID, JSONBOID}, true, SPI_OK_SELECT
 	},
 	[TSQ_ADD_TAG_TO_BY_ID] = {
+		"SELECT r.revision FROM tagstore.add_tag_to_many_by_id($1, $2, ARRAY[$3], $4) r",
+		4, {INT8OID, TEXTOID, TEXTOID, JSONBOID}, true, SPI_OK_SELECT
+	},
+	/* version 1.0 named the bulk forms add_tag_to, as overloads */
+	[TSQ_ADD_TAG_TO_BY_KEY_1_0] = {
+		"SELECT r.revision FROM tagstore.add_tag_to($1, $2, ARRAY[$3], $4) r",
+		4, {TAGPATH_TYPE, TEXTOID, TEXTOID, JSONBOID}, true, SPI_OK_SELECT
+	},
+	[TSQ_ADD_TAG_TO_BY_ID_1_0] = {
 		"SELECT r.revision FROM tagstore.add_tag_to($1, $2, ARRAY[$3], $4) r",
 		4, {INT8OID, TEXTOID, TEXTOID, JSONBOID}, true, SPI_OK_SELECT
 	},
@@ -329,6 +340,7 @@ static struct
 	bool		callbacks;		/* are the invalidation callbacks registered */
 	Oid			relids[TSREL_COUNT];
 	Oid			tagpath_type;
+	bool		version_1_0;	/* the functions are 1.0's: no add_tag_to_many */
 	RegProcedure key_procs[BTMaxStrategyNumber + 1];
 	Oid			plans_type;		/* the tagpath type the plans were made for */
 	SPIPlanPtr	plans[TSQ_COUNT];
@@ -349,7 +361,7 @@ relation_changed(Datum arg, Oid relid)
 	}
 }
 
-/* A schema was created, dropped or renamed: ours may be another now. */
+/* A schema or a function was created, dropped or renamed: ours may be others now. */
 static void
 schema_changed(Datum arg, int cacheid, uint32 hashvalue)
 {
@@ -506,6 +518,8 @@ catalog_load(void)
 	{
 		CacheRegisterRelcacheCallback(relation_changed, (Datum) 0);
 		CacheRegisterSyscacheCallback(NAMESPACEOID, schema_changed, (Datum) 0);
+		/* functions too: an update from 1.0 renames the bulk add_tag_to */
+		CacheRegisterSyscacheCallback(PROCOID, schema_changed, (Datum) 0);
 		cache.callbacks = true;
 	}
 	namespace = get_namespace_oid(TAGSTORE_SCHEMA, false);
@@ -543,6 +557,13 @@ catalog_load(void)
 		altered(TSREL_TAG, Anum_tag_key, "key", TAGPATH_TYPE);
 	check_indexes();
 	load_key_procs();
+	{
+		Oid			args[4] = {cache.tagpath_type, TEXTOID, TEXTARRAYOID, JSONBOID};
+
+		cache.version_1_0 = !OidIsValid(LookupFuncName(list_make2(makeString(TAGSTORE_SCHEMA),
+																makeString("add_tag_to_many")),
+													   4, args, true));
+	}
 	/* the plans' parameter types name the tagpath type: only a new type makes them stale */
 	if (cache.plans_type != cache.tagpath_type)
 	{
@@ -623,6 +644,18 @@ catalog_tagpath_type(void)
 {
 	catalog_load();
 	return cache.tagpath_type;
+}
+
+/*
+ * Are tagstore's functions still those of version 1.0 (a database not yet
+ * updated, running this library)?  Statements that call them by name
+ * choose their 1.0 form then.
+ */
+bool
+catalog_is_1_0(void)
+{
+	catalog_load();
+	return cache.version_1_0;
 }
 
 /* The function behind a btree strategy of tag_key, for scan keys over keys. */

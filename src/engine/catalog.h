@@ -128,6 +128,8 @@ typedef enum TagstoreQuery
 	TSQ_ENTITY_ADD,
 	TSQ_ADD_TAG_TO_BY_KEY,		/* the full tagging: the bulk add_tag_to, one entity */
 	TSQ_ADD_TAG_TO_BY_ID,
+	TSQ_ADD_TAG_TO_BY_KEY_1_0,	/* the same in a database still at 1.0 */
+	TSQ_ADD_TAG_TO_BY_ID_1_0,
 	/* api.c */
 	TSQ_SEARCH_TAGS,			/* search_tags' tags: id, key, taxonomy name, by id */
 	TSQ_TAXONOMY_BY_NAME,		/* a taxonomy's name and name_key, by name in any case */
@@ -143,6 +145,7 @@ extern Relation catalog_open_readable(TagstoreRel rel);
 extern const char *catalog_relname(TagstoreRel rel);
 extern Oid	catalog_relid(TagstoreRel rel);
 extern Oid	catalog_tagpath_type(void);
+extern bool catalog_is_1_0(void);
 extern RegProcedure catalog_key_proc(int16 strategy);
 extern SPIPlanPtr catalog_plan(TagstoreQuery query);
 extern void catalog_execute(TagstoreQuery query, Datum *args, const char *nulls,

@@ -262,9 +262,12 @@ tagstore_tree(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* A "text or text[]" argument of search_tags as a text[] (NULL stays NULL). */
+/*
+ * A "text or text[]" argument of version 1.0's search_tags, whose filters
+ * were "any", as a text[] (NULL stays NULL).
+ */
 static Datum
-as_text_array(FunctionCallInfo fcinfo, int argno, bool *isnull)
+any_as_text_array(FunctionCallInfo fcinfo, int argno, bool *isnull)
 {
 	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
 	Datum		elem;
@@ -284,6 +287,43 @@ as_text_array(FunctionCallInfo fcinfo, int argno, bool *isnull)
 				 errmsg("search_tags arguments must be text or text[], not %s",
 						format_type_be(type))));
 	return PointerGetDatum(construct_array(&elem, 1, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * A filter of search_tags: the one text of argument one and the list of
+ * argument many (either may be NULL), as one text[]; NULL if both are.
+ */
+static Datum
+filter_candidates(FunctionCallInfo fcinfo, int one, int many, bool *isnull)
+{
+	ArrayType  *list = PG_ARGISNULL(many) ? NULL : PG_GETARG_ARRAYTYPE_P(many);
+	Datum	   *elems = NULL;
+	bool	   *nulls = NULL;
+	int			n = 0;
+	int			dims[1];
+	int			lbs[1] = {1};
+
+	*isnull = PG_ARGISNULL(one) && list == NULL;
+	if (*isnull)
+		return (Datum) 0;
+	if (list != NULL)
+	{
+		if (ARR_NDIM(list) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("search_tags lists must be one-dimensional arrays")));
+		deconstruct_array(list, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	}
+	elems = elems ? repalloc(elems, sizeof(Datum) * (n + 1)) : palloc(sizeof(Datum));
+	nulls = nulls ? repalloc(nulls, sizeof(bool) * (n + 1)) : palloc(sizeof(bool));
+	if (!PG_ARGISNULL(one))
+	{
+		elems[n] = PG_GETARG_DATUM(one);
+		nulls[n++] = false;
+	}
+	dims[0] = n;
+	return PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, TEXTOID, -1, false,
+											  TYPALIGN_INT));
 }
 
 /* A tag search_tags lists: its id, key and taxonomy's name. */
@@ -311,9 +351,9 @@ found_cmp(const void *a, const void *b)
 }
 
 /*
- * tagstore.search_tags(taxonomy, value, originator, pattern): each of the
- * first three is text or text[] (any of).  The tags that pass the filters,
- * in key order, with their metadata and counts.
+ * tagstore.search_tags(taxonomy, value, originator, pattern, any_taxonomy,
+ * any_value, any_originator): the tags that pass the filters, in key
+ * order, with their metadata and counts.
  */
 PG_FUNCTION_INFO_V1(tagstore_search_tags);
 Datum
@@ -337,11 +377,18 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 	TagPath   **roots;
 	TagCounts	c;
 
+	if (PG_NARGS() != 4 && PG_NARGS() != 7)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("function tagstore.search_tags has been altered"),
+				 errhint("Restore the function as the extension's install script defines it.")));
+	/* taxonomy, value and originator: arguments 0-2, their lists 4-6 (1.0: none) */
 	for (int i = 0; i < 3; i++)
 	{
 		bool		isnull;
 
-		args[i] = as_text_array(fcinfo, i, &isnull);
+		args[i] = PG_NARGS() == 4 ? any_as_text_array(fcinfo, i, &isnull)
+			: filter_candidates(fcinfo, i, 4 + i, &isnull);
 		nulls[i] = isnull ? 'n' : ' ';
 	}
 	args[3] = BoolGetDatum(!PG_ARGISNULL(3) && PG_GETARG_BOOL(3));

@@ -382,7 +382,9 @@ add_tag_to(FunctionCallInfo fcinfo, bool by_id)
 			nulls[i] = PG_ARGISNULL(i) ? 'n' : ' ';
 		}
 		/* one row for the one external id: its revision, NULL passed on as it is */
-		if (!run(by_id ? TSQ_ADD_TAG_TO_BY_ID : TSQ_ADD_TAG_TO_BY_KEY, args, nulls, 1, &result, &isnull))
+		if (!run(catalog_is_1_0() ? (by_id ? TSQ_ADD_TAG_TO_BY_ID_1_0 : TSQ_ADD_TAG_TO_BY_KEY_1_0)
+				 : (by_id ? TSQ_ADD_TAG_TO_BY_ID : TSQ_ADD_TAG_TO_BY_KEY),
+				 args, nulls, 1, &result, &isnull))
 			elog(ERROR, "the bulk tagstore.add_tag_to returned nothing");
 		revision = isnull ? 0 : DatumGetInt32(result);
 	}

@@ -1,11 +1,25 @@
 -- The questions the upgrade test asks before and after ALTER EXTENSION
 -- UPDATE: every answer must be the same.  Each "== name" line starts a
--- section; test/upgrade.sh compares the sections one by one.  Only version
--- 1.0's API is used, so the questions are valid for every later version.
+-- section; test/upgrade.sh compares the sections one by one.  The API of
+-- version 1.0 is used, under the names of the version installed where 1.1
+-- renamed its overloads (the psql variables below).
 -- The searches' arguments are drawn from the live tags as they stand, so a
 -- tag lost or renamed by an update changes the questions too.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
+
+-- 1.1 named the forms by id with _by_id, and gave search_tags lists
+-- parameters of their own (any_taxonomy, any_value)
+SELECT extversion = '1.0' AS v1_0 FROM pg_extension WHERE extname = 'tagstore' \gset
+\if :v1_0
+\set by_id ''
+\set any_taxonomy taxonomy
+\set any_value value
+\else
+\set by_id _by_id
+\set any_taxonomy any_taxonomy
+\set any_value any_value
+\endif
 
 -- the arguments of the searches
 CREATE TEMP TABLE probe AS
@@ -88,7 +102,7 @@ FROM (VALUES
 													  v.descendants, v.exclude::tagpath[]) e ON true
 GROUP BY q ORDER BY q;
 SELECT 'by id', array_agg(e.entity_type || ':' || e.external_id)
-FROM tagstore.entities_with_tag_data(tagstore.tag_id('sizes.medium'), '{"value": 20}') e;
+FROM tagstore.entities_with_tag_data:by_id(tagstore.tag_id('sizes.medium'), '{"value": 20}') e;
 
 \echo == entities_matching
 SELECT q, array_agg(e.entity_type || ':' || e.external_id)
@@ -117,9 +131,9 @@ ORDER BY x.name, s.search, f.tag;
 \echo == search_tags
 SELECT 'all', s.* FROM tagstore.search_tags() s;
 SELECT 'taxonomy', s.* FROM tagstore.search_tags(taxonomy => 'BIOLOGY'::text) s;
-SELECT 'taxonomies', s.* FROM tagstore.search_tags(taxonomy => ARRAY['sizes', 'colour']) s;
+SELECT 'taxonomies', s.* FROM tagstore.search_tags(:any_taxonomy => ARRAY['sizes', 'colour']) s;
 SELECT 'pattern', s.* FROM tagstore.search_tags(value => '*r*'::text, pattern => true) s;
-SELECT 'values', s.* FROM tagstore.search_tags(value => ARRAY['OAK', 'pine', 'zürich']) s;
+SELECT 'values', s.* FROM tagstore.search_tags(:any_value => ARRAY['OAK', 'pine', 'zürich']) s;
 SELECT 'originator', s.* FROM tagstore.search_tags(originator => 'late writer'::text) s;
 
 \echo == tags_of
@@ -133,7 +147,7 @@ ORDER BY e.id, t.tag;
 \echo == tag_history
 SELECT i.id, h.*
 FROM (SELECT id FROM tagstore.tag UNION SELECT id FROM tagstore.tag_tombstone) i,
-	 LATERAL tagstore.tag_history(i.id) h
+	 LATERAL tagstore.tag_history:by_id(i.id) h
 ORDER BY i.id, h.revision;
 SELECT p.path, h.*
 FROM (SELECT path FROM tagstore.tag UNION SELECT path FROM tagstore.tag_tombstone) p,
@@ -145,7 +159,7 @@ SELECT k.tag_id, e.entity_type, e.external_id, h.*
 FROM (SELECT tag_id, entity_id FROM tagstore.tagging
 	  UNION SELECT tag_id, entity_id FROM tagstore.tagging_revision) k
 JOIN tagstore.entity e ON e.id = k.entity_id,
-	 LATERAL tagstore.tagging_history(k.tag_id, e.entity_type, e.external_id) h
+	 LATERAL tagstore.tagging_history:by_id(k.tag_id, e.entity_type, e.external_id) h
 ORDER BY k.tag_id, e.id, h.revision;
 SELECT t.path, e.entity_type, e.external_id, h.*
 FROM tagstore.tagging x JOIN tagstore.tag t ON t.id = x.tag_id JOIN tagstore.entity e ON e.id = x.entity_id,

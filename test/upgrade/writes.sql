@@ -38,7 +38,7 @@ BEGIN
 		PERFORM tagstore.add_tag_to('sizes.small', 'doc', 'w' || r || '-' || e, jsonb_build_object('round', r, 'e', e));
 	END LOOP;
 	-- bulk, with data, some already tagged
-	SELECT count(*) INTO n FROM tagstore.add_tag_to(('"Round ' || r || '".a.b')::tagpath, 'thing',
+	SELECT count(*) INTO n FROM tagstore.add_tag_to_many(('"Round ' || r || '".a.b')::tagpath, 'thing',
 		ARRAY['e1', 'e2', 'e3', 'e1'], '{"bulk": true}') x WHERE x.status = 'tagged';
 	IF n <> 3 THEN
 		RAISE EXCEPTION 'bulk tagging tagged % entities, not 3', n;
@@ -59,7 +59,7 @@ BEGIN
 		IS DISTINCT FROM jsonb_build_object('round', r) THEN
 		RAISE EXCEPTION 'retagging did not replace the data';
 	END IF;
-	SELECT count(*) INTO n FROM tagstore.add_tag_to('sizes.large', 'thing', ARRAY['e2', 'e7'], jsonb_build_object('bulk', 'retag', 'round', r)) x
+	SELECT count(*) INTO n FROM tagstore.add_tag_to_many('sizes.large', 'thing', ARRAY['e2', 'e7'], jsonb_build_object('bulk', 'retag', 'round', r)) x
 	WHERE x.status IN ('retagged', 'tagged');
 	IF n <> 2 THEN
 		RAISE EXCEPTION 'bulk retagging changed % taggings, not 2', n;
@@ -70,7 +70,7 @@ BEGIN
 	IF rev IS NULL THEN
 		RAISE EXCEPTION 'untagging found no tagging';
 	END IF;
-	SELECT count(*) INTO n FROM tagstore.remove_tag_from('Biology.plant.tree.oak', 'thing',
+	SELECT count(*) INTO n FROM tagstore.remove_tag_from_many('Biology.plant.tree.oak', 'thing',
 		ARRAY['w' || r || '-1', 'w' || r || '-2', 'nobody']) x WHERE x.status = 'untagged';
 	IF n <> 2 THEN
 		RAISE EXCEPTION 'bulk untagging untagged % taggings, not 2', n;
@@ -83,8 +83,8 @@ END $$;
 
 -- a tag with taggings removed (tombstones), created again and tagged again
 SELECT tagstore.add_tag('Biology', 'gone' || :'round', parent => 'Biology.plant.flower');
-SELECT count(*) FROM tagstore.add_tag_to(('Biology.plant.flower.gone' || :'round')::tagpath, 'thing',
-										ARRAY['e10', 'e11', 'e12']);
+SELECT count(*) FROM tagstore.add_tag_to_many(('Biology.plant.flower.gone' || :'round')::tagpath, 'thing',
+											 ARRAY['e10', 'e11', 'e12']);
 SELECT tagstore.remove_tag(('Biology.plant.flower.gone' || :'round')::tagpath);
 SELECT tagstore.add_tag('Biology', 'gone' || :'round', parent => 'Biology.plant.flower');
 SELECT tagstore.add_tag_to(('Biology.plant.flower.gone' || :'round')::tagpath, 'thing', 'e12');
