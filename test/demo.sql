@@ -73,6 +73,6 @@ SELECT tagstore.update_tag('Biology.plant', description => 'green things', categ
 SELECT tagstore.update_tag('Biology.plant', description => 'lost update?', expected_revision => 1);
 \set ON_ERROR_STOP 1
 SELECT revision, operation, actor, state ->> 'description' AS description FROM tagstore.tag_history('Biology.plant');
-SELECT * FROM tagstore.add_tag_to('Biology.plant.aster', 'thing', ARRAY['dandelion', 'daisy'], '{"colour": "yellow"}');
+SELECT * FROM tagstore.add_tag_to_many('Biology.plant.aster', 'thing', ARRAY['dandelion', 'daisy'], '{"colour": "yellow"}');
 SELECT * FROM tagstore.entities_with_tag_data('Biology.plant', '{"colour": "yellow"}');
 SELECT tag, originator, revision, total_count FROM tagstore.search_tags(value => 'a*', pattern => true);

@@ -130,6 +130,36 @@ if [ "$(grep -c '^ok: ' "$work/encodings.log")" -eq 0 ]; then
 	failed=$((failed + 1))
 fi
 
+# the API through drivers that send parameters apart from the SQL: psycopg
+# 3, psycopg2 and asyncpg (test/drivers/drivers.py), node-postgres
+# (drivers.js, its package installed by npm ci), as a role that is neither
+# superuser nor owner, with the writer's grants of README's Security section
+echo "== drivers"
+start_cluster drivers
+as_cluster_user "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres >"$work/drivers.log" 2>&1 <<'SQL'
+CREATE ROLE tagstore_app LOGIN;
+CREATE DATABASE drivers;
+\c drivers
+CREATE EXTENSION tagstore;
+GRANT USAGE ON SCHEMA tagstore TO tagstore_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA tagstore TO tagstore_app;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA tagstore TO tagstore_app;
+SQL
+/usr/bin/python3 "$here/test/drivers/drivers.py" "$PGHOST" "$PGPORT" drivers tagstore_app >>"$work/drivers.log" 2>&1
+if (cd "$here/test/drivers" && npm ci --no-audit --no-fund >>"$work/drivers.log" 2>&1); then
+	node "$here/test/drivers/drivers.js" "$PGHOST" "$PGPORT" drivers tagstore_app >>"$work/drivers.log" 2>&1
+else
+	echo "FAILED: npm ci in test/drivers" >>"$work/drivers.log"
+fi
+stop_cluster drivers
+grep -E '^(ok|FAILED)|Error|Traceback' "$work/drivers.log"
+passed=$((passed + $(grep -c '^ok: ' "$work/drivers.log")))
+failed=$((failed + $(grep -c '^FAILED' "$work/drivers.log")))
+if [ "$(grep -c '^ok: ' "$work/drivers.log")" -lt 30 ]; then
+	echo "FAILED: the driver tests ran $(grep -c '^ok: ' "$work/drivers.log") checks, fewer than 30"
+	failed=$((failed + 1))
+fi
+
 # Django example app: Django's own test runner against its own database
 echo "== django"
 start_cluster django

@@ -320,7 +320,7 @@ SELECT * FROM compare_counts(100);
 SELECT reshape_forest();
 SELECT tagstore.rename_taxonomy('beta', 'Beta Zwei');
 SELECT count(*) FILTER (WHERE r.status = 'untagged') AS untagged FROM tagstore.tag t,
-	LATERAL tagstore.remove_tag_from(t.path, 'item', ARRAY(SELECT 'e' || e FROM generate_series(1, 600, 7) e)) r
+	LATERAL tagstore.remove_tag_from_many(t.path, 'item', ARRAY(SELECT 'e' || e FROM generate_series(1, 600, 7) e)) r
 WHERE t.key <@ 'alpha';
 SELECT tagstore.move_tag('"Beta Zwei".chain1.chain2.chain3', NULL);
 SELECT * FROM compare_listings();

@@ -151,9 +151,13 @@ SELECT errcheck('SELECT tagstore.refresh_postings(rebuild => true, min_taggings 
 ROLLBACK;
 -- search_tags' C function declared with other columns than its query's
 BEGIN;
-CREATE FUNCTION public.other_search_tags(text, text, text, boolean)
+CREATE FUNCTION public.other_search_tags(text, text, text, boolean, text[], text[], text[])
 RETURNS TABLE (a int, b text) AS '$libdir/tagstore', 'tagstore_search_tags' LANGUAGE C;
-SELECT errcheck('SELECT count(*) FROM public.other_search_tags(''Big'', NULL, NULL, false)');
+SELECT errcheck('SELECT count(*) FROM public.other_search_tags(''Big'', NULL, NULL, false, NULL, NULL, NULL)');
+-- or with other parameters
+CREATE FUNCTION public.third_search_tags(text, text)
+RETURNS TABLE (a int, b text) AS '$libdir/tagstore', 'tagstore_search_tags' LANGUAGE C;
+SELECT errcheck('SELECT count(*) FROM public.third_search_tags(''Big'', NULL)');
 ROLLBACK;
 -- the change-log trigger called otherwise than as tagging's BEFORE ROW trigger
 CREATE TABLE other (tag_id bigint, entity_id bigint);

@@ -155,14 +155,14 @@ SELECT tagstore.remove_tag('Biology.Testing');
 SELECT tagstore.add_tag_to('sizes.large', 'thing', 'elephant');		-- again: nothing changes
 SELECT count(*) AS elephant_taggings FROM tagstore.tagging x JOIN tagstore.entity e ON e.id = x.entity_id
 WHERE e.external_id = 'elephant';
-SELECT * FROM tagstore.add_tag_to('sizes.small', 'thing', ARRAY['mouse', 'ant', 'dandelion', 'ant']);
-SELECT * FROM tagstore.remove_tag_from('sizes.small', 'thing', ARRAY['ant', 'whale']);
+SELECT * FROM tagstore.add_tag_to_many('sizes.small', 'thing', ARRAY['mouse', 'ant', 'dandelion', 'ant']);
+SELECT * FROM tagstore.remove_tag_from_many('sizes.small', 'thing', ARRAY['ant', 'whale']);
 SELECT tagstore.remove_tag_from('sizes.small', 'thing', 'mouse');
 SELECT tagstore.remove_tag_from('sizes.small', 'thing', 'mouse');		-- again: nothing to do
 SELECT found($$tagstore.entities_with_all('{sizes.small}')$$) AS small_now;
 SELECT tagstore.create_taxonomy('keywords', free_form => true) IS NOT NULL AS free_form;
 SELECT tagstore.add_tag_to('keywords.Striped', 'thing', 'zebra');
-SELECT * FROM tagstore.add_tag_to('keywords.striped', 'thing', ARRAY['tiger', 'zebra']);
+SELECT * FROM tagstore.add_tag_to_many('keywords.striped', 'thing', ARRAY['tiger', 'zebra']);
 SELECT tag, direct_count FROM tagstore.tags('keywords');
 SELECT what, errcheck(stmt) FROM (VALUES
   ('closed taxonomy, unknown tag', $$SELECT tagstore.add_tag_to('sizes.gigantic', 'thing', 'x')$$),
@@ -172,25 +172,25 @@ SELECT what, errcheck(stmt) FROM (VALUES
   ('NULL entity type', $$SELECT tagstore.add_tag_to('sizes.large', NULL, 'x')$$),
   ('empty entity type', $$SELECT tagstore.add_tag_to('sizes.large', '', 'x')$$),
   ('NULL external id', $$SELECT tagstore.add_tag_to('sizes.large', 'thing', NULL::text)$$),
-  ('empty bulk', $$SELECT * FROM tagstore.add_tag_to('sizes.large', 'thing', '{}'::text[])$$),
-  ('NULL in bulk', $$SELECT * FROM tagstore.add_tag_to('sizes.large', 'thing', ARRAY['a', NULL])$$),
+  ('empty bulk', $$SELECT * FROM tagstore.add_tag_to_many('sizes.large', 'thing', '{}'::text[])$$),
+  ('NULL in bulk', $$SELECT * FROM tagstore.add_tag_to_many('sizes.large', 'thing', ARRAY['a', NULL])$$),
   ('untag unknown tag', $$SELECT tagstore.remove_tag_from('sizes.gigantic', 'thing', 'x')$$),
-  ('empty bulk untag', $$SELECT * FROM tagstore.remove_tag_from('sizes.large', 'thing', '{}'::text[])$$),
+  ('empty bulk untag', $$SELECT * FROM tagstore.remove_tag_from_many('sizes.large', 'thing', '{}'::text[])$$),
   ('tags_of NULL', $$SELECT tagstore.tags_of(NULL, 'x')$$)) AS t(what, stmt);
 
 -- every function that takes a tag also takes its id
 SELECT tagstore.tag_id('sizes.med') = (SELECT id FROM tagstore.tag WHERE path = 'sizes.med') AS tag_id;
 SELECT tagstore.tag_path(tagstore.tag_id('SIZES.MED'));
-SELECT tagstore.add_tag('sizes', 'tiny', tagstore.tag_id('sizes.small'));
-SELECT tagstore.rename_tag(tagstore.tag_id('sizes.small.tiny'), 'Tiny');
-SELECT tagstore.move_tag(tagstore.tag_id('sizes.small.Tiny'), NULL);
-SELECT tagstore.move_tag(tagstore.tag_id('sizes.Tiny'), tagstore.tag_id('sizes.small'));
-SELECT tagstore.add_tag_to(tagstore.tag_id('sizes.small.Tiny'), 'thing', 'flea');
-SELECT * FROM tagstore.add_tag_to(tagstore.tag_id('sizes.small.Tiny'), 'thing', ARRAY['flea', 'mite']);
-SELECT tagstore.remove_tag_from(tagstore.tag_id('sizes.small.Tiny'), 'thing', 'flea');
-SELECT * FROM tagstore.remove_tag_from(tagstore.tag_id('sizes.small.Tiny'), 'thing', ARRAY['mite']);
-SELECT tagstore.remove_tag(tagstore.tag_id('sizes.small.Tiny'));
-SELECT errcheck($$SELECT tagstore.remove_tag(-1::bigint)$$) AS unknown_id;
+SELECT tagstore.add_tag_by_id('sizes', 'tiny', tagstore.tag_id('sizes.small'));
+SELECT tagstore.rename_tag_by_id(tagstore.tag_id('sizes.small.tiny'), 'Tiny');
+SELECT tagstore.move_tag_by_id(tagstore.tag_id('sizes.small.Tiny'), NULL);
+SELECT tagstore.move_tag_by_id(tagstore.tag_id('sizes.Tiny'), tagstore.tag_id('sizes.small'));
+SELECT tagstore.add_tag_to_by_id(tagstore.tag_id('sizes.small.Tiny'), 'thing', 'flea');
+SELECT * FROM tagstore.add_tag_to_many_by_id(tagstore.tag_id('sizes.small.Tiny'), 'thing', ARRAY['flea', 'mite']);
+SELECT tagstore.remove_tag_from_by_id(tagstore.tag_id('sizes.small.Tiny'), 'thing', 'flea');
+SELECT * FROM tagstore.remove_tag_from_many_by_id(tagstore.tag_id('sizes.small.Tiny'), 'thing', ARRAY['mite']);
+SELECT tagstore.remove_tag_by_id(tagstore.tag_id('sizes.small.Tiny'));
+SELECT errcheck($$SELECT tagstore.remove_tag_by_id(-1::bigint)$$) AS unknown_id;
 SELECT errcheck($$SELECT tagstore.tag_path(NULL)$$) AS null_id;
 
 -- browsing: depth-first, siblings in case-insensitive order; autocomplete

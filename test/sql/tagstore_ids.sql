@@ -85,7 +85,7 @@ SELECT external_id, (random_tag()).path FROM tagstore.entity
 WHERE external_id LIKE 'x%' OR external_id LIKE 'edge%' ORDER BY external_id;
 SELECT count(*) AS more_taggings
 FROM (SELECT path, array_agg(external_id ORDER BY external_id) AS ids FROM extra GROUP BY path) g,
-	 LATERAL tagstore.add_tag_to(g.path, 'item', g.ids) r
+	 LATERAL tagstore.add_tag_to_many(g.path, 'item', g.ids) r
 WHERE r.status = 'tagged';
 -- a dense block in the last chunk of bigint, on one tag: its posting's
 -- chunk there is a bitmap

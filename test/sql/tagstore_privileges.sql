@@ -23,7 +23,11 @@ INSERT INTO documented VALUES
   ('entities_with_all'), ('entities_with_any'), ('entities_with_tag_data'), ('find_tags'),
   ('move_tag'), ('prune_history'), ('refresh_postings'), ('remove_tag'), ('remove_tag_from'),
   ('rename_tag'), ('rename_taxonomy'), ('search_tags'), ('tag_history'), ('tag_id'),
-  ('tag_counts'), ('tag_path'), ('tagging_history'), ('tags'), ('tags_of'), ('tree'), ('update_tag');
+  ('tag_counts'), ('tag_path'), ('tagging_history'), ('tags'), ('tags_of'), ('tree'), ('update_tag'),
+  ('add_tag_to_many'), ('remove_tag_from_many'),
+  ('add_tag_by_id'), ('update_tag_by_id'), ('remove_tag_by_id'), ('rename_tag_by_id'), ('move_tag_by_id'),
+  ('add_tag_to_by_id'), ('add_tag_to_many_by_id'), ('remove_tag_from_by_id'), ('remove_tag_from_many_by_id'),
+  ('tag_history_by_id'), ('tagging_history_by_id'), ('entities_with_tag_data_by_id');
 -- documented too, but not for PUBLIC: the owner grants them
 CREATE TEMP TABLE owner_grants (name text PRIMARY KEY);
 INSERT INTO owner_grants VALUES ('verify');
@@ -139,11 +143,11 @@ SELECT tagstore.add_tag('Obst', 'Elstar', parent => 'OBST.äpfel', category => '
 SELECT tagstore.add_tag_to('Obst.Äpfel.Boskop', 'fruit', 'f1') AS direct,
        tagstore.add_tag_to('obst.äpfel.elstar', 'fruit', 'f2') AS case_insensitive,
        tagstore.add_tag_to('Obst.Birnen', 'fruit', 'f3', '{"ripe": true}') AS with_data,
-       tagstore.add_tag_to(tagstore.tag_id('Obst.Birnen'), 'fruit', 'f4') AS by_id,
+       tagstore.add_tag_to_by_id(tagstore.tag_id('Obst.Birnen'), 'fruit', 'f4') AS by_id,
        tagstore.add_tag_to('Farbe.rot', 'fruit', 'f1') AS free_form;
-SELECT * FROM tagstore.add_tag_to('Obst.Birnen', 'fruit', ARRAY['f3', 'f5'], '{"ripe": true}');
+SELECT * FROM tagstore.add_tag_to_many('Obst.Birnen', 'fruit', ARRAY['f3', 'f5'], '{"ripe": true}');
 SELECT tagstore.add_tag_to('Obst.Birnen', 'fruit', 'f5', '{"ripe": false}') AS retagged;
-SELECT * FROM tagstore.remove_tag_from('Obst.Birnen', 'fruit', ARRAY['f4', 'nosuch']);
+SELECT * FROM tagstore.remove_tag_from_many('Obst.Birnen', 'fruit', ARRAY['f4', 'nosuch']);
 SELECT tagstore.remove_tag_from('Obst.Birnen', 'fruit', 'f5') AS untagged;
 -- searches and listings
 SELECT string_agg(external_id, ' ' ORDER BY external_id) AS apples FROM tagstore.entities_with_all('{Obst.Äpfel}');
@@ -165,7 +169,7 @@ SELECT tagstore.rename_tag('Obst.Birnen', 'Birne') AS renamed;
 SELECT revision, operation, actor, state ->> 'value' AS value, state ->> 'path' AS path, state ->> 'description' AS description
 FROM tagstore.tag_history('Obst.Birne');
 SELECT revision, operation, data FROM tagstore.tagging_history('Obst.Birne', 'fruit', 'f5');
-SELECT count(*) AS revisions_by_id FROM tagstore.tag_history(tagstore.tag_id('Obst.Birne'));
+SELECT count(*) AS revisions_by_id FROM tagstore.tag_history_by_id(tagstore.tag_id('Obst.Birne'));
 -- postings: refreshed by the writer; the trigger functions fire for it
 -- without EXECUTE (the change log fills, a move makes postings stale)
 SELECT tagstore.refresh_postings(rebuild => true, min_taggings => 1) >= 0 AS refreshed;
@@ -201,7 +205,7 @@ SELECT what, errcheck(stmt) FROM (VALUES
   ('create_taxonomy', $$SELECT tagstore.create_taxonomy('Gemüse')$$),
   ('add_tag', $$SELECT tagstore.add_tag('Obst', 'Kirschen')$$),
   ('add_tag_to', $$SELECT tagstore.add_tag_to('Obst.Birne', 'fruit', 'r1')$$),
-  ('add_tag_to, bulk', $$SELECT * FROM tagstore.add_tag_to('Obst.Birne', 'fruit', ARRAY['r1'])$$),
+  ('add_tag_to, bulk', $$SELECT * FROM tagstore.add_tag_to_many('Obst.Birne', 'fruit', ARRAY['r1'])$$),
   ('update_tag', $$SELECT tagstore.update_tag('Obst.Birne', description => 'x')$$),
   ('remove_tag_from', $$SELECT tagstore.remove_tag_from('Obst.Birne', 'fruit', 'f3')$$),
   ('remove_tag', $$SELECT tagstore.remove_tag('Obst.Birne')$$),

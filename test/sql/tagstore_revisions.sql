@@ -54,7 +54,7 @@ FROM tagstore.tag_history('"org.nasa.something".quality');
 SELECT revision, operation, state ->> 'path' AS path, state ->> 'parent' AS parent
 FROM tagstore.tag_history('"org.nasa.something".good');
 SELECT count(*) = 1 AS one_history_by_id
-FROM tagstore.tag_history(tagstore.tag_id('"org.nasa.something".good')) WHERE operation = 'move';
+FROM tagstore.tag_history_by_id(tagstore.tag_id('"org.nasa.something".good')) WHERE operation = 'move';
 SELECT errcheck($$SELECT * FROM tagstore.tag_history('"org.nasa.something".nosuch')$$);
 
 -- renaming a taxonomy renames every tag, with a revision each
@@ -64,9 +64,9 @@ WHERE operation = 'rename' ORDER BY revision DESC LIMIT 1;
 
 -- tagging data: tagging again replaces it and bumps the revision
 SELECT tagstore.add_tag_to('NASA.quality', 'collection', 'C1-PROV1', '{"score": 9, "by": "qa"}') AS revision;
-SELECT * FROM tagstore.add_tag_to('NASA.quality', 'collection', ARRAY['C1-PROV1', 'C2-PROV2'], '{"score": 9, "by": "qa"}');
-SELECT * FROM tagstore.add_tag_to('NASA.quality', 'collection', ARRAY['C1-PROV1', 'C2-PROV2', 'C3-PROV1'], '{"score": 7}');
-SELECT * FROM tagstore.add_tag_to('NASA.quality', 'collection', ARRAY['C3-PROV1'], NULL);
+SELECT * FROM tagstore.add_tag_to_many('NASA.quality', 'collection', ARRAY['C1-PROV1', 'C2-PROV2'], '{"score": 9, "by": "qa"}');
+SELECT * FROM tagstore.add_tag_to_many('NASA.quality', 'collection', ARRAY['C1-PROV1', 'C2-PROV2', 'C3-PROV1'], '{"score": 7}');
+SELECT * FROM tagstore.add_tag_to_many('NASA.quality', 'collection', ARRAY['C3-PROV1'], NULL);
 SELECT tag, data, tagged_by, tagged_at IS NOT NULL AS has_time, revision
 FROM tagstore.tags_of('collection', 'C3-PROV1');
 SELECT tagstore.add_tag_to('NASA.good', 'collection', 'C3-PROV1', '{"score": 10}');
@@ -74,14 +74,14 @@ SELECT tag, data FROM tagstore.tags_of('collection', 'C3-PROV1', pattern => '*.g
 SELECT revision, operation, data FROM tagstore.tagging_history('NASA.quality', 'collection', 'C3-PROV1');
 SELECT what, errcheck(stmt) FROM (VALUES
   ('data over 32 kB', $$SELECT tagstore.add_tag_to('NASA.quality', 'collection', 'C9', jsonb_build_object('x', repeat('x', 32768)))$$),
-  ('bulk data over 32 kB', $$SELECT * FROM tagstore.add_tag_to('NASA.quality', 'collection', ARRAY['C9'], jsonb_build_object('x', repeat('x', 32768)))$$),
-  ('empty bulk', $$SELECT * FROM tagstore.add_tag_to('NASA.quality', 'collection', '{}'::text[])$$),
+  ('bulk data over 32 kB', $$SELECT * FROM tagstore.add_tag_to_many('NASA.quality', 'collection', ARRAY['C9'], jsonb_build_object('x', repeat('x', 32768)))$$),
+  ('empty bulk', $$SELECT * FROM tagstore.add_tag_to_many('NASA.quality', 'collection', '{}'::text[])$$),
   ('history of unknown tag', $$SELECT * FROM tagstore.tagging_history('NASA.nosuch', 'collection', 'C1')$$),
   ('history, NULL entity', $$SELECT * FROM tagstore.tagging_history('NASA.quality', NULL, 'C1')$$)) AS t(what, stmt);
 SELECT tagstore.add_tag_to('NASA.quality', 'collection', 'C8', jsonb_build_object('x', repeat('x', 32700))) AS just_under_the_limit;
 
 -- untagging leaves a tombstone revision; tagging again continues the numbers
-SELECT * FROM tagstore.remove_tag_from('NASA.quality', 'collection', ARRAY['C2-PROV2', 'C404']);
+SELECT * FROM tagstore.remove_tag_from_many('NASA.quality', 'collection', ARRAY['C2-PROV2', 'C404']);
 SELECT tagstore.add_tag_to('NASA.quality', 'collection', 'C2-PROV2') AS revision_after_untag;
 SELECT revision, operation, data FROM tagstore.tagging_history('NASA.quality', 'collection', 'C2-PROV2');
 
@@ -92,14 +92,14 @@ SELECT * FROM tagstore.entities_with_tag_data('NASA.quality', '{"score": 9}');
 SELECT * FROM tagstore.entities_with_tag_data('NASA.quality', '{"score": 7}', external_id_prefix => 'C3');
 SELECT * FROM tagstore.entities_with_tag_data('NASA.quality', '{"score": 7}', exclude => '{NASA.good}');
 SELECT * FROM tagstore.entities_with_tag_data('NASA.quality', '{"score": 7}', entity_type => 'granule');
-SELECT * FROM tagstore.entities_with_tag_data(tagstore.tag_id('NASA.quality'), '{"by": "qa"}');
+SELECT * FROM tagstore.entities_with_tag_data_by_id(tagstore.tag_id('NASA.quality'), '{"by": "qa"}');
 SELECT errcheck($$SELECT * FROM tagstore.entities_with_tag_data('NASA.quality', NULL)$$);
 -- with many taggings and a selective filter, the search reads the GIN index
 -- on tagging data (counted by the statistics views)
 SELECT tagstore.add_tag('NASA', 'bulk') IS NOT NULL AS created;
-SELECT count(*) AS tagged FROM tagstore.add_tag_to('NASA.bulk', 'granule',
+SELECT count(*) AS tagged FROM tagstore.add_tag_to_many('NASA.bulk', 'granule',
   ARRAY(SELECT 'G' || g FROM generate_series(1, 20000) g), '{"score": 1}');
-SELECT count(*) AS tagged FROM tagstore.add_tag_to('NASA.bulk', 'granule',
+SELECT count(*) AS tagged FROM tagstore.add_tag_to_many('NASA.bulk', 'granule',
   ARRAY(SELECT 'G' || g FROM generate_series(1, 10) g), '{"score": 7, "rare": true}');
 ANALYZE tagstore.tagging;
 ANALYZE tagstore.tag;
@@ -153,16 +153,21 @@ SELECT filter, tags_found(filter) FROM (VALUES
   ($$value => 'qua*'$$),
   ($$value => 'qua%', pattern => true$$),
   ($$taxonomy => 'nasa'$$),
-  ($$taxonomy => ARRAY['nasa', 'GOV.NOAA'], value => 'quality'$$),
+  ($$any_taxonomy => ARRAY['nasa', 'GOV.NOAA'], value => 'quality'$$),
+  ($$taxonomy => 'nasa', any_taxonomy => ARRAY['GOV.NOAA'], value => 'quality'$$),
+  ($$any_value => ARRAY['quality', 'QUANTITY'], taxonomy => 'NASA'$$),
+  ($$any_value => '{}'$$),
   ($$taxonomy => 'gov.*', pattern => true$$),
   ($$originator => 'RECREATOR'$$),
-  ($$originator => ARRAY['recreator', 'history-test']$$)) AS t(filter);
+  ($$any_originator => ARRAY['recreator', 'history-test']$$)) AS t(filter);
 SELECT (SELECT count(*) FROM tagstore.search_tags()) = (SELECT count(*) FROM tagstore.tag) AS no_filter_finds_all;
 SELECT tag, taxonomy, value, category, description, originator, revision, direct_count, total_count
 FROM tagstore.search_tags(taxonomy => 'NASA');
 -- pageable, in name order
 SELECT tag FROM tagstore.search_tags(taxonomy => 'NASA') LIMIT 2 OFFSET 1;
-SELECT errcheck($$SELECT * FROM tagstore.search_tags(value => 42)$$) AS wrong_type;
+SELECT errcheck($$SELECT * FROM tagstore.search_tags(value => 42)$$) AS wrong_type,
+	   errcheck($$SELECT * FROM tagstore.search_tags(value => ARRAY['quality'])$$) AS list_for_one,
+	   errcheck($$SELECT * FROM tagstore.search_tags(any_value => ARRAY[ARRAY['quality']])$$) AS two_dimensions;
 
 -- prune_history: keeps the last revisions, forgets old tombstones, never
 -- touches live state
@@ -171,12 +176,12 @@ CREATE TEMP TABLE live_before AS
          (SELECT array_agg(path::text || ':' || revision ORDER BY key) FROM tagstore.tag) AS tag_state;
 SELECT tagstore.prune_history(keep => 2, tombstones_older_than => '1 hour') > 0 AS pruned_some;
 SELECT count(*) AS tags_with_more_than_2 FROM tagstore.tag t
-WHERE (SELECT count(*) FROM tagstore.tag_history(t.id)) > 2;
+WHERE (SELECT count(*) FROM tagstore.tag_history_by_id(t.id)) > 2;
 SELECT count(*) AS latest_revisions_missing FROM tagstore.tag t
-WHERE (SELECT max(revision) FROM tagstore.tag_history(t.id)) IS DISTINCT FROM t.revision;
+WHERE (SELECT max(revision) FROM tagstore.tag_history_by_id(t.id)) IS DISTINCT FROM t.revision;
 SELECT count(*) AS taggings_with_more_than_2 FROM tagstore.tagging x
 JOIN tagstore.entity e ON e.id = x.entity_id
-WHERE (SELECT count(*) FROM tagstore.tagging_history(x.tag_id, e.entity_type, e.external_id)) > 2;
+WHERE (SELECT count(*) FROM tagstore.tagging_history_by_id(x.tag_id, e.entity_type, e.external_id)) > 2;
 SELECT tagstore.remove_tag('"gov.noaa".quality');
 SELECT tagstore.prune_history(keep => 2, tombstones_older_than => '0') > 0 AS pruned_tombstones;
 SELECT count(*) AS noaa_tombstones FROM tagstore.tag_tombstone d

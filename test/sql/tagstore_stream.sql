@@ -181,10 +181,10 @@ DROP ROLE tagstore_rls_reader;
 -- misses: whichever way, exactly the rows SQL finds, in id order
 SELECT tagstore.create_taxonomy('Rows') IS NOT NULL AS created;
 SELECT count(tagstore.add_tag('Rows', v)) AS tags FROM unnest('{every, half, some, few, none}'::text[]) v;
-SELECT count(*) AS every FROM tagstore.add_tag_to('Rows.every', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(1, 8000) i));
-SELECT count(*) AS half FROM tagstore.add_tag_to('Rows.half', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(2, 8000, 2) i));
-SELECT count(*) AS some FROM tagstore.add_tag_to('Rows.some', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(5, 8000, 37) i));
-SELECT count(*) AS few FROM tagstore.add_tag_to('Rows.few', 'rows', ARRAY['r1', 'r2', 'r1000', 'r1999', 'r2000']);
+SELECT count(*) AS every FROM tagstore.add_tag_to_many('Rows.every', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(1, 8000) i));
+SELECT count(*) AS half FROM tagstore.add_tag_to_many('Rows.half', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(2, 8000, 2) i));
+SELECT count(*) AS some FROM tagstore.add_tag_to_many('Rows.some', 'rows', ARRAY(SELECT 'r' || i FROM generate_series(5, 8000, 37) i));
+SELECT count(*) AS few FROM tagstore.add_tag_to_many('Rows.few', 'rows', ARRAY['r1', 'r2', 'r1000', 'r1999', 'r2000']);
 ANALYZE tagstore.entity;
 CREATE FUNCTION by_sql(tag tagpath) RETURNS text[] LANGUAGE sql STABLE AS $$
 	SELECT coalesce(array_agg(e.external_id ORDER BY e.id), '{}')
@@ -208,10 +208,10 @@ SELECT * FROM rows_found();
 -- whichever order the tags come in, with subtrees of several tags and with
 -- exclusions
 SELECT count(tagstore.add_tag(('Rows.some.' || v)::tagpath)) AS subtags FROM unnest('{a, b}'::text[]) v;
-SELECT count(*) AS a FROM tagstore.add_tag_to('Rows.some.a', 'rows', ARRAY['r1', 'r3', 'r2000']);
-SELECT count(*) AS b FROM tagstore.add_tag_to('Rows.some.b', 'rows', ARRAY['r2', 'r1999']);
+SELECT count(*) AS a FROM tagstore.add_tag_to_many('Rows.some.a', 'rows', ARRAY['r1', 'r3', 'r2000']);
+SELECT count(*) AS b FROM tagstore.add_tag_to_many('Rows.some.b', 'rows', ARRAY['r2', 'r1999']);
 SELECT tagstore.add_tag('Rows.half.x') IS NOT NULL AS x;
-SELECT count(*) AS x FROM tagstore.add_tag_to('Rows.half.x', 'rows', ARRAY['r1', 'r3']);
+SELECT count(*) AS x FROM tagstore.add_tag_to_many('Rows.half.x', 'rows', ARRAY['r1', 'r3']);
 CREATE FUNCTION all_by_sql(tags tagpath[], exclude tagpath[] DEFAULT '{}') RETURNS text[] LANGUAGE sql STABLE AS $$
 	SELECT coalesce(array_agg(e.external_id ORDER BY e.id), '{}')
 	FROM tagstore.entity e

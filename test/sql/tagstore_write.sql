@@ -18,7 +18,7 @@ FROM unnest(ARRAY['mammal', 'bird', 'fish']) a, generate_series(1, 10) b;
 -- difference within one transaction counts its hand-overs
 CREATE FUNCTION handovers() RETURNS bigint LANGUAGE sql AS $$
 	SELECT coalesce((SELECT calls FROM pg_stat_xact_user_functions
-					 WHERE funcid = 'tagstore.add_tag_to(tagpath, text, text[], jsonb)'::regprocedure), 0)
+					 WHERE funcid = 'tagstore.add_tag_to_many(tagpath, text, text[], jsonb)'::regprocedure), 0)
 $$;
 
 -- One script of taggings, run once per entity type: new entities and known
@@ -29,7 +29,7 @@ CREATE FUNCTION script(kind text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
 	PERFORM tagstore.add_tag_to(tagpath(ARRAY['zoo', 'animal', a, b::text]), kind, 'e' || (b % 7))
 	FROM unnest(ARRAY['mammal', 'bird', 'fish']) a, generate_series(1, 10) b;
-	PERFORM tagstore.add_tag_to(tagstore.tag_id(('zoo.animal.mammal.' || b)::tagpath), kind, 'e' || (b % 5))
+	PERFORM tagstore.add_tag_to_by_id(tagstore.tag_id(('zoo.animal.mammal.' || b)::tagpath), kind, 'e' || (b % 5))
 	FROM generate_series(1, 10) b;
 	PERFORM tagstore.add_tag_to('ZOO.Animal.BIRD.3', kind, 'e' || i) FROM generate_series(1, 3) i;
 	PERFORM tagstore.add_tag_to('zoo.animal.fish.4', kind, 'twice') FROM generate_series(1, 2);
@@ -89,7 +89,7 @@ SELECT * FROM tagstore.entities_with_all('{zoo.animal.fish}') WHERE entity_type 
 -- errors are the SQL path's: unknown tag, NULLs, a taxonomy alone
 SELECT what, errcheck(stmt) FROM (VALUES
   ('unknown tag', $$SELECT tagstore.add_tag_to('zoo.animal.reptile', 'direct', 'e1')$$),
-  ('unknown id', $$SELECT tagstore.add_tag_to(-1::bigint, 'direct', 'e1')$$),
+  ('unknown id', $$SELECT tagstore.add_tag_to_by_id(-1::bigint, 'direct', 'e1')$$),
   ('NULL tag', $$SELECT tagstore.add_tag_to(NULL::tagpath, 'direct', 'e1')$$),
   ('NULL type', $$SELECT tagstore.add_tag_to('zoo.animal', NULL, 'e1')$$),
   ('empty type', $$SELECT tagstore.add_tag_to('zoo.animal', '', 'e1')$$),

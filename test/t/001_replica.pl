@@ -65,7 +65,7 @@ is($on_standby, $fresh, 'standby answers as the primary');
 # 2. a standby refuses every kind of write, with read_only_sql_transaction
 foreach my $write (
 	"SELECT tagstore.add_tag_to('Tree.\"Node 1\"', 'item', 'new')",
-	"SELECT tagstore.add_tag_to(tagstore.tag_id('Tree.\"Node 1\"'), 'item', ARRAY['a', 'b'])",
+	"SELECT tagstore.add_tag_to_many_by_id(tagstore.tag_id('Tree.\"Node 1\"'), 'item', ARRAY['a', 'b'])",
 	"SELECT tagstore.remove_tag_from('Tree.\"Node 1\"', 'item', 'e1')",
 	"SELECT tagstore.add_tag('Tree', 'new')",
 	"SELECT tagstore.refresh_postings()")

@@ -74,7 +74,7 @@ SELECT tagstore.add_tag_to(tap.tag_at(:t), 'item', 'e' || :e, jsonb_build_object
 		'003_bulk@2' => q{
 \set t random(0, 19)
 \set e random(1, 16)
-SELECT tagstore.add_tag_to(tap.tag_at(:t), 'item', ARRAY['e' || :e, 'e' || (:e + 4), 'e' || (:e + 2)]);
+SELECT tagstore.add_tag_to_many(tap.tag_at(:t), 'item', ARRAY['e' || :e, 'e' || (:e + 4), 'e' || (:e + 2)]);
 },
 		'003_untag@8' => q{
 \set t random(0, 19)
