@@ -166,23 +166,26 @@ LANGUAGE sql STABLE AS $$
 	FROM (VALUES
 		('', 'NULL, NULL, NULL, false'),
 		('value => ''NODE1''', 'NULL, ARRAY[''NODE1''], NULL, false'),
-		('value => ARRAY[''leaf2'', ''tip3'', ''Ast4'', ''nosuch'']', 'NULL, ARRAY[''leaf2'', ''tip3'', ''Ast4'', ''nosuch''], NULL, false'),
+		('any_value => ARRAY[''leaf2'', ''tip3'', ''Ast4'', ''nosuch'']', 'NULL, ARRAY[''leaf2'', ''tip3'', ''Ast4'', ''nosuch''], NULL, false'),
 		('value => ''node*'', pattern => true', 'NULL, ARRAY[''node*''], NULL, true'),
-		('value => ARRAY[''?lätter*'', ''x?'', ''*1''], pattern => true', 'NULL, ARRAY[''?lätter*'', ''x?'', ''*1''], NULL, true'),
+		('any_value => ARRAY[''?lätter*'', ''x?'', ''*1''], pattern => true', 'NULL, ARRAY[''?lätter*'', ''x?'', ''*1''], NULL, true'),
 		('value => ''renamed*'', pattern => true', 'NULL, ARRAY[''renamed*''], NULL, true'),
 		('value => ''%''', 'NULL, ARRAY[''%''], NULL, false'),
 		('value => ''_%'', pattern => true', 'NULL, ARRAY[''_%''], NULL, true'),
 		('value => ''*'', pattern => false', 'NULL, ARRAY[''*''], NULL, false'),
 		('value => ''UNDER_*'', pattern => true', 'NULL, ARRAY[''UNDER_*''], NULL, true'),
-		('value => ARRAY[''per%*'', ''back\*''], pattern => true', 'NULL, ARRAY[''per%*'', ''back\*''], NULL, true'),
+		('any_value => ARRAY[''per%*'', ''back\*''], pattern => true', 'NULL, ARRAY[''per%*'', ''back\*''], NULL, true'),
 		('value => ''under_score''', 'NULL, ARRAY[''under_score''], NULL, false'),
-		('taxonomy => ARRAY[''alpha'', ''BETA''], value => ''*e*'', pattern => true', 'ARRAY[''alpha'', ''BETA''], ARRAY[''*e*''], NULL, true'),
+		('any_taxonomy => ARRAY[''alpha'', ''BETA''], value => ''*e*'', pattern => true', 'ARRAY[''alpha'', ''BETA''], ARRAY[''*e*''], NULL, true'),
 		('taxonomy => ''*a'', pattern => true', 'ARRAY[''*a''], NULL, NULL, true'),
 		('originator => ''Other Actor''', 'NULL, NULL, ARRAY[''Other Actor''], false'),
 		('originator => ''other*'', value => ''*2*'', pattern => true', 'NULL, ARRAY[''*2*''], ARRAY[''other*''], true'),
-		('value => ARRAY[]::text[]', 'NULL, ARRAY[]::text[], NULL, false'),
-		('value => ARRAY[NULL, ''node1'']', 'NULL, ARRAY[NULL, ''node1''], NULL, false'),
-		('taxonomy => ''nosuch''', 'ARRAY[''nosuch''], NULL, NULL, false')
+		('any_value => ARRAY[]::text[]', 'NULL, ARRAY[]::text[], NULL, false'),
+		('any_value => ARRAY[NULL, ''node1'']', 'NULL, ARRAY[NULL, ''node1''], NULL, false'),
+		('taxonomy => ''nosuch''', 'ARRAY[''nosuch''], NULL, NULL, false'),
+		('taxonomy => ''alpha'', any_taxonomy => ARRAY[''beta''], any_value => ARRAY[''node1'', ''leaf2''], value => ''tip3''',
+		 'ARRAY[''alpha'', ''beta''], ARRAY[''node1'', ''leaf2'', ''tip3''], NULL, false'),
+		('originator => ''other*'', any_originator => ARRAY[''bench*''], pattern => true', 'NULL, NULL, ARRAY[''other*'', ''bench*''], true')
 	) v(a, r)
 	UNION ALL
 	-- values of the tags at hand (a fixed sample), exactly and as a pattern,
