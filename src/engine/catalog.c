@@ -300,17 +300,19 @@ static const struct
 		"   ELSE @extschema@.label_casefold(c) END AS p"
 		" FROM (VALUES (1, $1), (2, $2), (3, $3)) f(field, candidates), unnest(f.candidates) c"
 		")"
-		" SELECT t.id, t.key, x.name"
-		" FROM tagstore.tag t"
-		" JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id"
-		" WHERE ($1 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 1 AND CASE WHEN $4"
-		"    THEN @extschema@.label_casefold(x.name) LIKE w.p ELSE @extschema@.label_casefold(x.name) = w.p END))"
-		"  AND ($2 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 2 AND CASE WHEN $4"
+		/* the taxonomies first, then their tags by tag_taxonomy_idx */
+		", x AS MATERIALIZED ("
+		" SELECT x.id, x.name, x.name_key FROM tagstore.taxonomy x"
+		" WHERE $1 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 1 AND CASE WHEN $4"
+		"    THEN @extschema@.label_casefold(x.name) LIKE w.p ELSE @extschema@.label_casefold(x.name) = w.p END)"
+		")"
+		" SELECT t.id, t.parent_id, x.name, x.name_key"
+		" FROM x JOIN tagstore.tag t ON t.taxonomy_id = x.id"
+		" WHERE ($2 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 2 AND CASE WHEN $4"
 		"    THEN @extschema@.label_casefold(t.value) LIKE w.p ELSE @extschema@.label_casefold(t.value) = w.p END))"
 		"  AND ($3 IS NULL OR EXISTS (SELECT 1 FROM want w WHERE w.field = 3 AND CASE WHEN $4"
 		"    THEN @extschema@.label_casefold(t.originator) LIKE w.p"
-		"    ELSE @extschema@.label_casefold(t.originator) = w.p END))"
-		" ORDER BY t.id",
+		"    ELSE @extschema@.label_casefold(t.originator) = w.p END))",
 		4, {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, BOOLOID}, false, SPI_OK_SELECT
 	},
 	[TSQ_TAXONOMY_BY_NAME] = {

@@ -131,7 +131,7 @@ typedef enum TagstoreQuery
 	TSQ_ADD_TAG_TO_BY_KEY_1_0,	/* the same in a database still at 1.0 */
 	TSQ_ADD_TAG_TO_BY_ID_1_0,
 	/* api.c */
-	TSQ_SEARCH_TAGS,			/* search_tags' tags: id, key, taxonomy name, by id */
+	TSQ_SEARCH_TAGS,			/* search_tags' tags: id, parent_id, taxonomy name and key */
 	TSQ_TAXONOMY_BY_NAME,		/* a taxonomy's name and name_key, by name in any case */
 	/* verify.c */
 	TSQ_VERIFY_POSTED,			/* every posted tag: id, stale, entities, by id */

@@ -21,9 +21,11 @@
  *	  elbow if it is the last of its siblings.  Whether a tag is the last of
  *	  its siblings follows from key order: the tag after its subtree is its
  *	  next sibling, if it has the same parent.
- *	- search_tags(taxonomy, value, originator, pattern): the tags that pass
- *	  the filters (the statement TSQ_SEARCH_TAGS of catalog.c, by id), with
- *	  their metadata; their subtrees are counted, and only they are listed.
+ *	- search_tags(taxonomy, value, originator, pattern, any_...): the tags
+ *	  that pass the filters (the statement TSQ_SEARCH_TAGS of catalog.c, by
+ *	  id), with their metadata.  The subtrees of those whose parents do not
+ *	  pass are counted (the others lie inside them), and only the tags that
+ *	  pass are listed.
  *
  * Example: a taxonomy "Life" with tags animal, animal.cat, animal.dog and
  * plant draws as
@@ -46,10 +48,12 @@
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
 #include "catalog.h"
 #include "tag_counts.h"
+#include "tag_reader.h"
 
 /*
  * Starts a set-returning function's result (as api.c does), once its
@@ -326,11 +330,12 @@ filter_candidates(FunctionCallInfo fcinfo, int one, int many, bool *isnull)
 											  TYPALIGN_INT));
 }
 
-/* A tag search_tags lists: its id, key and taxonomy's name. */
+/* A tag search_tags lists: its id and taxonomy's name. */
 typedef struct FoundTag
 {
 	int64		id;
-	TagPath    *key;
+	int64		parent;			/* its parent's id, if has_parent */
+	bool		has_parent;
 	text	   *taxonomy;
 } FoundTag;
 
@@ -375,7 +380,12 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 	FoundTag   *found;
 	int			nfound;
 	TagPath   **roots;
+	int			nroots = 0;
+	TagReader	reader;
 	TagCounts	c;
+	bool		whole;			/* no filter but taxonomy: whole taxonomies listed */
+	Datum	   *row;			/* a tag's row, deformed */
+	bool	   *row_nulls;
 
 	if (PG_NARGS() != 4 && PG_NARGS() != 7)
 		ereport(ERROR,
@@ -393,10 +403,11 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 	}
 	args[3] = BoolGetDatum(!PG_ARGISNULL(3) && PG_GETARG_BOOL(3));
 	nulls[3] = ' ';
+	whole = nulls[1] == 'n' && nulls[2] == 'n';
 	start_result(fcinfo, 0);
 	check_columns(fcinfo, "search_tags", types, lengthof(types));
 
-	/* the tags to list, by id, copied out of SPI's memory */
+	/* the tags to list, copied out of SPI's memory, then put in id order */
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	catalog_execute(TSQ_SEARCH_TAGS, args, nulls, true, 0);
@@ -410,21 +421,51 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 	for (int i = 0; i < nfound; i++)
 	{
 		MemoryContext old;
-		Datum		key = catalog_spi_value(i, 2, TSREL_TAG, Anum_tag_key);
+		bool		no_parent;
+		Datum		parent = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &no_parent);
 		Datum		taxonomy = catalog_spi_value(i, 3, TSREL_TAXONOMY, Anum_taxonomy_name);
 
 		old = MemoryContextSwitchTo(callercxt);
 		found[i].id = DatumGetInt64(catalog_spi_value(i, 1, TSREL_TAG, Anum_tag_id));
-		found[i].key = roots[i] = (TagPath *) PG_DETOAST_DATUM_COPY(key);
-		/* rows in id order mostly repeat the taxonomy: one copy per run */
+		found[i].parent = no_parent ? 0 : DatumGetInt64(parent);
+		found[i].has_parent = !no_parent;
+		/* rows come taxonomy by taxonomy: one copy of its name per run */
 		found[i].taxonomy = i > 0 && same_text(DatumGetTextPP(taxonomy), found[i - 1].taxonomy)
 			? found[i - 1].taxonomy : (text *) PG_DETOAST_DATUM_COPY(taxonomy);
+		/* filtered by taxonomy alone, every tag of each taxonomy found is: its key is the root */
+		if (whole && (i == 0 || found[i].taxonomy != found[i - 1].taxonomy))
+		{
+			text	   *key = DatumGetTextPP(catalog_spi_value(i, 4, TSREL_TAXONOMY, Anum_taxonomy_name_key));
+
+			roots[nroots++] = tagpath_from_bytes(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key));
+		}
 		MemoryContextSwitchTo(old);
 	}
 	SPI_finish();
+	qsort(found, nfound, sizeof(FoundTag), found_cmp);
 
-	/* their subtrees counted; each tag listed that the filters found */
-	c = tag_counts(roots, nfound, true);
+	/*
+	 * The roots, unless whole taxonomies are listed: the tags whose parents
+	 * are not listed (the others lie in their parents' subtrees), by key.
+	 * Their subtrees are counted, and each tag listed that the filters
+	 * found.
+	 */
+	tag_reader_begin(&reader, GetActiveSnapshot());
+	for (int i = 0; i < nfound && !whole; i++)
+	{
+		FoundTag	probe = {.id = found[i].parent};
+
+		if (found[i].has_parent && bsearch(&probe, found, nfound, sizeof(FoundTag), found_cmp))
+			continue;
+		/* read in the statement's snapshot, so it is there (a NULL key is XX001) */
+		roots[nroots] = tag_reader_key_of(&reader, found[i].id, false);
+		if (roots[nroots] != NULL)
+			nroots++;
+	}
+	tag_reader_end(&reader);
+	c = tag_counts(roots, nroots, true);
+	row = palloc(sizeof(Datum) * c.desc->natts);
+	row_nulls = palloc(sizeof(bool) * c.desc->natts);
 	for (int i = 0; i < c.n; i++)
 	{
 		FoundTag	probe = {.id = c.ids[i]};
@@ -434,11 +475,21 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 
 		if (f == NULL)
 			continue;
-		values[0] = tag_value(&c, i, Anum_tag_path);
+		heap_deform_tuple(c.rows[i], c.desc, row, row_nulls);
+		for (int k = 0; k < c.desc->natts; k++)
+			if (!row_nulls[k] && TupleDescAttr(c.desc, k)->attlen == -1)
+				row[k] = PointerGetDatum(PG_DETOAST_DATUM_PACKED(row[k]));
+		values[0] = row[Anum_tag_path - 1];
+		if (row_nulls[Anum_tag_path - 1])
+			catalog_null_value(TSREL_TAG, Anum_tag_path);
 		values[1] = PointerGetDatum(f->taxonomy);
 		for (int k = 0; k < (int) lengthof(columns); k++)
-			values[2 + k] = nullable[k] ? tag_column(&c, i, columns[k], &isnull[2 + k])
-				: tag_value(&c, i, columns[k]);
+		{
+			values[2 + k] = row[columns[k] - 1];
+			isnull[2 + k] = row_nulls[columns[k] - 1];
+			if (isnull[2 + k] && !nullable[k])
+				catalog_null_value(TSREL_TAG, columns[k]);
+		}
 		values[10] = Int64GetDatum(c.direct[i]);
 		values[11] = Int64GetDatum(c.total[i]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, isnull);

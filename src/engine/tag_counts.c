@@ -13,7 +13,11 @@
  * whatever the shape of the tree:
  *
  *	1. The tags of the subtrees are read in key order from tag_key (each
- *	   subtree is a key range, types/tagpath.h).  Key order is depth-first
+ *	   subtree is a key range, types/tagpath.h), in one scan from the first
+ *	   root to the end of the last one's subtree: where it reads a tag
+ *	   between two roots' subtrees it descends again, to the next root.  So
+ *	   roots next to each other (a taxonomy listed tag by tag) cost one
+ *	   scan, and scattered ones a descent each.  Key order is depth-first
  *	   order: a tag comes right before its descendants.  A stack of the
  *	   current tag's ancestors gives each tag its parent: the nearest tag
  *	   read whose key is a proper prefix of its own.
@@ -158,18 +162,35 @@ read_tags(TagPath **roots, int nroots, Snapshot snapshot, bool with_rows, TagCou
 	tag_reader_begin(&reader, snapshot);
 	if (with_rows)
 		out->desc = CreateTupleDescCopy(RelationGetDescr(reader.tag));
-	for (int r = 0; r < nroots; r++)
+	if (nroots > 0)
 	{
+		TagPath    *end = tagpath_subtree_upper(roots[nroots - 1]);
+		TagPath    *upper = tagpath_subtree_upper(roots[0]);	/* of root r's subtree */
+		int			r = 0;
 		int			depth = 0;
 		int64		id;
 
-		tag_reader_scan(&reader, roots[r], tagpath_subtree_upper(roots[r]));
+		tag_reader_scan(&reader, roots[0], end);
 		while (tag_reader_next(&reader, &id))
 		{
 			TagPath    *key = tag_reader_key(&reader);
 			int			len = VARSIZE_ANY(key);
 
 			CHECK_FOR_INTERRUPTS();
+			/* past root r's subtree: on to the first root whose subtree does not end before it */
+			while (tagpath_cmp_internal(key, upper) >= 0 && ++r < nroots)
+			{
+				pfree(upper);
+				upper = tagpath_subtree_upper(roots[r]);
+			}
+			if (r == nroots)
+				break;
+			if (tagpath_cmp_internal(key, roots[r]) < 0)
+			{
+				/* between two roots' subtrees: descend again, to the next root */
+				tag_reader_scan(&reader, roots[r], end);
+				continue;
+			}
 			while (depth > 0 && !tagpath_is_ancestor(stack_keys[depth - 1], key))
 				depth--;
 			if (out->n == INT32_MAX)
