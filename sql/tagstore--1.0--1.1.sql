@@ -1355,3 +1355,19 @@ COMMENT ON FUNCTION tagstore.tags(text) IS
 CREATE OR REPLACE FUNCTION tagstore.tree(taxonomy text) RETURNS SETOF text
 	AS 'MODULE_PATHNAME', 'tagstore_tree' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql (box-drawing characters in a UTF8 database, ASCII art in others)';
+
+-- ---------------------------------------------------------------------------
+-- The extension's owner (issue #18, item 1): a database owner without
+-- superuser who created the trusted extension gets what it needs to use
+-- all of tagstore, grant it on to the application's roles and pg_dump it,
+-- WITH GRANT OPTION; PUBLIC gets nothing new.  As sql/src/99_owner.sql,
+-- which says why; @extowner@ is the installed extension's owner.  A later
+-- block that creates a table, sequence or function for the owner grants it
+-- the same way.
+-- ---------------------------------------------------------------------------
+
+GRANT USAGE ON SCHEMA tagstore TO @extowner@ WITH GRANT OPTION;
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES ON ALL TABLES IN SCHEMA tagstore
+	TO @extowner@ WITH GRANT OPTION;
+GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA tagstore TO @extowner@ WITH GRANT OPTION;
+GRANT EXECUTE ON FUNCTION tagstore.verify(), tagstore._verify_postings() TO @extowner@ WITH GRANT OPTION;

@@ -93,13 +93,19 @@ current_actor(void)
 	return cstring_to_text(actor);
 }
 
-/* May the caller read, with these privileges too, a table no policy filters? */
+/*
+ * May the caller read, with these privileges too, a table no policy
+ * filters?  Every privilege asked for must be held on the whole table
+ * (pg_class_aclcheck would accept any one of them: a reader's SELECT
+ * alone); privileges on some columns only leave the write to the SQL.
+ */
 static bool
 may_use(Relation rel, AclMode privileges)
 {
 	Oid			relid = RelationGetRelid(rel);
+	AclMode		wanted = ACL_SELECT | privileges;
 
-	return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT | privileges) == ACLCHECK_OK &&
+	return pg_class_aclmask(relid, GetUserId(), wanted, ACLMASK_ALL) == wanted &&
 		check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
 }
 
