@@ -1357,6 +1357,400 @@ CREATE OR REPLACE FUNCTION tagstore.tree(taxonomy text) RETURNS SETOF text
 COMMENT ON FUNCTION tagstore.tree(text) IS 'a taxonomy drawn as a tree with entity counts, for psql (box-drawing characters in a UTF8 database, ASCII art in others)';
 
 -- ---------------------------------------------------------------------------
+-- The extension's owner (issue #18, item 1): a database owner without
+-- superuser who created the trusted extension gets what it needs to use
+-- all of tagstore, grant it on to the application's roles and pg_dump it,
+-- WITH GRANT OPTION; PUBLIC gets nothing new.  As sql/src/99_owner.sql,
+-- which says why; @extowner@ is the installed extension's owner.  A later
+-- block that creates a table, sequence or function for the owner grants it
+-- the same way.
+-- ---------------------------------------------------------------------------
+
+GRANT USAGE ON SCHEMA tagstore TO @extowner@ WITH GRANT OPTION;
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES ON ALL TABLES IN SCHEMA tagstore
+	TO @extowner@ WITH GRANT OPTION;
+GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA tagstore TO @extowner@ WITH GRANT OPTION;
+GRANT EXECUTE ON FUNCTION tagstore.verify(), tagstore._verify_postings() TO @extowner@ WITH GRANT OPTION;
+
+-- ---------------------------------------------------------------------------
+-- No foreign keys among tagstore's tables (issue #18, item 4): a parallel
+-- pg_restore loads the extension's configuration tables in any order, and
+-- their foreign keys, made by CREATE EXTENSION before the data, failed the
+-- loads of tag and tagging (a restored database with no tags).  The
+-- foreign keys are dropped; AFTER DELETE statement triggers cascade the
+-- deletes as ON DELETE CASCADE did, AFTER TRUNCATE triggers refuse to leave
+-- rows naming nothing (src/engine/cascade.c; sql/src/06_tables.sql says
+-- why).  The bulk add_tag_to locks the entities it tags (the foreign key's
+-- check did), and verify() also reports tombstones of taxonomies that do
+-- not exist.  As sql/src/06_tables.sql, 07_postings.sql, 11_tagging.sql
+-- and 17_verify.sql.
+-- ---------------------------------------------------------------------------
+
+-- every foreign key among the tables of the schema tagstore (1.0 made
+-- seven: tag's taxonomy and parent, tag_tombstone's taxonomy, tagging's tag
+-- and entity, posted_tag's tag, posting's posted tag)
+DO $$
+DECLARE
+	c record;
+BEGIN
+	FOR c IN
+		SELECT k.conrelid::pg_catalog.regclass AS tab, k.conname
+		FROM pg_catalog.pg_constraint k
+		JOIN pg_catalog.pg_class r ON r.oid = k.conrelid
+		JOIN pg_catalog.pg_class f ON f.oid = k.confrelid
+		WHERE k.contype = 'f'
+		  AND r.relnamespace = 'tagstore'::pg_catalog.regnamespace
+		  AND f.relnamespace = 'tagstore'::pg_catalog.regnamespace
+		ORDER BY 1, 2
+	LOOP
+		EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', c.tab, c.conname);
+	END LOOP;
+END $$;
+
+CREATE FUNCTION tagstore._delete_cascade() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'tagstore_delete_cascade' LANGUAGE C;
+COMMENT ON FUNCTION tagstore._delete_cascade() IS
+	'internal trigger: deletes the rows that named the rows deleted (as ON DELETE CASCADE), and refuses a TRUNCATE that would leave such rows';
+REVOKE EXECUTE ON FUNCTION tagstore._delete_cascade() FROM PUBLIC;
+CREATE TRIGGER taxonomy_delete_cascade AFTER DELETE ON tagstore.taxonomy
+	REFERENCING OLD TABLE AS deleted
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._delete_cascade();
+CREATE TRIGGER taxonomy_truncate_check AFTER TRUNCATE ON tagstore.taxonomy
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._delete_cascade();
+CREATE TRIGGER tag_delete_cascade AFTER DELETE ON tagstore.tag
+	REFERENCING OLD TABLE AS deleted
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._delete_cascade();
+CREATE TRIGGER tag_truncate_check AFTER TRUNCATE ON tagstore.tag
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._delete_cascade();
+CREATE TRIGGER entity_delete_cascade AFTER DELETE ON tagstore.entity
+	REFERENCING OLD TABLE AS deleted
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._delete_cascade();
+CREATE TRIGGER entity_truncate_check AFTER TRUNCATE ON tagstore.entity
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._delete_cascade();
+
+CREATE TRIGGER posted_tag_delete_cascade AFTER DELETE ON tagstore.posted_tag
+	REFERENCING OLD TABLE AS deleted
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._delete_cascade();
+CREATE TRIGGER posted_tag_truncate_check AFTER TRUNCATE ON tagstore.posted_tag
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._delete_cascade();
+
+CREATE OR REPLACE FUNCTION tagstore.add_tag_to(tag @extschema@.tagpath, entity_type text, external_ids text[],
+	data jsonb DEFAULT NULL)
+RETURNS TABLE (external_id text, status text, revision integer)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+	g tagstore.tag;
+	t tagstore.taxonomy;
+	p_type text := entity_type;
+	p_data jsonb := data;
+	actor text := tagstore.current_actor();
+	entity_ids bigint[];
+	fresh bigint[];
+	fresh_revisions integer[];
+	changed bigint[];
+	changed_revisions integer[];
+	rest bigint[];
+	wanted bigint;
+BEGIN
+	-- the arguments
+	IF external_ids IS NULL OR cardinality(external_ids) = 0 THEN
+		RAISE EXCEPTION 'external_ids must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF array_position(external_ids, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'external_ids must not contain NULL'
+			USING ERRCODE = 'null_value_not_allowed',
+				  DETAIL = format('Element %s is NULL.', array_position(external_ids, NULL));
+	END IF;
+	IF p_type IS NULL OR p_type = '' THEN
+		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF p_data IS NOT NULL AND octet_length(p_data::text) > 32768 THEN
+		RAISE EXCEPTION 'tagging data is too large: % bytes, the maximum is 32768', octet_length(p_data::text)
+			USING ERRCODE = 'program_limit_exceeded';
+	END IF;
+
+	-- the tag, locked KEY SHARE: a concurrent removal of it waits for us, or
+	-- we for it.  In a free-form taxonomy an unknown root tag is created.
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.key = label_casefold(tag) FOR KEY SHARE;
+	IF g.id IS NULL AND nlevel(tag) = 2 THEN
+		SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1)));
+		IF t.id IS NULL THEN
+			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+		END IF;
+		IF t.free_form THEN
+			PERFORM tagstore.add_tag(t.name, leaf(tag));
+			SELECT * INTO g FROM tagstore.tag x WHERE x.key = label_casefold(tag) FOR KEY SHARE;
+		END IF;
+	END IF;
+	IF g.id IS NULL THEN
+		-- tag_id() raises the right error, or finds the tag if it appeared since
+		SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag) FOR KEY SHARE;
+		IF g.id IS NULL THEN
+			RAISE EXCEPTION 'tag "%" does not exist', tag USING ERRCODE = 'undefined_object';
+		END IF;
+	END IF;
+
+	-- the entities, created if new (those that exist are not offered: an
+	-- insert that conflicts would still take an id from the sequence), and
+	-- locked KEY SHARE as the tag is: a concurrent delete of one waits for
+	-- us, and its cascade then deletes our taggings too.  One deleted while
+	-- we waited for its lock is created again (in READ COMMITTED; in the
+	-- other levels the lock fails with a serialization failure).
+	wanted := (SELECT count(DISTINCT x) FROM unnest(external_ids) x);
+	LOOP
+		INSERT INTO tagstore.entity AS e (entity_type, external_id)
+			SELECT DISTINCT p_type, x FROM unnest(external_ids) x
+			WHERE NOT EXISTS (SELECT 1 FROM tagstore.entity o
+							  WHERE o.entity_type = p_type AND o.external_id = x)
+			ON CONFLICT DO NOTHING;
+		entity_ids := ARRAY(SELECT e.id FROM tagstore.entity e
+							WHERE e.entity_type = p_type AND e.external_id = ANY (external_ids)
+							ORDER BY e.id FOR KEY SHARE);
+		EXIT WHEN cardinality(entity_ids) = wanted;
+	END LOOP;
+
+	-- Lock the taggings that exist, in a statement of their own: if a
+	-- concurrent untag or retag holds one, we wait for it, and the
+	-- statements below see its outcome and number our revisions after it.
+	PERFORM 1 FROM tagstore.tagging x
+	WHERE x.tag_id = g.id AND x.entity_id = ANY (entity_ids)
+	ORDER BY x.entity_id FOR UPDATE;
+
+	-- new taggings; one that comes back continues the old one's revisions
+	WITH added AS (
+		INSERT INTO tagstore.tagging (tag_id, entity_id, data, revision, operation, tagged_by)
+		SELECT g.id, i.eid, p_data,
+			   coalesce((SELECT max(r.revision) FROM tagstore.tagging_revision r
+						 WHERE r.tag_id = g.id AND r.entity_id = i.eid), 0) + 1,
+			   'tag', actor
+		FROM (SELECT DISTINCT e AS eid FROM unnest(entity_ids) e) i
+		ON CONFLICT DO NOTHING
+		RETURNING tagging.entity_id, tagging.revision
+	)
+	SELECT array_agg(a.entity_id), array_agg(a.revision) INTO fresh, fresh_revisions FROM added a;
+
+	rest := ARRAY(SELECT DISTINCT e FROM unnest(entity_ids) e
+				  WHERE e <> ALL (coalesce(fresh, '{}')));
+	IF cardinality(rest) > 0 THEN
+		-- existing taggings whose data changes: lock them all (some may have
+		-- been inserted concurrently meanwhile), archive (the tagging state
+		-- of section 08), then update
+		PERFORM 1 FROM tagstore.tagging x
+		WHERE x.tag_id = g.id AND x.entity_id = ANY (rest)
+		ORDER BY x.entity_id FOR UPDATE;
+		WITH old AS (
+			INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, at, state)
+			SELECT x.tag_id, x.entity_id, x.revision, x.operation, x.tagged_by, x.tagged_at,
+				   jsonb_build_object('tag', g.path::text, 'entity_type', e.entity_type,
+									  'external_id', e.external_id, 'data', x.data, 'deleted', false)
+			FROM tagstore.tagging x JOIN tagstore.entity e ON e.id = x.entity_id
+			WHERE x.tag_id = g.id AND x.entity_id = ANY (rest) AND x.data IS DISTINCT FROM p_data
+			RETURNING tagging_revision.entity_id
+		), updated AS (
+			UPDATE tagstore.tagging x
+			SET data = p_data, revision = x.revision + 1, operation = 'retag',
+				tagged_by = actor, tagged_at = now()
+			FROM old
+			WHERE x.tag_id = g.id AND x.entity_id = old.entity_id
+			RETURNING x.entity_id, x.revision
+		)
+		SELECT array_agg(u.entity_id), array_agg(u.revision) INTO changed, changed_revisions FROM updated u;
+	END IF;
+
+	-- one row per entity: what happened, and the tagging's revision
+	RETURN QUERY
+	SELECT e.external_id,
+		   CASE WHEN f.ord IS NOT NULL THEN 'tagged'
+				WHEN c.ord IS NOT NULL THEN 'retagged' ELSE 'already tagged' END,
+		   coalesce(fresh_revisions[f.ord], changed_revisions[c.ord],
+					(SELECT x.revision FROM tagstore.tagging x WHERE x.tag_id = g.id AND x.entity_id = i.eid))
+	FROM (SELECT DISTINCT e AS eid FROM unnest(entity_ids) e) i
+	JOIN tagstore.entity e ON e.id = i.eid
+	LEFT JOIN unnest(fresh) WITH ORDINALITY f(eid, ord) ON f.eid = i.eid
+	LEFT JOIN unnest(changed) WITH ORDINALITY c(eid, ord) ON c.eid = i.eid
+	ORDER BY e.external_id;
+END $$;
+COMMENT ON FUNCTION tagstore.add_tag_to(@extschema@.tagpath, text, text[], jsonb) IS
+	'tag many entities of one type; one row per external id: tagged, retagged or already tagged, with the revision';
+
+CREATE OR REPLACE FUNCTION tagstore.verify()
+RETURNS TABLE (tag @extschema@.tagpath, tag_id bigint, problem text, detail text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+WITH problems (tag_id, problem, detail) AS (
+	SELECT v.tag_id, v.problem, v.detail FROM tagstore._verify_postings() v
+
+	-- posted tags of tags that do not exist
+	UNION ALL
+	SELECT p.tag_id, 'posted_tag_orphan', 'tagstore.posted_tag holds a tag id that tagstore.tag does not'
+	FROM tagstore.posted_tag p
+	WHERE NOT EXISTS (SELECT FROM tagstore.tag t WHERE t.id = p.tag_id)
+
+	-- NULLs where tagstore needs a value: per row for tags and posted tags,
+	-- counted for the other tables
+	UNION ALL
+	SELECT t.id, 'null_value', format('tagstore.tag.%s is NULL', c.col)
+	FROM tagstore.tag t,
+		 LATERAL (VALUES ('taxonomy_id', t.taxonomy_id IS NULL), ('value', t.value IS NULL),
+						 ('path', t.path IS NULL), ('key', t.key IS NULL),
+						 ('revision', t.revision IS NULL)) c(col, is_null)
+	WHERE c.is_null
+	UNION ALL
+	SELECT p.tag_id, 'null_value', 'tagstore.posted_tag.stale is NULL'
+	FROM tagstore.posted_tag p WHERE p.stale IS NULL
+	UNION ALL
+	SELECT NULL, 'null_value', format('tagstore.%s.%s is NULL in %s', c.tab, c.col,
+									  CASE WHEN c.n = 1 THEN '1 row' ELSE c.n || ' rows' END)
+	FROM (SELECT count(*) FILTER (WHERE name IS NULL) AS name,
+				 count(*) FILTER (WHERE name_key IS NULL) AS name_key
+		  FROM tagstore.taxonomy) x,
+		 (SELECT count(*) FILTER (WHERE entity_type IS NULL) AS entity_type,
+				 count(*) FILTER (WHERE external_id IS NULL) AS external_id
+		  FROM tagstore.entity) e,
+		 (SELECT count(*) FILTER (WHERE revision IS NULL) AS revision FROM tagstore.tagging) g,
+		 (SELECT count(*) FILTER (WHERE key IS NULL) AS key,
+				 count(*) FILTER (WHERE revision IS NULL) AS revision
+		  FROM tagstore.tag_tombstone) d,
+		 (SELECT count(*) FILTER (WHERE tag_id IS NULL) AS tag_id,
+				 count(*) FILTER (WHERE entity_id IS NULL) AS entity_id
+		  FROM tagstore.posting_change) c0,
+		 LATERAL (VALUES ('taxonomy', 'name', x.name), ('taxonomy', 'name_key', x.name_key),
+						 ('entity', 'entity_type', e.entity_type),
+						 ('entity', 'external_id', e.external_id),
+						 ('tagging', 'revision', g.revision),
+						 ('tag_tombstone', 'key', d.key), ('tag_tombstone', 'revision', d.revision),
+						 ('posting_change', 'tag_id', c0.tag_id),
+						 ('posting_change', 'entity_id', c0.entity_id)) c(tab, col, n)
+	WHERE c.n > 0
+
+	-- names: a taxonomy's key, a tag's taxonomy and parent, path and key
+	UNION ALL
+	SELECT NULL, 'taxonomy_key',
+		   format('taxonomy %s: name_key is %s, its name case-folded is %s',
+				  quote_literal(x.name), quote_literal(x.name_key), quote_literal(label_casefold(x.name)))
+	FROM tagstore.taxonomy x
+	WHERE x.name_key IS DISTINCT FROM label_casefold(x.name) AND x.name IS NOT NULL
+	UNION ALL
+	SELECT t.id, 'tag_taxonomy', format('its taxonomy_id %s names no taxonomy', t.taxonomy_id)
+	FROM tagstore.tag t
+	WHERE t.taxonomy_id IS NOT NULL
+	  AND NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = t.taxonomy_id)
+	UNION ALL
+	SELECT t.id, 'tag_parent',
+		   CASE WHEN p.id IS NULL THEN format('its parent_id %s names no tag', t.parent_id)
+				ELSE format('its parent %s is in another taxonomy', p.path) END
+	FROM tagstore.tag t LEFT JOIN tagstore.tag p ON p.id = t.parent_id
+	WHERE t.parent_id IS NOT NULL AND (p.id IS NULL OR p.taxonomy_id IS DISTINCT FROM t.taxonomy_id)
+	UNION ALL
+	SELECT w.id, 'tag_path',
+		   format('path is %s; %s make %s', w.path,
+				  CASE WHEN w.parent_id IS NULL THEN 'its taxonomy''s name and its value'
+					   ELSE 'its parent''s path and its value' END, w.want)
+	FROM (SELECT t.id, t.path, t.parent_id,
+				 CASE WHEN t.parent_id IS NULL THEN tagpath(ARRAY[x.name, t.value])
+					  ELSE p.path || tagpath(ARRAY[t.value]) END AS want
+		  FROM tagstore.tag t
+		  JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id
+		  LEFT JOIN tagstore.tag p ON p.id = t.parent_id
+		  WHERE t.parent_id IS NULL OR p.taxonomy_id = t.taxonomy_id) w
+	WHERE w.want IS NOT NULL AND w.path IS NOT NULL AND w.path <> w.want
+	UNION ALL
+	SELECT t.id, 'tag_key',
+		   format('key is %s; its path case-folded is %s', t.key, label_casefold(t.path))
+	FROM tagstore.tag t
+	WHERE t.path IS NOT NULL AND t.key IS NOT NULL AND t.key <> label_casefold(t.path)
+
+	-- revisions: the live one after every archived one (the next change
+	-- archives the live one under its number)
+	UNION ALL
+	SELECT t.id, 'tag_revision',
+		   format('revision %s is not after its archived revision %s: its next change would fail',
+				  t.revision, r.revision)
+	FROM tagstore.tag t
+	JOIN (SELECT r.tag_id, max(r.revision) AS revision FROM tagstore.tag_revision r
+		  GROUP BY r.tag_id) r ON r.tag_id = t.id
+	WHERE t.revision <= r.revision
+	UNION ALL
+	SELECT d.id, 'tag_revision',
+		   format('deleted as %s: its tombstone''s revision %s is before its archived revision %s: creating it again would fail',
+				  d.path, d.revision, r.revision)
+	FROM tagstore.tag_tombstone d
+	JOIN (SELECT r.tag_id, max(r.revision) AS revision FROM tagstore.tag_revision r
+		  GROUP BY r.tag_id) r ON r.tag_id = d.id
+	WHERE d.revision < r.revision
+	UNION ALL
+	SELECT t.id, 'tag_tombstone', format('the live tag also has a tombstone (deleted as %s)', d.path)
+	FROM tagstore.tag t JOIN tagstore.tag_tombstone d ON d.id = t.id
+
+	-- tombstones of taxonomies that do not exist
+	UNION ALL
+	SELECT d.id, 'tombstone_taxonomy',
+		   format('deleted as %s: its taxonomy_id %s names no taxonomy', d.path, d.taxonomy_id)
+	FROM tagstore.tag_tombstone d
+	WHERE d.taxonomy_id IS NOT NULL
+	  AND NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = d.taxonomy_id)
+	UNION ALL
+	SELECT g.tag_id, 'tagging_revision',
+		   format('entity %s: revision %s is not after its archived revision %s: its next change would fail',
+				  g.entity_id, g.revision, r.revision)
+	FROM tagstore.tagging g
+	JOIN (SELECT r.tag_id, r.entity_id, max(r.revision) AS revision FROM tagstore.tagging_revision r
+		  GROUP BY r.tag_id, r.entity_id) r ON r.tag_id = g.tag_id AND r.entity_id = g.entity_id
+	WHERE g.revision <= r.revision
+
+	-- taggings of tags or entities that do not exist
+	UNION ALL
+	SELECT g.tag_id, 'tagging_orphan',
+		   format('%s of a tag id that tagstore.tag does not hold',
+				  CASE WHEN count(*) = 1 THEN '1 tagging' ELSE count(*) || ' taggings' END)
+	FROM tagstore.tagging g
+	WHERE NOT EXISTS (SELECT FROM tagstore.tag t WHERE t.id = g.tag_id)
+	GROUP BY g.tag_id
+	UNION ALL
+	SELECT g.tag_id, 'tagging_orphan',
+		   format('%s of entity ids that tagstore.entity does not hold: %s',
+				  CASE WHEN count(*) = 1 THEN '1 tagging' ELSE count(*) || ' taggings' END,
+				  array_to_string((array_agg(g.entity_id ORDER BY g.entity_id))[1:5], ', ')
+				  || CASE WHEN count(*) > 5 THEN ', ...' ELSE '' END)
+	FROM tagstore.tagging g
+	WHERE NOT EXISTS (SELECT FROM tagstore.entity e WHERE e.id = g.entity_id)
+	GROUP BY g.tag_id
+
+	-- the ids the sequences give next are free
+	UNION ALL
+	SELECT NULL, 'sequence',
+		   format('tagstore.tag_id_seq gives %s next, the id of an existing tag: the next add_tag would fail', s.next)
+	FROM (SELECT (CASE WHEN q.is_called THEN q.last_value::numeric + c.seqincrement
+						   ELSE q.last_value END)::bigint AS next
+		  FROM tagstore.tag_id_seq q, pg_sequence c
+		  WHERE c.seqrelid = 'tagstore.tag_id_seq'::regclass
+			-- a sequence at its end gives nothing more (nextval says so itself)
+			AND (NOT q.is_called OR q.last_value::numeric + c.seqincrement BETWEEN c.seqmin AND c.seqmax)) s
+	WHERE EXISTS (SELECT FROM tagstore.tag t WHERE t.id = s.next)
+	   OR EXISTS (SELECT FROM tagstore.tag_tombstone d WHERE d.id = s.next)
+	UNION ALL
+	SELECT NULL, 'sequence',
+		   format('tagstore.entity_id_seq gives %s next, the id of an existing entity: the next new entity would fail', s.next)
+	FROM (SELECT (CASE WHEN q.is_called THEN q.last_value::numeric + c.seqincrement
+						   ELSE q.last_value END)::bigint AS next
+		  FROM tagstore.entity_id_seq q, pg_sequence c
+		  WHERE c.seqrelid = 'tagstore.entity_id_seq'::regclass
+			-- a sequence at its end gives nothing more (nextval says so itself)
+			AND (NOT q.is_called OR q.last_value::numeric + c.seqincrement BETWEEN c.seqmin AND c.seqmax)) s
+	WHERE EXISTS (SELECT FROM tagstore.entity e WHERE e.id = s.next)
+)
+SELECT t.path, p.tag_id, p.problem, p.detail
+FROM problems p LEFT JOIN tagstore.tag t ON t.id = p.tag_id
+ORDER BY p.problem, t.key, p.tag_id, p.detail
+$$;
+COMMENT ON FUNCTION tagstore.verify() IS
+	'checks tagstore''s derived data (closure postings, tag paths and keys, revisions) and its invariants; one row per problem, none on a sound database';
+
 -- Every driver binds right (issue #18): the bulk forms and the forms by id
 -- get names of their own instead of overloads, search_tags() gets typed
 -- parameters, and tagpath leaves the string category.  As sql/src/01, 11,

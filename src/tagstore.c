@@ -16,6 +16,7 @@
  *	search.c			the search itself
  *	api.c, scan.c		its SQL functions, and their streaming in FROM
  *	write.c				add_tag_to's direct write
+ *	cascade.c			deletes cascaded by triggers (no foreign keys)
  *	verify.c			tagstore.verify()'s check of the postings
  *
  * The rest of the tagging API is SQL, in sql/src/.

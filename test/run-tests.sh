@@ -104,6 +104,20 @@ cat "$work/dump.log"
 passed=$((passed + $(grep -c '^ok: ' "$work/dump.log")))
 failed=$((failed + $(grep -c '^FAILED' "$work/dump.log")))
 
+# the roles of an application as README.md's Security section sets them up:
+# the trusted extension created by a database owner without superuser
+echo "== roles"
+start_cluster roles
+as_cluster_user env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" \
+	"$here/test/roles.sh" "$PGBIN" >"$work/roles.log" 2>&1
+stop_cluster roles
+cat "$work/roles.log"
+passed=$((passed + $(grep -c '^ok: ' "$work/roles.log")))
+failed=$((failed + $(grep -c '^FAILED' "$work/roles.log")))
+if [ "$(grep -c '^ok: ' "$work/roles.log")" -eq 0 ]; then
+	failed=$((failed + 1))
+fi
+
 # ALTER EXTENSION tagstore UPDATE from every older version with a frozen
 # install script, against a fresh install and the answers before it
 echo "== upgrade"

@@ -10,19 +10,20 @@
 -- that log tagging changes and mark postings stale, the posting_status view
 -- and refresh_postings().
 --
--- The trigger functions are the schema's only internal functions, and
--- PUBLIC may not execute them: a trigger fires whoever writes the table,
--- without EXECUTE on its function (section 08 has the rule).
+-- The trigger functions (these and section 06's) are the schema's only
+-- internal functions but verify()'s, and PUBLIC may not execute them: a
+-- trigger fires whoever writes the table, without EXECUTE on its function
+-- (section 08 has the rule).
 
 CREATE TABLE tagstore.posted_tag (
-	tag_id bigint PRIMARY KEY REFERENCES tagstore.tag ON DELETE CASCADE,
+	tag_id bigint PRIMARY KEY,
 	stale boolean NOT NULL DEFAULT true,
 	entities bigint
 );
 COMMENT ON TABLE tagstore.posted_tag IS 'tags whose subtree''s entities are kept in tagstore.posting; stale ones are not read';
 
 CREATE TABLE tagstore.posting (
-	tag_id bigint NOT NULL REFERENCES tagstore.posted_tag ON DELETE CASCADE,
+	tag_id bigint NOT NULL,
 	chunk bigint NOT NULL,
 	members bytea NOT NULL,
 	PRIMARY KEY (tag_id, chunk)
@@ -32,6 +33,14 @@ COMMENT ON TABLE tagstore.posting IS 'per posted tag, the entities tagged under 
 -- dense ids by a third, and decompressing them cost a broad read of 64,000
 -- members 40% of its time.
 ALTER TABLE tagstore.posting ALTER COLUMN members SET STORAGE EXTERNAL;
+
+-- A posted tag deleted (its tag deleted, section 06) takes its posting
+-- along; no row of posting may outlive its posted tag's TRUNCATE.
+CREATE TRIGGER posted_tag_delete_cascade AFTER DELETE ON tagstore.posted_tag
+	REFERENCING OLD TABLE AS deleted
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._delete_cascade();
+CREATE TRIGGER posted_tag_truncate_check AFTER TRUNCATE ON tagstore.posted_tag
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._delete_cascade();
 
 CREATE TABLE tagstore.posting_change (
 	tag_id bigint NOT NULL,

@@ -10,7 +10,7 @@
 -- and the row-level security policies that apply to the caller decide what
 -- it may read and write (the README's Security section lists the grants).
 -- PUBLIC may execute exactly the functions the README documents; the only
--- other functions are the trigger functions of section 07, which PUBLIC
+-- other functions are the trigger functions of sections 06 and 07, which PUBLIC
 -- may not execute (a trigger fires without EXECUTE on its function).
 --
 -- So the API keeps no internal helper functions.  A helper PUBLIC could

@@ -58,6 +58,7 @@ DECLARE
 	changed bigint[];
 	changed_revisions integer[];
 	rest bigint[];
+	wanted bigint;
 BEGIN
 	-- the arguments
 	IF external_ids IS NULL OR cardinality(external_ids) = 0 THEN
@@ -101,14 +102,23 @@ BEGIN
 	END IF;
 
 	-- the entities, created if new (those that exist are not offered: an
-	-- insert that conflicts would still take an id from the sequence)
-	INSERT INTO tagstore.entity AS e (entity_type, external_id)
-		SELECT DISTINCT p_type, x FROM unnest(external_ids) x
-		WHERE NOT EXISTS (SELECT 1 FROM tagstore.entity o
-						  WHERE o.entity_type = p_type AND o.external_id = x)
-		ON CONFLICT DO NOTHING;
-	entity_ids := ARRAY(SELECT e.id FROM tagstore.entity e
-						WHERE e.entity_type = p_type AND e.external_id = ANY (external_ids));
+	-- insert that conflicts would still take an id from the sequence), and
+	-- locked KEY SHARE as the tag is: a concurrent delete of one waits for
+	-- us, and its cascade then deletes our taggings too.  One deleted while
+	-- we waited for its lock is created again (in READ COMMITTED; in the
+	-- other levels the lock fails with a serialization failure).
+	wanted := (SELECT count(DISTINCT x) FROM unnest(external_ids) x);
+	LOOP
+		INSERT INTO tagstore.entity AS e (entity_type, external_id)
+			SELECT DISTINCT p_type, x FROM unnest(external_ids) x
+			WHERE NOT EXISTS (SELECT 1 FROM tagstore.entity o
+							  WHERE o.entity_type = p_type AND o.external_id = x)
+			ON CONFLICT DO NOTHING;
+		entity_ids := ARRAY(SELECT e.id FROM tagstore.entity e
+							WHERE e.entity_type = p_type AND e.external_id = ANY (external_ids)
+							ORDER BY e.id FOR KEY SHARE);
+		EXIT WHEN cardinality(entity_ids) = wanted;
+	END LOOP;
 
 	-- Lock the taggings that exist, in a statement of their own: if a
 	-- concurrent untag or retag holds one, we wait for it, and the

@@ -33,12 +33,21 @@
 --                                   archived ones, or a tombstone's is before
 --                                   them (the next change would fail)
 --   tag_tombstone                   a live tag that also has a tombstone
+--   tombstone_taxonomy              a tombstone's taxonomy does not exist
+--                                   (tag_id is the deleted tag's)
 --   tagging_revision                a tagging's revision is not after its
 --                                   archived ones
 --   tagging_orphan                  taggings of a tag or an entity that does
 --                                   not exist
 --   sequence                        the id the next add_tag or new entity
 --                                   would take is taken
+--
+-- The orphans (a row naming a taxonomy, tag, entity or posted tag that
+-- does not exist: tag_taxonomy, tag_parent, tombstone_taxonomy,
+-- tagging_orphan, posted_tag_orphan, posting_orphan) are what foreign keys
+-- would refuse; tagstore's tables have none (section 06 says why), so a
+-- direct write can make them, and a delete with its triggers bypassed
+-- (session_replication_role = replica) leaves them.
 --
 -- Not problems: posting_change rows naming a tag or entity that no longer
 -- exists (deletes leave them until the next refresh), stale postings (they
@@ -70,7 +79,7 @@ SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 WITH problems (tag_id, problem, detail) AS (
 	SELECT v.tag_id, v.problem, v.detail FROM tagstore._verify_postings() v
 
-	-- posted tags of tags that do not exist (the foreign key bypassed)
+	-- posted tags of tags that do not exist
 	UNION ALL
 	SELECT p.tag_id, 'posted_tag_orphan', 'tagstore.posted_tag holds a tag id that tagstore.tag does not'
 	FROM tagstore.posted_tag p
@@ -171,6 +180,14 @@ WITH problems (tag_id, problem, detail) AS (
 	UNION ALL
 	SELECT t.id, 'tag_tombstone', format('the live tag also has a tombstone (deleted as %s)', d.path)
 	FROM tagstore.tag t JOIN tagstore.tag_tombstone d ON d.id = t.id
+
+	-- tombstones of taxonomies that do not exist
+	UNION ALL
+	SELECT d.id, 'tombstone_taxonomy',
+		   format('deleted as %s: its taxonomy_id %s names no taxonomy', d.path, d.taxonomy_id)
+	FROM tagstore.tag_tombstone d
+	WHERE d.taxonomy_id IS NOT NULL
+	  AND NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = d.taxonomy_id)
 	UNION ALL
 	SELECT g.tag_id, 'tagging_revision',
 		   format('entity %s: revision %s is not after its archived revision %s: its next change would fail',
@@ -180,7 +197,7 @@ WITH problems (tag_id, problem, detail) AS (
 		  GROUP BY r.tag_id, r.entity_id) r ON r.tag_id = g.tag_id AND r.entity_id = g.entity_id
 	WHERE g.revision <= r.revision
 
-	-- taggings of tags or entities that do not exist (the foreign keys bypassed)
+	-- taggings of tags or entities that do not exist
 	UNION ALL
 	SELECT g.tag_id, 'tagging_orphan',
 		   format('%s of a tag id that tagstore.tag does not hold',

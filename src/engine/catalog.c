@@ -91,6 +91,7 @@ static const struct
 	[TSREL_TAG] = REL("tag"),
 	[TSREL_TAG_PKEY] = REL("tag_pkey"),
 	[TSREL_TAG_KEY] = REL("tag_key"),
+	[TSREL_TAG_TOMBSTONE] = REL("tag_tombstone"),
 	[TSREL_ENTITY] = REL("entity"),
 	[TSREL_ENTITY_PKEY] = REL("entity_pkey"),
 	[TSREL_ENTITY_NAME] = REL("entity_name"),
@@ -331,6 +332,50 @@ static const struct
 		"SELECT t.id, t.key, p.stale IS FALSE FROM tagstore.tag t"
 		" LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id WHERE t.key IS NOT NULL ORDER BY t.key",
 		0, {0}, false, SPI_OK_SELECT
+	},
+
+	/*
+	 * The cascades (cascade.c) read the transition table "deleted" of the
+	 * trigger that runs them, and are planned at each run for its size
+	 * (catalog_execute_once): a plan kept from a delete of one row would
+	 * probe an index a million times for a delete of a million, and one
+	 * kept from a bulk delete would scan a whole table for one row.  A
+	 * tag's descendants go in one statement, however deep (UNION, not
+	 * UNION ALL: a cycle of parent links, which only a direct write can
+	 * make, ends).
+	 */
+	[TSQ_CASCADE_TAXONOMY_TAGS] = {
+		"DELETE FROM tagstore.tag WHERE taxonomy_id IN (SELECT id FROM deleted)",
+		0, {0}, false, SPI_OK_DELETE
+	},
+	[TSQ_CASCADE_TAXONOMY_TOMBSTONES] = {
+		"DELETE FROM tagstore.tag_tombstone WHERE taxonomy_id IN (SELECT id FROM deleted)",
+		0, {0}, false, SPI_OK_DELETE
+	},
+	[TSQ_CASCADE_TAG_SUBTREES] = {
+		"WITH RECURSIVE below (id) AS ("
+		" SELECT t.id FROM tagstore.tag t WHERE t.parent_id IN (SELECT id FROM deleted)"
+		" UNION"
+		" SELECT t.id FROM tagstore.tag t JOIN below b ON t.parent_id = b.id"
+		")"
+		" DELETE FROM tagstore.tag WHERE id IN (SELECT id FROM below)",
+		0, {0}, false, SPI_OK_DELETE
+	},
+	[TSQ_CASCADE_TAG_TAGGINGS] = {
+		"DELETE FROM tagstore.tagging WHERE tag_id IN (SELECT id FROM deleted)",
+		0, {0}, false, SPI_OK_DELETE
+	},
+	[TSQ_CASCADE_TAG_POSTED] = {
+		"DELETE FROM tagstore.posted_tag WHERE tag_id IN (SELECT id FROM deleted)",
+		0, {0}, false, SPI_OK_DELETE
+	},
+	[TSQ_CASCADE_ENTITY_TAGGINGS] = {
+		"DELETE FROM tagstore.tagging WHERE entity_id IN (SELECT id FROM deleted)",
+		0, {0}, false, SPI_OK_DELETE
+	},
+	[TSQ_CASCADE_POSTED_POSTINGS] = {
+		"DELETE FROM tagstore.posting WHERE tag_id IN (SELECT tag_id FROM deleted)",
+		0, {0}, false, SPI_OK_DELETE
 	},
 };
 
@@ -726,12 +771,10 @@ catalog_plan(TagstoreQuery query)
 	return cache.plans[query];
 }
 
-/* Runs a statement (SPI_execute_plan): its rows are SPI_tuptable's. */
-void
-catalog_execute(TagstoreQuery query, Datum *args, const char *nulls, bool read_only, long count)
+/* Complains unless a statement ran as written (rc is SPI's result code). */
+static void
+check_result(TagstoreQuery query, int rc)
 {
-	int			rc = SPI_execute_plan(catalog_plan(query), args, nulls, read_only, count);
-
 	/* an error raises; another result means a rule or the like changed the statement */
 	if (rc != queries[query].expect)
 		ereport(ERROR,
@@ -740,6 +783,34 @@ catalog_execute(TagstoreQuery query, Datum *args, const char *nulls, bool read_o
 				 errdetail("The statement: %s", queries[query].sql),
 				 errhint("A rule or similar on one of tagstore's tables may have changed it; "
 						 "restore the tables as the extension's install script defines them.")));
+}
+
+/* Runs a statement (SPI_execute_plan): its rows are SPI_tuptable's. */
+void
+catalog_execute(TagstoreQuery query, Datum *args, const char *nulls, bool read_only, long count)
+{
+	check_result(query, SPI_execute_plan(catalog_plan(query), args, nulls, read_only, count));
+}
+
+/*
+ * Runs a statement without parameters, planned for this run alone (the
+ * cascades, over a transition table the caller registered), in the
+ * snapshots given as SPI_execute_snapshot takes them (InvalidSnapshot:
+ * SPI's own).
+ */
+void
+catalog_execute_once(TagstoreQuery query, Snapshot snapshot, Snapshot crosscheck)
+{
+	SPIPlanPtr	plan;
+
+	Assert(queries[query].nargs == 0);
+	catalog_load();
+	plan = SPI_prepare(statement_text(queries[query].sql), 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s", queries[query].sql,
+			 SPI_result_code_string(SPI_result));
+	check_result(query, SPI_execute_snapshot(plan, NULL, NULL, snapshot, crosscheck, false, true, 0));
+	SPI_freeplan(plan);
 }
 
 /*

@@ -30,6 +30,7 @@ typedef enum TagstoreRel
 	TSREL_TAG,
 	TSREL_TAG_PKEY,				/* (id) */
 	TSREL_TAG_KEY,				/* (key): a subtree is a key range */
+	TSREL_TAG_TOMBSTONE,
 	TSREL_ENTITY,
 	TSREL_ENTITY_PKEY,			/* (id) */
 	TSREL_ENTITY_NAME,			/* (entity_type, external_id) */
@@ -101,6 +102,9 @@ typedef enum TagstoreRel
 /* The trigger on tagging that logs changes for the postings. */
 #define TAGGING_CHANGED_TRIGGER		"tagging_changed"
 
+/* The name of the deleted rows in the cascades' statements (REFERENCING OLD TABLE AS). */
+#define CASCADE_TRANSITION_TABLE	"deleted"
+
 /* The statements the engine runs through SPI, each prepared once a session. */
 typedef enum TagstoreQuery
 {
@@ -137,6 +141,14 @@ typedef enum TagstoreQuery
 	TSQ_VERIFY_POSTED,			/* every posted tag: id, stale, entities, by id */
 	TSQ_VERIFY_CHUNKS,			/* every posting row, by (tag_id, chunk) */
 	TSQ_VERIFY_TAGS,			/* every tag with a key, in key order, and its posting's freshness */
+	/* cascade.c: the rows that reference the rows of the transition table "deleted" */
+	TSQ_CASCADE_TAXONOMY_TAGS,
+	TSQ_CASCADE_TAXONOMY_TOMBSTONES,
+	TSQ_CASCADE_TAG_SUBTREES,	/* the deleted tags' descendants, whatever their depth */
+	TSQ_CASCADE_TAG_TAGGINGS,
+	TSQ_CASCADE_TAG_POSTED,
+	TSQ_CASCADE_ENTITY_TAGGINGS,
+	TSQ_CASCADE_POSTED_POSTINGS,
 	TSQ_COUNT
 } TagstoreQuery;
 
@@ -150,6 +162,7 @@ extern RegProcedure catalog_key_proc(int16 strategy);
 extern SPIPlanPtr catalog_plan(TagstoreQuery query);
 extern void catalog_execute(TagstoreQuery query, Datum *args, const char *nulls,
 							bool read_only, long count);
+extern void catalog_execute_once(TagstoreQuery query, Snapshot snapshot, Snapshot crosscheck);
 extern void catalog_check_function(Oid funcid);
 
 /*

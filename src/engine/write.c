@@ -10,13 +10,15 @@
  * data by a live tag, needs little, and add_tag_to() writes it straight
  * into the tables and their indexes,
  * doing what the SQL would do, without the executor's set-up per statement
- * and the foreign-key checks' queries (less than half the time of the SQL;
- * the benchmark's README has the figures):
+ * (less than half the time of the SQL; the benchmark's README has the
+ * figures):
  *
  *	1. the tag, by key or id, locked FOR KEY SHARE: a concurrent removal of
- *	   it waits for us.  This lock is what the foreign-key check of the
- *	   insert would take, so the check is not needed;
- *	2. the entity, by name, locked likewise (the other foreign key); a new
+ *	   it waits for us, and its cascade then deletes our tagging
+ *	   (cascade.c).  tagstore's tables have no foreign keys; this lock is
+ *	   what a foreign key's check of the insert would take (a database
+ *	   still at 1.0 has them, and their checks are not needed);
+ *	2. the entity, by name, locked likewise; a new
  *	   entity is inserted by SQL (ON CONFLICT: a concurrent creator wins);
  *	3. no tagging of the pair that our snapshot sees;
  *	4. its revision: one after the last archived one, if it was tagged before;
@@ -93,21 +95,27 @@ current_actor(void)
 	return cstring_to_text(actor);
 }
 
-/* May the caller read, with these privileges too, a table no policy filters? */
+/*
+ * May the caller read, with these privileges too, a table no policy
+ * filters?  Every privilege asked for must be held on the whole table
+ * (pg_class_aclcheck would accept any one of them: a reader's SELECT
+ * alone); privileges on some columns only leave the write to the SQL.
+ */
 static bool
 may_use(Relation rel, AclMode privileges)
 {
 	Oid			relid = RelationGetRelid(rel);
+	AclMode		wanted = ACL_SELECT | privileges;
 
-	return pg_class_aclcheck(relid, GetUserId(), ACL_SELECT | privileges) == ACLCHECK_OK &&
+	return pg_class_aclmask(relid, GetUserId(), wanted, ACLMASK_ALL) == wanted &&
 		check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
 }
 
 /*
  * Is tagging as tagstore made it: only the columns the direct write fills
  * (their names and types are checked by catalog.c), no check constraint,
- * and no insert trigger but the change log and the foreign-key checks that
- * our locks stand for?
+ * and no insert trigger but the change log and (in a database still at
+ * 1.0) the foreign-key checks that our locks stand for?
  */
 static bool
 tagging_is_ours(Tables *t)

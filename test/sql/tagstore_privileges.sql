@@ -205,6 +205,7 @@ SELECT what, errcheck(stmt) FROM (VALUES
   ('create_taxonomy', $$SELECT tagstore.create_taxonomy('Gemüse')$$),
   ('add_tag', $$SELECT tagstore.add_tag('Obst', 'Kirschen')$$),
   ('add_tag_to', $$SELECT tagstore.add_tag_to('Obst.Birne', 'fruit', 'r1')$$),
+  ('add_tag_to, an entity that exists', $$SELECT tagstore.add_tag_to('Obst.Birne', 'fruit', 'f1')$$),
   ('add_tag_to, bulk', $$SELECT * FROM tagstore.add_tag_to_many('Obst.Birne', 'fruit', ARRAY['r1'])$$),
   ('update_tag', $$SELECT tagstore.update_tag('Obst.Birne', description => 'x')$$),
   ('remove_tag_from', $$SELECT tagstore.remove_tag_from('Obst.Birne', 'fruit', 'f3')$$),
@@ -214,6 +215,9 @@ SELECT what, errcheck(stmt) FROM (VALUES
 RESET SESSION AUTHORIZATION;
 SELECT count(*) AS taggings_of_r1 FROM tagstore.tagging x JOIN tagstore.entity e ON e.id = x.entity_id
 WHERE e.external_id = 'r1';
+SELECT coalesce(string_agg(t.path::text, ' ' ORDER BY t.path), 'none') AS tags_of_f1
+FROM tagstore.tagging x JOIN tagstore.entity e ON e.id = x.entity_id JOIN tagstore.tag t ON t.id = x.tag_id
+WHERE e.external_id = 'f1';
 
 -- A role without grants: the type works, the schema tagstore does not.
 SET SESSION AUTHORIZATION tagstore_priv_none;

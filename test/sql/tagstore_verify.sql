@@ -254,7 +254,7 @@ ROLLBACK;
 BEGIN;
 ALTER TABLE tagstore.posting DROP CONSTRAINT posting_pkey;
 INSERT INTO tagstore.posting SELECT * FROM tagstore.posting WHERE tag_id = tagstore.tag_id('Zoo.animal');
-SET LOCAL session_replication_role = replica;	-- no foreign-key triggers
+SET LOCAL session_replication_role = replica;	-- no cascade triggers
 INSERT INTO tagstore.posting SELECT tagstore.tag_id('Zoo.animal.bird') + 1000, chunk, members
 FROM tagstore.posting WHERE tag_id = tagstore.tag_id('Zoo.animal.bird');
 DELETE FROM tagstore.tag WHERE path = 'Zoo.plant.tree';
