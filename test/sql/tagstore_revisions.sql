@@ -166,7 +166,7 @@ FROM tagstore.search_tags(taxonomy => 'NASA');
 -- pageable, in name order
 SELECT tag FROM tagstore.search_tags(taxonomy => 'NASA') LIMIT 2 OFFSET 1;
 SELECT errcheck($$SELECT * FROM tagstore.search_tags(value => 42)$$) AS wrong_type,
-	   errcheck($$SELECT * FROM tagstore.search_tags(any_value => ARRAY['quality'])$$) AS list_for_one,
+	   errcheck($$SELECT * FROM tagstore.search_tags(value => ARRAY['quality'])$$) AS list_for_one,
 	   errcheck($$SELECT * FROM tagstore.search_tags(any_value => ARRAY[ARRAY['quality']])$$) AS two_dimensions;
 
 -- prune_history: keeps the last revisions, forgets old tombstones, never
