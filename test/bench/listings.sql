@@ -16,14 +16,17 @@ CREATE SCHEMA listings;
 SET search_path = listings, public;
 
 -- The data: taxonomy tx2000 (20 groups of 99 skills) and tx20000 (200
--- groups of 99 skills), loaded as a bulk import writes them; 25,000
--- entities, each tagged with about four tags of each taxonomy, drawn with
--- a skew towards the first tags in key order (some of them groups).
+-- groups of 99 skills), loaded as a bulk import writes them; and two of
+-- other shapes, timed without 1.0's definitions (they would only time
+-- out): flat20000 (20,000 tags under the root, created in random order)
+-- and deep20000 (500 chains 40 tags deep, created level by level).
+-- 25,000 entities, each tagged with about four tags of each taxonomy,
+-- drawn with a skew towards the first tags in key order.
 SELECT setseed(0.42);
 ALTER TABLE tagstore.tag SET (autovacuum_enabled = false);
 ALTER TABLE tagstore.tagging SET (autovacuum_enabled = false);
 ALTER TABLE tagstore.entity SET (autovacuum_enabled = false);
-SELECT tagstore.create_taxonomy(n) FROM unnest(ARRAY['tx2000', 'tx20000']) n;
+SELECT tagstore.create_taxonomy(n) FROM unnest(ARRAY['tx2000', 'tx20000', 'flat20000', 'deep20000']) n;
 CREATE FUNCTION load(tax text, groups int, skills int) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	x tagstore.taxonomy;
@@ -40,6 +43,25 @@ BEGIN
 	ORDER BY p.key, s;
 END $$;
 SELECT load('tx2000', 20, 99), load('tx20000', 200, 99);
+INSERT INTO tagstore.tag (taxonomy_id, parent_id, value, path, key, originator, actor)
+SELECT x.id, NULL, v, tagpath(ARRAY[x.name, v]), label_casefold(tagpath(ARRAY[x.name, v])), 'bench', 'bench'
+FROM tagstore.taxonomy x, generate_series(1, 20000) g, LATERAL format('Flat %s', g) v
+WHERE x.name = 'flat20000' ORDER BY random();
+DO $$
+DECLARE
+	x tagstore.taxonomy;
+BEGIN
+	SELECT * INTO x FROM tagstore.taxonomy WHERE name = 'deep20000';
+	INSERT INTO tagstore.tag (taxonomy_id, parent_id, value, path, key, originator, actor)
+	SELECT x.id, NULL, v, tagpath(ARRAY[x.name, v]), label_casefold(tagpath(ARRAY[x.name, v])), 'bench', 'bench'
+	FROM generate_series(1, 500) c, LATERAL format('Chain %s', c) v;
+	FOR d IN 2 .. 40 LOOP
+		INSERT INTO tagstore.tag (taxonomy_id, parent_id, value, path, key, originator, actor)
+		SELECT x.id, p.id, v, p.path || tagpath(ARRAY[v]), p.key || label_casefold(tagpath(ARRAY[v])), 'bench', 'bench'
+		FROM tagstore.tag p, LATERAL format('Level %s', d) v
+		WHERE p.taxonomy_id = x.id AND nlevel(p.path) = d;
+	END LOOP;
+END $$;
 INSERT INTO tagstore.entity (entity_type, external_id)
 SELECT 'course', 'course-' || lpad(e::text, 5, '0') FROM generate_series(1, 25000) e;
 ALTER TABLE tagstore.tagging DISABLE TRIGGER tagging_changed;
@@ -169,8 +191,9 @@ BEGIN
 	END LOOP;
 END $$;
 
--- The listings timed: (taxonomy, listing, new statement, old statement or
--- NULL where 1.0's is the same).  %1$s is the taxonomy.
+-- The listings timed: (taxonomy, listing, new statement, old statement:
+-- NULL where 1.0's is the same, '' where it is not run).  %1$s is the
+-- taxonomy.
 CREATE TABLE listing (ord int, taxonomy text, listing text, new_sql text, old_sql text);
 INSERT INTO listing
 SELECT 10 * i + j, tax, l.listing, format(l.new_sql, tax), format(l.old_sql, tax)
@@ -193,15 +216,23 @@ FROM unnest(ARRAY['tx2000', 'tx20000']) WITH ORDINALITY AS x(tax, i),
 		 NULL)
 	 ) AS l(j, listing, new_sql, old_sql)
 UNION ALL
-SELECT 31, 'both', 'search_tags(value): a group in each', 
+SELECT 10 * i + j, tax, l.listing, format(l.new_sql, tax), ''
+FROM unnest(ARRAY['flat20000', 'deep20000']) WITH ORDINALITY AS x(tax, i0), LATERAL (SELECT i0 + 3) i(i),
+	 (VALUES
+		(1, 'search_tags(taxonomy)', $q$SELECT * FROM tagstore.search_tags(taxonomy => '%1$s')$q$),
+		(3, 'tags', $q$SELECT * FROM tagstore.tags('%1$s')$q$),
+		(4, 'tree', $q$SELECT * FROM tagstore.tree('%1$s')$q$)
+	 ) AS l(j, listing, new_sql)
+UNION ALL
+SELECT 61, 'all', 'search_tags(value): a group in each', 
 	   $q$SELECT * FROM tagstore.search_tags(value => 'Group 007')$q$,
 	   $q$SELECT * FROM listings.old_search_tags(NULL, ARRAY['Group 007'], NULL, false)$q$
 UNION ALL
-SELECT 32, 'both', 'search_tags(): every tag',
+SELECT 62, 'all', 'search_tags(): every tag',
 	   $q$SELECT * FROM tagstore.search_tags()$q$,
 	   $q$SELECT * FROM listings.old_search_tags(NULL, NULL, NULL, false)$q$
 UNION ALL
-SELECT 33, 'both', 'taxonomies (unchanged)', $q$SELECT * FROM tagstore.taxonomies$q$, NULL;
+SELECT 63, 'all', 'taxonomies (unchanged)', $q$SELECT * FROM tagstore.taxonomies$q$, NULL;
 
 -- Median milliseconds of a statement's runs after one warm-up (5 runs, and
 -- more until they add up to 100 ms, at most 50); a first run over a second
@@ -256,7 +287,7 @@ SET statement_timeout = :'timeout';
 \set stats fresh
 SELECT format('INSERT INTO listings.figure VALUES (%s, %L, %L, listings.time_ms(%L))', ord, :'stats', d, s)
 FROM listing, LATERAL (VALUES ('new', new_sql), ('old', old_sql)) v(d, s)
-WHERE s IS NOT NULL ORDER BY ord, d \gexec
+WHERE s <> '' ORDER BY ord, d \gexec
 SELECT format('INSERT INTO listings.answer VALUES (%s, %L, listings.same_answer(%L, %L))', l.ord, :'stats', new_sql, old_sql)
 FROM listing l JOIN figure f ON f.ord = l.ord AND f.stats = :'stats' AND f.def = 'old' AND f.ms IS NOT NULL
 ORDER BY l.ord \gexec
@@ -270,7 +301,7 @@ SET statement_timeout = :'timeout';
 \set stats analyzed
 SELECT format('INSERT INTO listings.figure VALUES (%s, %L, %L, listings.time_ms(%L))', ord, :'stats', d, s)
 FROM listing, LATERAL (VALUES ('new', new_sql), ('old', old_sql)) v(d, s)
-WHERE s IS NOT NULL ORDER BY ord, d \gexec
+WHERE s <> '' ORDER BY ord, d \gexec
 SELECT format('INSERT INTO listings.answer VALUES (%s, %L, listings.same_answer(%L, %L))', l.ord, :'stats', new_sql, old_sql)
 FROM listing l JOIN figure f ON f.ord = l.ord AND f.stats = :'stats' AND f.def = 'old' AND f.ms IS NOT NULL
 ORDER BY l.ord \gexec
@@ -282,10 +313,10 @@ RESET statement_timeout;
 \pset footer off
 SELECT l.taxonomy, l.listing,
 	   round(n1.ms, 1) AS "1.1 fresh",
-	   CASE WHEN l.old_sql IS NULL THEN 'same' WHEN o1.ms IS NULL THEN 'timeout' ELSE round(o1.ms, 1)::text END AS "1.0 fresh",
+	   CASE WHEN l.old_sql IS NULL THEN 'same' WHEN l.old_sql = '' THEN 'not run' WHEN o1.ms IS NULL THEN 'timeout' ELSE round(o1.ms, 1)::text END AS "1.0 fresh",
 	   round(n2.ms, 1) AS "1.1 analyzed",
-	   CASE WHEN l.old_sql IS NULL THEN 'same' WHEN o2.ms IS NULL THEN 'timeout' ELSE round(o2.ms, 1)::text END AS "1.0 analyzed",
-	   CASE WHEN l.old_sql IS NULL THEN ''
+	   CASE WHEN l.old_sql IS NULL THEN 'same' WHEN l.old_sql = '' THEN 'not run' WHEN o2.ms IS NULL THEN 'timeout' ELSE round(o2.ms, 1)::text END AS "1.0 analyzed",
+	   CASE WHEN l.old_sql IS NULL OR l.old_sql = '' THEN ''
 			WHEN a1.same AND a2.same THEN 'yes'
 			WHEN NOT a1.same OR NOT a2.same THEN 'NO'
 			ELSE 'yes (' || coalesce(a1.stats, a2.stats) || ')' END AS "same rows"
