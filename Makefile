@@ -33,6 +33,7 @@ ENGINE_OBJS = \
 	src/engine/tag_counts.o \
 	src/engine/tag_reader.o \
 	src/engine/tagging_index.o \
+	src/engine/taxonomy_acl.o \
 	src/engine/verify.o \
 	src/engine/write.o
 OBJS = src/tagstore.o $(TYPES_OBJS) $(ENGINE_OBJS)
