@@ -41,7 +41,10 @@
  *	  pg_authid and pg_auth_members).
  *
  * An invalidation that arrives while the cache is computed leaves it
- * stale, used for the one lookup, computed again at the next.
+ * stale, used for the one lookup, computed again at the next.  A taxonomy
+ * not in the cache makes it computed again, once per transaction: it may
+ * have been created since, by a transaction whose invalidation this
+ * session has not read yet.
  *
  * Example: alice, a member of editors, calls entities_with_all('{Biology.animal,
  * sizes.large}').  The first lookup of the session runs the statement:
@@ -61,6 +64,7 @@
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
@@ -84,6 +88,7 @@ static struct
 	uint64		invalidations;	/* how many have arrived */
 	bool		callbacks;		/* are the invalidation callbacks registered */
 	Oid			userid;			/* whose levels */
+	LocalTransactionId lxid;	/* the transaction that computed them */
 	Oid			grant_relid;	/* taxonomy_grant when computed */
 	bool		all;			/* superuser, extension's owner, or a 1.0 database */
 	MemoryContext cxt;
@@ -100,11 +105,15 @@ taxonomy_level_name(TaxonomyLevel level)
 	return level_names[level];
 }
 
-/* A relation changed: stale if it is taxonomy_grant (or all are invalidated). */
+/*
+ * A relation changed: stale if it is taxonomy_grant (or all are
+ * invalidated, or there was no taxonomy_grant: an update from 1.0 may
+ * have made it).
+ */
 static void
 acl_relation_changed(Datum arg, Oid relid)
 {
-	if (!OidIsValid(relid) || relid == acl.grant_relid)
+	if (!OidIsValid(relid) || relid == acl.grant_relid || !OidIsValid(acl.grant_relid))
 	{
 		acl.valid = false;
 		acl.invalidations++;
@@ -142,6 +151,7 @@ acl_compute(void)
 	acl.entries = NULL;
 	acl.n = 0;
 	acl.userid = GetUserId();
+	acl.lxid = MyProc->lxid;
 	acl.grant_relid = catalog_relid(TSREL_TAXONOMY_GRANT);
 	acl.all = superuser() || !OidIsValid(acl.grant_relid);
 	if (!acl.all)
@@ -232,6 +242,12 @@ taxonomy_acl_level(const char *name_key, int len, bool *exists)
 		else
 			lo = mid + 1;
 	}
+	/* one not known: perhaps created since, its invalidation not yet read */
+	if (acl.lxid != MyProc->lxid)
+	{
+		acl.valid = false;
+		return taxonomy_acl_level(name_key, len, exists);
+	}
 	if (exists)
 		*exists = false;
 	return TAXONOMY_NONE;
@@ -294,8 +310,9 @@ level_of(text *privilege)
 /*
  * tagstore.has_taxonomy_privilege(taxonomy text, privilege text) -> boolean:
  * does the current user hold the privilege on the taxonomy (named in any
- * case)?  An error for a taxonomy that does not exist, as has_table_privilege
- * gives for a table.
+ * case)?  NULL for a taxonomy that does not exist (true for a user who sees
+ * all), as has_table_privilege gives for a table's OID: a listing in an
+ * older snapshot may still see a taxonomy dropped since.
  */
 PG_FUNCTION_INFO_V1(tagstore_has_taxonomy_privilege);
 Datum
@@ -309,9 +326,7 @@ tagstore_has_taxonomy_privilege(PG_FUNCTION_ARGS)
 	TaxonomyLevel level = taxonomy_acl_level(key, len, &exists);
 
 	if (!exists)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("taxonomy \"%s\" does not exist", text_to_cstring(name))));
+		PG_RETURN_NULL();
 	PG_RETURN_BOOL(level >= want);
 }
 
