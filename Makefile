@@ -50,7 +50,7 @@ REGRESS = tagpath_io ltree_compat ltree_neighbour tagquery tagpath_index tagstor
 REGRESS_OPTS = --inputdir=test --load-extension=tagstore --encoding=UTF8 --no-locale
 
 # isolation specs: test/specs/<name>.spec with test/expected/<name>.out
-ISOLATION = add_same_tag tag_same_entity tag_untag move_and_add remove_and_tag update_conflict retag_data refresh_postings search_snapshot tag_direct verify_concurrent cascade_concurrent
+ISOLATION = add_same_tag tag_same_entity tag_untag move_and_add remove_and_tag update_conflict retag_data refresh_postings search_snapshot tag_direct verify_concurrent cascade_concurrent taxonomy_acl
 ISOLATION_OPTS = --inputdir=test --encoding=UTF8 --no-locale
 
 # -Wextra's unused-parameter fires in PostgreSQL's own headers and on every
