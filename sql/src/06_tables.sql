@@ -8,8 +8,8 @@
 -- keep the tables' data.
 --
 -- References.  A tag names its taxonomy and parent, a tombstone and a
--- taxonomy_grant its taxonomy, a tagging its tag and entity; but there are no foreign keys
--- among these tables.  They are the extension's configuration tables: a
+-- taxonomy_grant its taxonomy, a tagging its tag and entity; but there
+-- are no foreign keys among these tables.  They are the extension's configuration tables: a
 -- restore makes them, constraints included, by CREATE EXTENSION before it
 -- loads their data, and a parallel pg_restore loads them in any order, so a
 -- foreign key would fail the load of a table whose referenced rows were not
