@@ -2076,7 +2076,7 @@ COMMENT ON FUNCTION tagstore.revoke_taxonomy(text, text, text) IS
 
 -- the functions that check privileges, the view that shows only the
 -- taxonomies the caller may read, verify() reporting grants of missing
--- taxonomies
+-- taxonomies and roles
 CREATE OR REPLACE FUNCTION tagstore.create_taxonomy(name text, description text DEFAULT NULL,
 	owner_id text DEFAULT NULL, free_form boolean DEFAULT false) RETURNS uuid
 LANGUAGE plpgsql VOLATILE
@@ -3233,7 +3233,13 @@ WITH problems (tag_id, problem, detail) AS (
 				  CASE WHEN g.grantee::oid = 0 THEN 'PUBLIC' ELSE g.grantee::text END)
 		   || format(' (%s)', g.taxonomy_id)
 	FROM tagstore.taxonomy_grant g
-	WHERE NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = g.taxonomy_id)	UNION ALL
+	WHERE NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = g.taxonomy_id)
+	UNION ALL
+	SELECT NULL, 'grant_role',
+		   format('taxonomy_grant of %s on %s to role %s: no such role', g.privilege,
+				  coalesce(quote_literal(x.name), g.taxonomy_id::text), g.grantee::oid)
+	FROM tagstore.taxonomy_grant g LEFT JOIN tagstore.taxonomy x ON x.id = g.taxonomy_id
+	WHERE g.grantee::oid <> 0 AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.oid = g.grantee::oid)	UNION ALL
 	SELECT t.id, 'tag_taxonomy', format('its taxonomy_id %s names no taxonomy', t.taxonomy_id)
 	FROM tagstore.tag t
 	WHERE t.taxonomy_id IS NOT NULL

@@ -38,6 +38,9 @@
 --   grant_taxonomy                  a taxonomy_grant row of a taxonomy that
 --                                   does not exist (tag_id NULL; the detail
 --                                   names it and the grantee)
+--   grant_role                      a taxonomy_grant row of a role that no
+--                                   longer exists (DROP ROLE leaves its
+--                                   grants; tag_id NULL)
 --   tagging_revision                a tagging's revision is not after its
 --                                   archived ones
 --   tagging_orphan                  taggings of a tag or an entity that does
@@ -138,7 +141,13 @@ WITH problems (tag_id, problem, detail) AS (
 				  CASE WHEN g.grantee::oid = 0 THEN 'PUBLIC' ELSE g.grantee::text END)
 		   || format(' (%s)', g.taxonomy_id)
 	FROM tagstore.taxonomy_grant g
-	WHERE NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = g.taxonomy_id)	UNION ALL
+	WHERE NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = g.taxonomy_id)
+	UNION ALL
+	SELECT NULL, 'grant_role',
+		   format('taxonomy_grant of %s on %s to role %s: no such role', g.privilege,
+				  coalesce(quote_literal(x.name), g.taxonomy_id::text), g.grantee::oid)
+	FROM tagstore.taxonomy_grant g LEFT JOIN tagstore.taxonomy x ON x.id = g.taxonomy_id
+	WHERE g.grantee::oid <> 0 AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.oid = g.grantee::oid)	UNION ALL
 	SELECT t.id, 'tag_taxonomy', format('its taxonomy_id %s names no taxonomy', t.taxonomy_id)
 	FROM tagstore.tag t
 	WHERE t.taxonomy_id IS NOT NULL

@@ -333,6 +333,11 @@ INSERT INTO tagstore.taxonomy_grant (taxonomy_id, grantee, privilege, granted_by
 VALUES ('00000000-0000-0000-0000-000000000001', 'acl_none', 'read', 'test');
 RESET session_replication_role;
 SELECT problem, detail FROM tagstore.verify();
+-- and a grant to a role dropped since
+CREATE ROLE acl_gone;
+SELECT tagstore.grant_taxonomy('beta', 'acl_gone', 'tag');
+DROP ROLE acl_gone;
+SELECT problem, regexp_replace(detail, '\d+: no such', 'N: no such') AS detail FROM tagstore.verify();
 
 DROP TABLE public.acl_queries, public.acl_writes;
 DROP FUNCTION public.trycheck(text), public.acl_differential(), public.acl_sees(), public.acl_try_writes(), public.ref_readable(uuid), public.ref_id(tagpath);
