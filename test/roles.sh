@@ -230,6 +230,7 @@ fi
 state() {
 	as app_owner "$1" <<'EOF'
 SELECT 'taxonomy', count(*), md5(string_agg(x::text, ',' ORDER BY x::text)) FROM tagstore.taxonomy x;
+SELECT 'taxonomy_grant', count(*), md5(string_agg(x::text, ',' ORDER BY x::text)) FROM tagstore.taxonomy_grant x;
 SELECT 'tag', count(*), md5(string_agg(x::text, ',' ORDER BY x::text)) FROM tagstore.tag x;
 SELECT 'tag_tombstone', count(*), md5(string_agg(x::text, ',' ORDER BY x::text)) FROM tagstore.tag_tombstone x;
 SELECT 'tag_revision', count(*), md5(string_agg(x::text, ',' ORDER BY x::text)) FROM tagstore.tag_revision x;
