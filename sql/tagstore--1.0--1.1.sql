@@ -1949,3 +1949,1418 @@ RETURNS TABLE (tag @extschema@.tagpath, taxonomy text, value text, category text
 	AS 'MODULE_PATHNAME', 'tagstore_search_tags' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION tagstore.search_tags(text, text, text, boolean, text[], text[], text[]) IS
 	'tags by taxonomy, value and originator (one each, or any of a list; case-insensitive; with pattern, * and ? are wildcards), with metadata and counts, by name';
+
+-- ---------------------------------------------------------------------------
+-- Per-taxonomy privileges (issue #18, item 2): read < tag < edit < admin,
+-- granted per taxonomy by grant_taxonomy and revoke_taxonomy (admin only),
+-- checked by every API function that writes (42501 naming the taxonomy
+-- and the privilege), and the tags of taxonomies the caller may not read
+-- are not there for searches, listings and tags_of.  As sections 06, 09 to
+-- 17 of sql/src/ make them.  So that a 1.0 database behaves as before,
+-- PUBLIC is granted admin on every taxonomy that exists now; its owners
+-- revoke that when they are ready (README.md, Upgrading).
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE tagstore.taxonomy_grant (
+	taxonomy_id uuid NOT NULL,
+	grantee regrole NOT NULL,
+	privilege text NOT NULL CHECK (privilege IN ('read', 'tag', 'edit', 'admin')),
+	granted_by text NOT NULL,
+	granted_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (taxonomy_id, grantee)
+);
+COMMENT ON TABLE tagstore.taxonomy_grant IS 'per-taxonomy privileges: one level (read, tag, edit, admin) per grantee; grantee 0 is PUBLIC';
+SELECT pg_catalog.pg_extension_config_dump('tagstore.taxonomy_grant', '');
+
+CREATE FUNCTION tagstore._taxonomy_acl_changed() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'tagstore_taxonomy_acl_changed' LANGUAGE C;
+COMMENT ON FUNCTION tagstore._taxonomy_acl_changed() IS
+	'internal trigger: tells every session that the per-taxonomy privileges may have changed';
+REVOKE EXECUTE ON FUNCTION tagstore._taxonomy_acl_changed() FROM PUBLIC;
+CREATE TRIGGER taxonomy_acl_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tagstore.taxonomy
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._taxonomy_acl_changed();
+CREATE TRIGGER taxonomy_grant_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tagstore.taxonomy_grant
+	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._taxonomy_acl_changed();
+
+CREATE FUNCTION tagstore.has_taxonomy_privilege(taxonomy text, privilege text) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'tagstore_has_taxonomy_privilege' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION tagstore.has_taxonomy_privilege(text, text) IS
+	'does the current user hold the privilege (read, tag, edit, admin) on the taxonomy; NULL if there is no such taxonomy';
+
+-- grant_taxonomy: raises a role's (or PUBLIC's) level on a taxonomy to the
+-- privilege, never lowers it.  Only admin may grant.
+CREATE FUNCTION tagstore.grant_taxonomy(taxonomy text, role text, privilege text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	levels text[] := ARRAY['read', 'tag', 'edit', 'admin'];
+	t tagstore.taxonomy;
+	who regrole;
+	level text := lower(privilege);
+BEGIN
+	FOR i IN 1 .. 3 LOOP
+		IF (ARRAY[taxonomy, role, privilege])[i] IS NULL THEN
+			RAISE EXCEPTION '% must not be NULL', (ARRAY['taxonomy', 'role', 'privilege'])[i]
+				USING ERRCODE = 'null_value_not_allowed';
+		END IF;
+	END LOOP;
+	IF array_position(levels, level) IS NULL THEN
+		RAISE EXCEPTION 'unrecognized taxonomy privilege type: "%"', privilege
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The privileges are read, tag, edit and admin.';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold($1) FOR SHARE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', $1 USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'admin') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege admin is needed.';
+	END IF;
+	who := CASE WHEN lower(role) = 'public' THEN '-'::regrole ELSE to_regrole(role) END;
+	IF who IS NULL THEN
+		RAISE EXCEPTION 'role "%" does not exist', role USING ERRCODE = 'undefined_object';
+	END IF;
+	INSERT INTO tagstore.taxonomy_grant AS g (taxonomy_id, grantee, privilege, granted_by)
+	VALUES (t.id, who, level, current_user)
+	ON CONFLICT (taxonomy_id, grantee) DO UPDATE
+	SET privilege = excluded.privilege, granted_by = excluded.granted_by, granted_at = excluded.granted_at
+	WHERE array_position(levels, g.privilege) < array_position(levels, excluded.privilege);
+END $$;
+COMMENT ON FUNCTION tagstore.grant_taxonomy(text, text, text) IS
+	'grant a role (or PUBLIC) a privilege on a taxonomy: read, tag, edit or admin, each including those before it; needs admin';
+
+-- revoke_taxonomy: takes the privilege and every higher one from a role (or
+-- PUBLIC): it keeps the level below, or nothing.  Only admin may revoke.
+CREATE FUNCTION tagstore.revoke_taxonomy(taxonomy text, role text, privilege text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	levels text[] := ARRAY['read', 'tag', 'edit', 'admin'];
+	t tagstore.taxonomy;
+	who regrole;
+	level text := lower(privilege);
+BEGIN
+	FOR i IN 1 .. 3 LOOP
+		IF (ARRAY[taxonomy, role, privilege])[i] IS NULL THEN
+			RAISE EXCEPTION '% must not be NULL', (ARRAY['taxonomy', 'role', 'privilege'])[i]
+				USING ERRCODE = 'null_value_not_allowed';
+		END IF;
+	END LOOP;
+	IF array_position(levels, level) IS NULL THEN
+		RAISE EXCEPTION 'unrecognized taxonomy privilege type: "%"', privilege
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The privileges are read, tag, edit and admin.';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold($1) FOR SHARE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', $1 USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'admin') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege admin is needed.';
+	END IF;
+	who := CASE WHEN lower(role) = 'public' THEN '-'::regrole ELSE to_regrole(role) END;
+	IF who IS NULL THEN
+		RAISE EXCEPTION 'role "%" does not exist', role USING ERRCODE = 'undefined_object';
+	END IF;
+	IF level = 'read' THEN
+		DELETE FROM tagstore.taxonomy_grant g WHERE g.taxonomy_id = t.id AND g.grantee = who;
+	ELSE
+		UPDATE tagstore.taxonomy_grant g
+		SET privilege = levels[array_position(levels, level) - 1], granted_by = current_user, granted_at = now()
+		WHERE g.taxonomy_id = t.id AND g.grantee = who
+		  AND array_position(levels, g.privilege) >= array_position(levels, level);
+	END IF;
+END $$;
+COMMENT ON FUNCTION tagstore.revoke_taxonomy(text, text, text) IS
+	'revoke a privilege on a taxonomy from a role (or PUBLIC), and every higher one: it keeps the level below; needs admin';
+
+-- the functions that check privileges, the view that shows only the
+-- taxonomies the caller may read, verify() reporting grants of missing
+-- taxonomies and roles
+CREATE OR REPLACE FUNCTION tagstore.create_taxonomy(name text, description text DEFAULT NULL,
+	owner_id text DEFAULT NULL, free_form boolean DEFAULT false) RETURNS uuid
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	f record;
+	bad text;
+	clean text;
+	new_id uuid;
+BEGIN
+	IF name IS NULL THEN
+		RAISE EXCEPTION 'taxonomy name must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	FOR f IN SELECT * FROM (VALUES (name, 'taxonomy name', 4096), (description, 'description', 4000))
+						   v(txt, what, max_length) LOOP
+		CONTINUE WHEN f.txt IS NULL;
+		IF f.txt = '' THEN
+			RAISE EXCEPTION '% must not be empty', f.what USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF length(f.txt) > f.max_length THEN
+			RAISE EXCEPTION '% is too long: % characters, the maximum is %', f.what, length(f.txt), f.max_length
+				USING ERRCODE = 'string_data_right_truncation';
+		END IF;
+		bad := substring(f.txt from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']');
+		IF bad IS NULL AND f.what <> 'description' THEN
+			bad := substring(f.txt from '[\t\n\r]');
+		END IF;
+		IF bad IS NOT NULL THEN
+			RAISE EXCEPTION '% % contains a control character',
+				f.what, quote_literal(regexp_replace(f.txt, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('Control character U+%s at character %s.',
+									  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(f.txt, bad));
+		END IF;
+		IF f.what = 'taxonomy name' THEN
+			IF name ~ '^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]$' THEN
+				RAISE EXCEPTION 'taxonomy name % has leading or trailing whitespace', quote_literal(name)
+					USING ERRCODE = 'invalid_parameter_value';
+			END IF;
+			IF free_form IS NULL THEN
+				RAISE EXCEPTION 'free_form must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+			END IF;
+		END IF;
+	END LOOP;
+	clean := name;
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		clean := normalize(name, NFC);
+	END IF;
+	INSERT INTO tagstore.taxonomy (name, name_key, description, owner_id, free_form)
+	VALUES (clean, label_casefold(clean), description, owner_id, free_form)
+	ON CONFLICT (name_key) DO NOTHING
+	RETURNING id INTO new_id;
+	IF new_id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" already exists', clean USING ERRCODE = 'duplicate_object';
+	END IF;
+	-- the creating role owns it
+	INSERT INTO tagstore.taxonomy_grant (taxonomy_id, grantee, privilege, granted_by)
+	VALUES (new_id, current_user::regrole, 'admin', current_user);
+	RETURN new_id;
+END $$;
+COMMENT ON FUNCTION tagstore.create_taxonomy(text, text, text, boolean) IS
+	'create a taxonomy (name unique case-insensitively), granting admin on it to the current role; free_form: tagging with an unknown value creates it; returns its id';
+
+CREATE OR REPLACE FUNCTION tagstore.rename_taxonomy(name text, new_name text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	t tagstore.taxonomy;
+	bad text;
+	clean text;
+	root tagstore.tag;
+BEGIN
+	-- the taxonomy, locked against every other change to it
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold($1) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', $1 USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'admin') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege admin is needed.';
+	END IF;
+
+	-- the new name, checked as create_taxonomy checks one
+	IF new_name IS NULL THEN
+		RAISE EXCEPTION 'taxonomy name must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF new_name = '' THEN
+		RAISE EXCEPTION 'taxonomy name must not be empty' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF length(new_name) > 4096 THEN
+		RAISE EXCEPTION 'taxonomy name is too long: % characters, the maximum is 4096', length(new_name)
+			USING ERRCODE = 'string_data_right_truncation';
+	END IF;
+	bad := coalesce(substring(new_name from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']'),
+					substring(new_name from '[\t\n\r]'));
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION 'taxonomy name % contains a control character',
+			quote_literal(regexp_replace(new_name, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('Control character U+%s at character %s.',
+								  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(new_name, bad));
+	END IF;
+	IF new_name ~ '^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]$' THEN
+		RAISE EXCEPTION 'taxonomy name % has leading or trailing whitespace', quote_literal(new_name)
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	clean := new_name;
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		clean := normalize(new_name, NFC);
+	END IF;
+
+	IF label_casefold(clean) <> t.name_key
+	   AND EXISTS (SELECT 1 FROM tagstore.taxonomy WHERE name_key = label_casefold(clean)) THEN
+		RAISE EXCEPTION 'taxonomy "%" already exists', clean USING ERRCODE = 'duplicate_object';
+	END IF;
+	UPDATE tagstore.taxonomy SET name = clean, name_key = label_casefold(clean) WHERE id = t.id;
+
+	-- every tag's name changes: each tag gets a new revision, the one it
+	-- supersedes archived first (the tag state of section 08)
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT g.id, g.revision, g.operation, g.actor, g.updated_at,
+		   jsonb_build_object('id', g.id, 'taxonomy', t.name, 'path', g.path::text, 'value', g.value,
+			   'parent', CASE WHEN nlevel(g.path) > 2 THEN parent(g.path)::text END,
+			   'external_id', g.external_id, 'description', g.description, 'category', g.category,
+			   'originator', g.originator, 'revision', g.revision, 'deleted', false)
+	FROM tagstore.tag g WHERE g.taxonomy_id = t.id;
+	UPDATE tagstore.tag
+	SET path = tagpath(ARRAY[clean]) || subpath(path, 1),
+		key = tagpath(ARRAY[label_casefold(clean)]) || subpath(key, 1),
+		revision = revision + 1,
+		operation = 'rename',
+		actor = tagstore.current_actor(),
+		updated_at = now()
+	WHERE taxonomy_id = t.id;
+	UPDATE tagstore.tag_tombstone
+	SET path = tagpath(ARRAY[clean]) || subpath(path, 1),
+		key = tagpath(ARRAY[label_casefold(clean)]) || subpath(key, 1)
+	WHERE taxonomy_id = t.id;
+END $$;
+COMMENT ON FUNCTION tagstore.rename_taxonomy(text, text) IS 'rename a taxonomy; its tags'' names follow (with revisions)';
+
+CREATE OR REPLACE FUNCTION tagstore.drop_taxonomy(name text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy;
+	ids bigint[];
+BEGIN
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold($1) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', $1 USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'admin') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege admin is needed.';
+	END IF;
+	ids := ARRAY(SELECT id FROM tagstore.tag WHERE taxonomy_id = t.id
+				 UNION ALL SELECT id FROM tagstore.tag_tombstone WHERE taxonomy_id = t.id);
+	DELETE FROM tagstore.tagging_revision WHERE tag_id = ANY (ids);
+	DELETE FROM tagstore.tag_revision WHERE tag_id = ANY (ids);
+	DELETE FROM tagstore.taxonomy WHERE id = t.id;
+END $$;
+COMMENT ON FUNCTION tagstore.drop_taxonomy(text) IS 'drop a taxonomy with its tags, their taggings and all their history';
+
+CREATE OR REPLACE FUNCTION tagstore.add_tag(taxonomy text, value text, parent @extschema@.tagpath DEFAULT NULL,
+	external_id text DEFAULT NULL, description text DEFAULT NULL, category text DEFAULT NULL)
+RETURNS @extschema@.tagpath
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	t tagstore.taxonomy;
+	f record;
+	bad text;
+	clean text;
+	p tagstore.tag;
+	new_path tagpath;
+	new_key tagpath;
+	grave tagstore.tag_tombstone;
+	created tagstore.tag;
+BEGIN
+	-- the taxonomy, shared: many may add at once, but not while the tree is being reshaped
+	IF taxonomy IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy) FOR SHARE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege edit is needed.';
+	END IF;
+
+	-- the value and the text fields (section 09's checks)
+	IF value IS NULL THEN
+		RAISE EXCEPTION 'tag value must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	FOR f IN SELECT * FROM (VALUES (value, 'tag value', 4096), (description, 'description', 4000),
+								   (category, 'category', 1030), (external_id, 'external_id', 1030))
+						   v(txt, what, max_length) LOOP
+		CONTINUE WHEN f.txt IS NULL;
+		IF f.txt = '' THEN
+			RAISE EXCEPTION '% must not be empty', f.what USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF length(f.txt) > f.max_length THEN
+			RAISE EXCEPTION '% is too long: % characters, the maximum is %', f.what, length(f.txt), f.max_length
+				USING ERRCODE = 'string_data_right_truncation';
+		END IF;
+		bad := substring(f.txt from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']');
+		IF bad IS NULL AND f.what <> 'description' THEN
+			bad := substring(f.txt from '[\t\n\r]');
+		END IF;
+		IF bad IS NOT NULL THEN
+			RAISE EXCEPTION '% % contains a control character',
+				f.what, quote_literal(regexp_replace(f.txt, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('Control character U+%s at character %s.',
+									  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(f.txt, bad));
+		END IF;
+		IF f.what = 'tag value'
+		   AND value ~ '^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]$' THEN
+			RAISE EXCEPTION 'tag value % has leading or trailing whitespace', quote_literal(value)
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+	END LOOP;
+	clean := value;
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		clean := normalize(value, NFC);
+	END IF;
+
+	IF parent IS NULL THEN
+		new_path := tagpath(ARRAY[t.name, clean]);
+		new_key := tagpath(ARRAY[t.name_key, label_casefold(clean)]);
+	ELSE
+		-- the parent: a live tag, or the error that says what it is (as tag_id's, of a "parent tag")
+		SELECT * INTO p FROM tagstore.tag g WHERE g.key = label_casefold(parent);
+		IF p.id IS NULL THEN
+			IF nlevel(parent) < 2 THEN
+				RAISE EXCEPTION 'parent tag "%" does not exist', parent
+					USING ERRCODE = 'undefined_object',
+						  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
+			END IF;
+			IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
+						   WHERE x.name_key = label_casefold(leaf(subpath(parent, 0, 1)))) THEN
+				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(parent, 0, 1))
+					USING ERRCODE = 'undefined_object';
+			END IF;
+			IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(parent)) THEN
+				RAISE EXCEPTION 'parent tag "%" was deleted', parent
+					USING ERRCODE = 'undefined_object',
+						  HINT = 'tagstore.tag_history() shows its revisions; tagstore.add_tag() creates it again.';
+			END IF;
+			RAISE EXCEPTION 'parent tag "%" does not exist', parent USING ERRCODE = 'undefined_object';
+		END IF;
+		IF p.taxonomy_id <> t.id THEN
+			RAISE EXCEPTION 'parent tag "%" is not in taxonomy "%"', p.path, t.name
+				USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		new_path := p.path || tagpath(ARRAY[clean]);
+		new_key := p.key || tagpath(ARRAY[label_casefold(clean)]);
+	END IF;
+
+	IF EXISTS (SELECT 1 FROM tagstore.tag g WHERE g.key = new_key) THEN
+		RETURN (SELECT g.path FROM tagstore.tag g WHERE g.key = new_key);
+	END IF;
+	-- a deleted tag of this name comes back with its id and its revisions
+	SELECT * INTO grave FROM tagstore.tag_tombstone d WHERE d.key = new_key
+	ORDER BY deleted_at DESC, id DESC LIMIT 1;
+
+	INSERT INTO tagstore.tag AS g (id, taxonomy_id, parent_id, value, path, key, external_id,
+								   description, category, originator, revision, operation, actor)
+	VALUES (coalesce(grave.id, nextval(pg_get_serial_sequence('tagstore.tag', 'id'))),
+			t.id, p.id, clean, new_path, new_key, add_tag.external_id,
+			add_tag.description, add_tag.category, tagstore.current_actor(),
+			coalesce(grave.revision + 1, 1), 'create', tagstore.current_actor())
+	ON CONFLICT (key) DO NOTHING
+	RETURNING * INTO created;
+	IF created.id IS NULL THEN		-- a concurrent transaction created it
+		RETURN (SELECT g.path FROM tagstore.tag g WHERE g.key = new_key);
+	END IF;
+	DELETE FROM tagstore.tag_tombstone d WHERE d.id = created.id;
+	RETURN created.path;
+END $$;
+COMMENT ON FUNCTION tagstore.add_tag(text, text, @extschema@.tagpath, text, text, text) IS
+	'add a tag under parent (or at the root); idempotent and case-insensitive: returns the existing tag''s name if there is one; a deleted name comes back with its id';
+
+CREATE OR REPLACE FUNCTION tagstore.update_tag(tag @extschema@.tagpath, description text DEFAULT NULL,
+	category text DEFAULT NULL, external_id text DEFAULT NULL, expected_revision integer DEFAULT NULL,
+	clear_category boolean DEFAULT false) RETURNS integer
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	g tagstore.tag;
+	f record;
+	bad text;
+	x_name text;
+BEGIN
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+	x_name := (SELECT x.name FROM tagstore.taxonomy x WHERE x.id = g.taxonomy_id);
+	IF tagstore.has_taxonomy_privilege(x_name, 'edit') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege edit is needed.';
+	END IF;
+	FOR f IN SELECT * FROM (VALUES (description, 'description', 4000), (category, 'category', 1030),
+								   (external_id, 'external_id', 1030))
+						   v(txt, what, max_length) LOOP
+		CONTINUE WHEN f.txt IS NULL;
+		IF f.txt = '' THEN
+			RAISE EXCEPTION '% must not be empty', f.what USING ERRCODE = 'invalid_parameter_value';
+		END IF;
+		IF length(f.txt) > f.max_length THEN
+			RAISE EXCEPTION '% is too long: % characters, the maximum is %', f.what, length(f.txt), f.max_length
+				USING ERRCODE = 'string_data_right_truncation';
+		END IF;
+		bad := substring(f.txt from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']');
+		IF bad IS NULL AND f.what <> 'description' THEN
+			bad := substring(f.txt from '[\t\n\r]');
+		END IF;
+		IF bad IS NOT NULL THEN
+			RAISE EXCEPTION '% % contains a control character',
+				f.what, quote_literal(regexp_replace(f.txt, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('Control character U+%s at character %s.',
+									  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(f.txt, bad));
+		END IF;
+	END LOOP;
+	IF clear_category AND category IS NOT NULL THEN
+		RAISE EXCEPTION 'category and clear_category => true contradict each other'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- the row lock serialises concurrent updates: none is lost
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = g.id FOR UPDATE;
+	IF g.id IS NULL THEN
+		-- removed meanwhile: tag_id() raises the right error, or finds the
+		-- tag of that name created again since
+		SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag) FOR UPDATE;
+		IF g.id IS NULL THEN
+			RAISE EXCEPTION 'tag "%" does not exist', tag USING ERRCODE = 'undefined_object';
+		END IF;
+	END IF;
+	IF expected_revision IS NOT NULL AND g.revision <> expected_revision THEN
+		RAISE EXCEPTION 'tag "%" is at revision %, not %', g.path, g.revision, expected_revision
+			USING ERRCODE = 'TS409',
+				  DETAIL = 'Another change was saved since that revision was read.',
+				  HINT = 'Read the tag again (tagstore.tag_history or tagstore.search_tags) and retry.';
+	END IF;
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
+		   jsonb_build_object('id', s.id, 'taxonomy', x.name, 'path', s.path::text, 'value', s.value,
+			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
+			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
+	FROM tagstore.tag s JOIN tagstore.taxonomy x ON x.id = s.taxonomy_id
+	WHERE s.id = g.id;
+	UPDATE tagstore.tag x
+	SET description = coalesce(update_tag.description, x.description),
+		category = CASE WHEN clear_category THEN NULL ELSE coalesce(update_tag.category, x.category) END,
+		external_id = coalesce(update_tag.external_id, x.external_id),
+		revision = x.revision + 1,
+		operation = 'update',
+		actor = tagstore.current_actor(),
+		updated_at = now()
+	WHERE x.id = g.id
+	RETURNING * INTO g;
+	RETURN g.revision;
+END $$;
+COMMENT ON FUNCTION tagstore.update_tag(@extschema@.tagpath, text, text, text, integer, boolean) IS
+	'change a tag''s description, category or external id; with expected_revision, a stale revision raises SQLSTATE TS409; returns the new revision';
+
+CREATE OR REPLACE FUNCTION tagstore.remove_tag(tag @extschema@.tagpath, cascade boolean DEFAULT false) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy;
+	g tagstore.tag;
+BEGIN
+	-- the taxonomy, locked against every other change to its tree
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x
+	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege edit is needed.';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+	IF NOT coalesce(cascade, false) AND EXISTS (SELECT 1 FROM tagstore.tag WHERE parent_id = g.id) THEN
+		RAISE EXCEPTION 'tag "%" has child tags', g.path
+			USING ERRCODE = 'dependent_objects_still_exist',
+				  HINT = 'Remove them first, or use cascade => true to remove the whole subtree.';
+	END IF;
+
+	-- every entity under the subtree untagged: each tagging's last revision
+	-- archived, followed by its tombstone (the tagging state of section 08)
+	WITH gone AS (
+		DELETE FROM tagstore.tagging x
+		USING tagstore.tag s
+		WHERE s.id = x.tag_id AND s.key <@ g.key
+		RETURNING x.*, s.path
+	)
+	INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, at, state)
+	SELECT d.tag_id, d.entity_id, d.revision, d.operation, d.tagged_by, d.tagged_at,
+		   jsonb_build_object('tag', d.path::text, 'entity_type', e.entity_type,
+							  'external_id', e.external_id, 'data', d.data, 'deleted', false)
+	FROM gone d JOIN tagstore.entity e ON e.id = d.entity_id
+	UNION ALL
+	SELECT d.tag_id, d.entity_id, d.revision + 1, 'untag', tagstore.current_actor(), now(),
+		   jsonb_build_object('tag', d.path::text, 'entity_type', e.entity_type,
+							  'external_id', e.external_id, 'data', NULL, 'deleted', true)
+	FROM gone d JOIN tagstore.entity e ON e.id = d.entity_id;
+
+	-- the subtree's tags archived, deleted, and each left a tombstone and a
+	-- revision that records its deletion
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
+		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
+			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
+			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
+	FROM tagstore.tag s WHERE s.key <@ g.key;
+	WITH gone AS (
+		DELETE FROM tagstore.tag WHERE key <@ g.key RETURNING *
+	), graves AS (
+		INSERT INTO tagstore.tag_tombstone (id, taxonomy_id, key, path, revision)
+		SELECT id, taxonomy_id, key, path, revision + 1 FROM gone
+	)
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, state)
+	SELECT d.id, d.revision + 1, 'delete', tagstore.current_actor(),
+		   jsonb_build_object('id', d.id, 'taxonomy', t.name, 'path', d.path::text, 'value', d.value,
+			   'parent', CASE WHEN nlevel(d.path) > 2 THEN parent(d.path)::text END,
+			   'external_id', d.external_id, 'description', d.description, 'category', d.category,
+			   'originator', d.originator, 'revision', d.revision + 1, 'deleted', true)
+	FROM gone d;
+END $$;
+COMMENT ON FUNCTION tagstore.remove_tag(@extschema@.tagpath, boolean) IS
+	'delete a tag (leaving a tombstone revision) and untag its entities; a tag with children needs cascade => true';
+
+CREATE OR REPLACE FUNCTION tagstore.rename_tag(tag @extschema@.tagpath, new_value text) RETURNS @extschema@.tagpath
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	c1 text := CASE WHEN current_setting('server_encoding') ~ '^(UTF8|LATIN[0-9]+|ISO_8859_[5-8])$'
+					THEN '\x80-\x9f' ELSE '' END;
+	t tagstore.taxonomy;
+	g tagstore.tag;
+	bad text;
+	clean text;
+	new_path tagpath;
+	new_key tagpath;
+BEGIN
+	-- the new value, checked as add_tag checks one (section 09's checks)
+	IF new_value IS NULL THEN
+		RAISE EXCEPTION 'tag value must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF new_value = '' THEN
+		RAISE EXCEPTION 'tag value must not be empty' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF length(new_value) > 4096 THEN
+		RAISE EXCEPTION 'tag value is too long: % characters, the maximum is 4096', length(new_value)
+			USING ERRCODE = 'string_data_right_truncation';
+	END IF;
+	bad := coalesce(substring(new_value from '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f' || c1 || ']'),
+					substring(new_value from '[\t\n\r]'));
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION 'tag value % contains a control character',
+			quote_literal(regexp_replace(new_value, '[\x01-\x1f\x7f' || c1 || ']', '?', 'g'))
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('Control character U+%s at character %s.',
+								  lpad(upper(to_hex(ascii(bad))), 4, '0'), strpos(new_value, bad));
+	END IF;
+	IF new_value ~ '^[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]|[\s\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]$' THEN
+		RAISE EXCEPTION 'tag value % has leading or trailing whitespace', quote_literal(new_value)
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	clean := new_value;
+	IF current_setting('server_encoding') = 'UTF8' THEN
+		clean := normalize(new_value, NFC);
+	END IF;
+
+	-- the taxonomy, locked against every other change to its tree
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x
+	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege edit is needed.';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+	new_path := parent(g.path) || tagpath(ARRAY[clean]);
+	new_key := parent(g.key) || tagpath(ARRAY[label_casefold(clean)]);
+	IF new_key <> g.key AND EXISTS (SELECT 1 FROM tagstore.tag WHERE key = new_key) THEN
+		RAISE EXCEPTION 'tag "%" already exists', (SELECT path FROM tagstore.tag WHERE key = new_key)
+			USING ERRCODE = 'duplicate_object';
+	END IF;
+	IF new_path = g.path THEN
+		RETURN g.path;
+	END IF;
+
+	-- every tag of the subtree gets a new revision under its new name, the
+	-- one it supersedes archived first
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
+		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
+			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
+			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
+	FROM tagstore.tag s WHERE s.key <@ g.key;
+	UPDATE tagstore.tag
+	SET value = CASE WHEN key = g.key THEN clean ELSE value END,
+		path = CASE WHEN key = g.key THEN new_path ELSE new_path || subpath(path, nlevel(g.key)) END,
+		key = CASE WHEN key = g.key THEN new_key ELSE new_key || subpath(key, nlevel(g.key)) END,
+		revision = revision + 1,
+		operation = 'rename',
+		actor = tagstore.current_actor(),
+		updated_at = now()
+	WHERE key <@ g.key;
+	RETURN new_path;
+END $$;
+COMMENT ON FUNCTION tagstore.rename_tag(@extschema@.tagpath, text) IS 'rename a tag; descendants and taggings follow; returns the new name';
+
+CREATE OR REPLACE FUNCTION tagstore.move_tag(tag @extschema@.tagpath, new_parent @extschema@.tagpath) RETURNS @extschema@.tagpath
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy;
+	g tagstore.tag;
+	p tagstore.tag;
+	new_path tagpath;
+	new_key tagpath;
+BEGIN
+	-- the taxonomy, locked against every other change to its tree
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x
+	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege edit is needed.';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+
+	IF new_parent IS NULL THEN
+		new_path := tagpath(ARRAY[t.name, g.value]);
+		new_key := tagpath(ARRAY[t.name_key]) || subpath(g.key, -1);
+	ELSE
+		-- the parent: a live tag, or the error that says what it is (as add_tag's)
+		SELECT * INTO p FROM tagstore.tag x WHERE x.key = label_casefold(new_parent);
+		IF p.id IS NULL THEN
+			IF nlevel(new_parent) < 2 THEN
+				RAISE EXCEPTION 'parent tag "%" does not exist', new_parent
+					USING ERRCODE = 'undefined_object',
+						  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
+			END IF;
+			IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
+						   WHERE x.name_key = label_casefold(leaf(subpath(new_parent, 0, 1)))) THEN
+				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(new_parent, 0, 1))
+					USING ERRCODE = 'undefined_object';
+			END IF;
+			IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(new_parent)) THEN
+				RAISE EXCEPTION 'parent tag "%" was deleted', new_parent
+					USING ERRCODE = 'undefined_object',
+						  HINT = 'tagstore.tag_history() shows its revisions; tagstore.add_tag() creates it again.';
+			END IF;
+			RAISE EXCEPTION 'parent tag "%" does not exist', new_parent USING ERRCODE = 'undefined_object';
+		END IF;
+		IF p.taxonomy_id <> g.taxonomy_id THEN
+			RAISE EXCEPTION 'parent tag "%" is not in taxonomy "%"', p.path, t.name
+				USING ERRCODE = 'invalid_parameter_value',
+					  HINT = 'Tags move within their taxonomy.';
+		END IF;
+		IF p.key <@ g.key THEN
+			RAISE EXCEPTION 'cannot move tag "%" under "%"', g.path, p.path
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'That would make the tag its own ancestor.';
+		END IF;
+		new_path := p.path || tagpath(ARRAY[g.value]);
+		new_key := p.key || subpath(g.key, -1);
+	END IF;
+	IF new_key = g.key THEN
+		RETURN g.path;
+	END IF;
+	IF EXISTS (SELECT 1 FROM tagstore.tag WHERE key = new_key) THEN
+		RAISE EXCEPTION 'tag "%" already exists', (SELECT path FROM tagstore.tag WHERE key = new_key)
+			USING ERRCODE = 'duplicate_object';
+	END IF;
+
+	-- every tag of the subtree gets a new revision under its new name, the
+	-- one it supersedes archived first
+	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
+	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
+		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
+			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
+			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
+	FROM tagstore.tag s WHERE s.key <@ g.key;
+	UPDATE tagstore.tag SET parent_id = p.id WHERE id = g.id;
+	UPDATE tagstore.tag
+	SET path = CASE WHEN key = g.key THEN new_path ELSE new_path || subpath(path, nlevel(g.key)) END,
+		key = CASE WHEN key = g.key THEN new_key ELSE new_key || subpath(key, nlevel(g.key)) END,
+		revision = revision + 1,
+		operation = 'move',
+		actor = tagstore.current_actor(),
+		updated_at = now()
+	WHERE key <@ g.key;
+	RETURN new_path;
+END $$;
+COMMENT ON FUNCTION tagstore.move_tag(@extschema@.tagpath, @extschema@.tagpath) IS
+	'move a tag (and its subtree) under a new parent in its taxonomy, or to the root if NULL; returns the new name';
+
+CREATE OR REPLACE FUNCTION tagstore.add_tag_to_many(tag @extschema@.tagpath, entity_type text, external_ids text[],
+	data jsonb DEFAULT NULL)
+RETURNS TABLE (external_id text, status text, revision integer)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+	g tagstore.tag;
+	t tagstore.taxonomy;
+	p_type text := entity_type;
+	p_data jsonb := data;
+	actor text := tagstore.current_actor();
+	entity_ids bigint[];
+	fresh bigint[];
+	fresh_revisions integer[];
+	changed bigint[];
+	changed_revisions integer[];
+	rest bigint[];
+	wanted bigint;
+	x_name text;
+BEGIN
+	-- the arguments
+	IF external_ids IS NULL OR cardinality(external_ids) = 0 THEN
+		RAISE EXCEPTION 'external_ids must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF array_position(external_ids, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'external_ids must not contain NULL'
+			USING ERRCODE = 'null_value_not_allowed',
+				  DETAIL = format('Element %s is NULL.', array_position(external_ids, NULL));
+	END IF;
+	IF p_type IS NULL OR p_type = '' THEN
+		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF p_data IS NOT NULL AND octet_length(p_data::text) > 32768 THEN
+		RAISE EXCEPTION 'tagging data is too large: % bytes, the maximum is 32768', octet_length(p_data::text)
+			USING ERRCODE = 'program_limit_exceeded';
+	END IF;
+
+	-- the tag, locked KEY SHARE: a concurrent removal of it waits for us, or
+	-- we for it.  In a free-form taxonomy an unknown root tag is created.
+	IF tag IS NULL THEN
+		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	x_name := (SELECT x.name FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))));
+	IF x_name IS NOT NULL THEN
+		IF tagstore.has_taxonomy_privilege(x_name, 'tag') IS NOT TRUE THEN
+			RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
+				USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege tag is needed.';
+		END IF;
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.key = label_casefold(tag) FOR KEY SHARE;
+	IF g.id IS NULL AND nlevel(tag) = 2 THEN
+		SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1)));
+		IF t.id IS NULL THEN
+			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+		END IF;
+		IF t.free_form THEN
+			PERFORM tagstore.add_tag(t.name, leaf(tag));
+			SELECT * INTO g FROM tagstore.tag x WHERE x.key = label_casefold(tag) FOR KEY SHARE;
+		END IF;
+	END IF;
+	IF g.id IS NULL THEN
+		-- tag_id() raises the right error, or finds the tag if it appeared since
+		SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag) FOR KEY SHARE;
+		IF g.id IS NULL THEN
+			RAISE EXCEPTION 'tag "%" does not exist', tag USING ERRCODE = 'undefined_object';
+		END IF;
+	END IF;
+
+	-- the entities, created if new (those that exist are not offered: an
+	-- insert that conflicts would still take an id from the sequence), and
+	-- locked KEY SHARE as the tag is: a concurrent delete of one waits for
+	-- us, and its cascade then deletes our taggings too.  One deleted while
+	-- we waited for its lock is created again (in READ COMMITTED; in the
+	-- other levels the lock fails with a serialization failure).
+	wanted := (SELECT count(DISTINCT x) FROM unnest(external_ids) x);
+	LOOP
+		INSERT INTO tagstore.entity AS e (entity_type, external_id)
+			SELECT DISTINCT p_type, x FROM unnest(external_ids) x
+			WHERE NOT EXISTS (SELECT 1 FROM tagstore.entity o
+							  WHERE o.entity_type = p_type AND o.external_id = x)
+			ON CONFLICT DO NOTHING;
+		entity_ids := ARRAY(SELECT e.id FROM tagstore.entity e
+							WHERE e.entity_type = p_type AND e.external_id = ANY (external_ids)
+							ORDER BY e.id FOR KEY SHARE);
+		EXIT WHEN cardinality(entity_ids) = wanted;
+	END LOOP;
+
+	-- Lock the taggings that exist, in a statement of their own: if a
+	-- concurrent untag or retag holds one, we wait for it, and the
+	-- statements below see its outcome and number our revisions after it.
+	PERFORM 1 FROM tagstore.tagging x
+	WHERE x.tag_id = g.id AND x.entity_id = ANY (entity_ids)
+	ORDER BY x.entity_id FOR UPDATE;
+
+	-- new taggings; one that comes back continues the old one's revisions
+	WITH added AS (
+		INSERT INTO tagstore.tagging (tag_id, entity_id, data, revision, operation, tagged_by)
+		SELECT g.id, i.eid, p_data,
+			   coalesce((SELECT max(r.revision) FROM tagstore.tagging_revision r
+						 WHERE r.tag_id = g.id AND r.entity_id = i.eid), 0) + 1,
+			   'tag', actor
+		FROM (SELECT DISTINCT e AS eid FROM unnest(entity_ids) e) i
+		ON CONFLICT DO NOTHING
+		RETURNING tagging.entity_id, tagging.revision
+	)
+	SELECT array_agg(a.entity_id), array_agg(a.revision) INTO fresh, fresh_revisions FROM added a;
+
+	rest := ARRAY(SELECT DISTINCT e FROM unnest(entity_ids) e
+				  WHERE e <> ALL (coalesce(fresh, '{}')));
+	IF cardinality(rest) > 0 THEN
+		-- existing taggings whose data changes: lock them all (some may have
+		-- been inserted concurrently meanwhile), archive (the tagging state
+		-- of section 08), then update
+		PERFORM 1 FROM tagstore.tagging x
+		WHERE x.tag_id = g.id AND x.entity_id = ANY (rest)
+		ORDER BY x.entity_id FOR UPDATE;
+		WITH old AS (
+			INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, at, state)
+			SELECT x.tag_id, x.entity_id, x.revision, x.operation, x.tagged_by, x.tagged_at,
+				   jsonb_build_object('tag', g.path::text, 'entity_type', e.entity_type,
+									  'external_id', e.external_id, 'data', x.data, 'deleted', false)
+			FROM tagstore.tagging x JOIN tagstore.entity e ON e.id = x.entity_id
+			WHERE x.tag_id = g.id AND x.entity_id = ANY (rest) AND x.data IS DISTINCT FROM p_data
+			RETURNING tagging_revision.entity_id
+		), updated AS (
+			UPDATE tagstore.tagging x
+			SET data = p_data, revision = x.revision + 1, operation = 'retag',
+				tagged_by = actor, tagged_at = now()
+			FROM old
+			WHERE x.tag_id = g.id AND x.entity_id = old.entity_id
+			RETURNING x.entity_id, x.revision
+		)
+		SELECT array_agg(u.entity_id), array_agg(u.revision) INTO changed, changed_revisions FROM updated u;
+	END IF;
+
+	-- one row per entity: what happened, and the tagging's revision
+	RETURN QUERY
+	SELECT e.external_id,
+		   CASE WHEN f.ord IS NOT NULL THEN 'tagged'
+				WHEN c.ord IS NOT NULL THEN 'retagged' ELSE 'already tagged' END,
+		   coalesce(fresh_revisions[f.ord], changed_revisions[c.ord],
+					(SELECT x.revision FROM tagstore.tagging x WHERE x.tag_id = g.id AND x.entity_id = i.eid))
+	FROM (SELECT DISTINCT e AS eid FROM unnest(entity_ids) e) i
+	JOIN tagstore.entity e ON e.id = i.eid
+	LEFT JOIN unnest(fresh) WITH ORDINALITY f(eid, ord) ON f.eid = i.eid
+	LEFT JOIN unnest(changed) WITH ORDINALITY c(eid, ord) ON c.eid = i.eid
+	ORDER BY e.external_id;
+END $$;
+COMMENT ON FUNCTION tagstore.add_tag_to_many(@extschema@.tagpath, text, text[], jsonb) IS
+	'tag many entities of one type; one row per external id: tagged, retagged or already tagged, with the revision';
+
+CREATE OR REPLACE FUNCTION tagstore.remove_tag_from_many(tag @extschema@.tagpath, entity_type text, external_ids text[])
+RETURNS TABLE (external_id text, status text, revision integer)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	g tagstore.tag;
+	p_type text := entity_type;
+	x_name text;
+BEGIN
+	IF external_ids IS NULL OR cardinality(external_ids) = 0 THEN
+		RAISE EXCEPTION 'external_ids must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF array_position(external_ids, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'external_ids must not contain NULL'
+			USING ERRCODE = 'null_value_not_allowed',
+				  DETAIL = format('Element %s is NULL.', array_position(external_ids, NULL));
+	END IF;
+	IF p_type IS NULL OR p_type = '' THEN
+		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+	x_name := (SELECT x.name FROM tagstore.taxonomy x WHERE x.id = g.taxonomy_id);
+	IF tagstore.has_taxonomy_privilege(x_name, 'tag') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege tag is needed.';
+	END IF;
+	RETURN QUERY
+	WITH items AS (
+		SELECT DISTINCT x, e.id
+		FROM unnest(external_ids) x
+		LEFT JOIN tagstore.entity e ON e.entity_type = p_type AND e.external_id = x
+	), gone AS (
+		DELETE FROM tagstore.tagging x
+		WHERE x.tag_id = g.id AND x.entity_id IN (SELECT i.id FROM items i)
+		RETURNING x.*
+	), history AS (
+		INSERT INTO tagstore.tagging_revision (tag_id, entity_id, revision, operation, actor, at, state)
+		SELECT d.tag_id, d.entity_id, d.revision, d.operation, d.tagged_by, d.tagged_at,
+			   jsonb_build_object('tag', g.path::text, 'entity_type', e.entity_type,
+								  'external_id', e.external_id, 'data', d.data, 'deleted', false)
+		FROM gone d JOIN tagstore.entity e ON e.id = d.entity_id
+		UNION ALL
+		SELECT d.tag_id, d.entity_id, d.revision + 1, 'untag', tagstore.current_actor(), now(),
+			   jsonb_build_object('tag', g.path::text, 'entity_type', e.entity_type,
+								  'external_id', e.external_id, 'data', NULL, 'deleted', true)
+		FROM gone d JOIN tagstore.entity e ON e.id = d.entity_id
+	)
+	SELECT i.x, CASE WHEN d.entity_id IS NULL THEN 'not tagged' ELSE 'untagged' END, d.revision + 1
+	FROM items i LEFT JOIN gone d ON d.entity_id = i.id
+	ORDER BY i.x;
+END $$;
+COMMENT ON FUNCTION tagstore.remove_tag_from_many(@extschema@.tagpath, text, text[]) IS
+	'untag many entities of one type; one row per external id: untagged or not tagged, with the revision';
+
+CREATE OR REPLACE FUNCTION tagstore.tags_of(entity_type text, external_id text, pattern @extschema@.tagquery DEFAULT NULL)
+RETURNS TABLE (tag @extschema@.tagpath, data jsonb, tagged_by text, tagged_at timestamptz, revision integer)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	p_type text := $1;		-- the OUT columns have other names, but keep it plain
+	p_external_id text := $2;
+BEGIN
+	IF p_type IS NULL OR p_type = '' THEN
+		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF p_external_id IS NULL THEN
+		RAISE EXCEPTION 'external_id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY
+	SELECT t.path, x.data, x.tagged_by, x.tagged_at, x.revision
+	FROM tagstore.entity e
+	JOIN tagstore.tagging x ON x.entity_id = e.id
+	JOIN tagstore.tag t ON t.id = x.tag_id
+	JOIN tagstore.taxonomy z ON z.id = t.taxonomy_id
+	WHERE e.entity_type = p_type AND e.external_id = p_external_id
+	  AND (pattern IS NULL OR t.path ~ pattern)
+	  AND tagstore.has_taxonomy_privilege(z.name, 'read')
+	ORDER BY t.key;
+END $$;
+COMMENT ON FUNCTION tagstore.tags_of(text, text, @extschema@.tagquery) IS
+	'an entity''s tags (those matching the pattern, if given) with each tagging''s data, who tagged and when';
+
+CREATE OR REPLACE FUNCTION tagstore.prune_history(keep integer DEFAULT 10,
+	tombstones_older_than interval DEFAULT '365 days') RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	removed bigint := 0;
+	n bigint;
+	x_name text;
+BEGIN
+	IF keep IS NULL OR keep < 1 THEN
+		RAISE EXCEPTION 'keep must be at least 1, not %', coalesce(keep::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'The latest revision of everything is always kept.';
+	END IF;
+	IF tombstones_older_than IS NULL OR tombstones_older_than < interval '0' THEN
+		RAISE EXCEPTION 'tombstones_older_than must be a duration of zero or more'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- the history of every taxonomy: admin of each (the extension's owner is)
+	SELECT x.name INTO x_name FROM tagstore.taxonomy x
+	WHERE tagstore.has_taxonomy_privilege(x.name, 'admin') IS NOT TRUE ORDER BY x.name_key LIMIT 1;
+	IF x_name IS NOT NULL THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'prune_history needs the privilege admin on every taxonomy.';
+	END IF;
+
+	-- old tombstones: the deleted tag, its history and its taggings' history
+	WITH old AS (
+		DELETE FROM tagstore.tag_tombstone WHERE deleted_at < now() - tombstones_older_than RETURNING id
+	), gone_taggings AS (
+		DELETE FROM tagstore.tagging_revision r USING old WHERE r.tag_id = old.id RETURNING 1
+	), gone_tags AS (
+		DELETE FROM tagstore.tag_revision r USING old WHERE r.tag_id = old.id RETURNING 1
+	)
+	SELECT (SELECT count(*) FROM gone_taggings) + (SELECT count(*) FROM gone_tags) INTO n;
+	removed := removed + n;
+
+	-- untagged pairs whose last revision is an old tombstone
+	WITH last AS (
+		SELECT r.tag_id, r.entity_id, max(r.revision) AS revision
+		FROM tagstore.tagging_revision r GROUP BY r.tag_id, r.entity_id
+	), dead AS (
+		SELECT l.tag_id, l.entity_id FROM last l
+		JOIN tagstore.tagging_revision r USING (tag_id, entity_id, revision)
+		WHERE r.operation = 'untag' AND r.at < now() - tombstones_older_than
+	), gone AS (
+		DELETE FROM tagstore.tagging_revision r USING dead d
+		WHERE r.tag_id = d.tag_id AND r.entity_id = d.entity_id RETURNING 1
+	)
+	SELECT count(*) INTO n FROM gone;
+	removed := removed + n;
+
+	-- everything else keeps its last `keep` revisions, the live row counting
+	-- as the newest one
+	WITH ranked AS (
+		SELECT r.tag_id, r.revision,
+			   row_number() OVER (PARTITION BY r.tag_id ORDER BY r.revision DESC)
+				 + CASE WHEN EXISTS (SELECT 1 FROM tagstore.tag t WHERE t.id = r.tag_id) THEN 1 ELSE 0 END AS age
+		FROM tagstore.tag_revision r
+	), gone AS (
+		DELETE FROM tagstore.tag_revision r USING ranked k
+		WHERE r.tag_id = k.tag_id AND r.revision = k.revision AND k.age > keep RETURNING 1
+	)
+	SELECT count(*) INTO n FROM gone;
+	removed := removed + n;
+	WITH ranked AS (
+		SELECT r.tag_id, r.entity_id, r.revision,
+			   row_number() OVER (PARTITION BY r.tag_id, r.entity_id ORDER BY r.revision DESC)
+				 + CASE WHEN EXISTS (SELECT 1 FROM tagstore.tagging x
+									 WHERE x.tag_id = r.tag_id AND x.entity_id = r.entity_id)
+						THEN 1 ELSE 0 END AS age
+		FROM tagstore.tagging_revision r
+	), gone AS (
+		DELETE FROM tagstore.tagging_revision r USING ranked k
+		WHERE r.tag_id = k.tag_id AND r.entity_id = k.entity_id AND r.revision = k.revision
+		  AND k.age > keep RETURNING 1
+	)
+	SELECT count(*) INTO n FROM gone;
+	RETURN removed + n;
+END $$;
+COMMENT ON FUNCTION tagstore.prune_history(integer, interval) IS
+	'keep the last revisions of everything and forget long-deleted tags and taggings; never touches live state; returns revisions removed';
+
+CREATE OR REPLACE FUNCTION tagstore.entities_matching(pattern @extschema@.tagquery, entity_type text DEFAULT NULL,
+	external_id_prefix text DEFAULT NULL)
+RETURNS SETOF tagstore.entity_ref
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+BEGIN
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'pattern must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	RETURN QUERY
+	SELECT DISTINCT e.entity_type, e.external_id
+	FROM tagstore.tag t
+	JOIN tagstore.tagging g ON g.tag_id = t.id
+	JOIN tagstore.entity e ON e.id = g.entity_id
+	JOIN tagstore.taxonomy z ON z.id = t.taxonomy_id
+	WHERE t.path ~ $1
+	  AND tagstore.has_taxonomy_privilege(z.name, 'read')
+	  AND ($2 IS NULL OR e.entity_type = $2)
+	  AND ($3 IS NULL OR starts_with(e.external_id, $3))
+	ORDER BY 1, 2;
+END $$;
+COMMENT ON FUNCTION tagstore.entities_matching(@extschema@.tagquery, text, text) IS
+	'entities carrying a tag whose name matches the pattern';
+
+CREATE OR REPLACE FUNCTION tagstore.find_tags(taxonomy text, search text)
+RETURNS TABLE (tag @extschema@.tagpath, value text, depth int, matched boolean)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	t tagstore.taxonomy;
+	needle text;
+BEGIN
+	IF taxonomy IS NULL THEN
+		RAISE EXCEPTION 'taxonomy must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(taxonomy);
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'read') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege read is needed.';
+	END IF;
+	IF search IS NULL THEN
+		RAISE EXCEPTION 'search must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	needle := label_casefold(search);
+	RETURN QUERY
+	WITH matches AS (
+		SELECT g.key FROM tagstore.tag g
+		WHERE g.taxonomy_id = t.id AND strpos(label_casefold(g.value), needle) > 0
+	), context AS (
+		SELECT DISTINCT a.key FROM matches m CROSS JOIN LATERAL unnest(tagpath_prefixes(m.key)) a(key)
+		WHERE nlevel(a.key) >= 2
+	)
+	SELECT g.path, g.value, nlevel(g.path) - 2, g.key IN (SELECT key FROM matches)
+	FROM context c JOIN tagstore.tag g ON g.key = c.key
+	ORDER BY g.key;
+END $$;
+COMMENT ON FUNCTION tagstore.find_tags(text, text) IS
+	'tags whose value contains the text case-insensitively, with their ancestors for context (autocomplete)';
+
+CREATE OR REPLACE FUNCTION tagstore.tag_history_by_id(tag_id bigint)
+RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	x_name text;
+BEGIN
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'tag id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	x_name := (SELECT x.name FROM tagstore.taxonomy x
+			   WHERE x.id = coalesce((SELECT t.taxonomy_id FROM tagstore.tag t WHERE t.id = $1),
+									 (SELECT d.taxonomy_id FROM tagstore.tag_tombstone d WHERE d.id = $1)));
+	IF x_name IS NOT NULL THEN
+		IF tagstore.has_taxonomy_privilege(x_name, 'read') IS NOT TRUE THEN
+			RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
+				USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege read is needed.';
+		END IF;
+	END IF;
+	RETURN QUERY
+	SELECT r.revision, r.operation, r.actor, r.at, r.state
+	FROM tagstore.tag_revision r WHERE r.tag_id = $1
+	UNION ALL
+	SELECT t.revision, t.operation, t.actor, t.updated_at,
+		   jsonb_build_object('id', t.id, 'taxonomy', x.name, 'path', t.path::text, 'value', t.value,
+			   'parent', CASE WHEN nlevel(t.path) > 2 THEN parent(t.path)::text END,
+			   'external_id', t.external_id, 'description', t.description, 'category', t.category,
+			   'originator', t.originator, 'revision', t.revision, 'deleted', false)
+	FROM tagstore.tag t JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id WHERE t.id = $1
+	ORDER BY 1;
+END $$;
+COMMENT ON FUNCTION tagstore.tag_history_by_id(bigint) IS 'tag_history by id';
+
+CREATE OR REPLACE FUNCTION tagstore.tagging_history_by_id(tag_id bigint, entity_type text, external_id text)
+RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, data jsonb, state jsonb)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	x_name text;
+BEGIN
+	IF $1 IS NULL THEN
+		RAISE EXCEPTION 'tag id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	x_name := (SELECT x.name FROM tagstore.taxonomy x
+			   WHERE x.id = coalesce((SELECT t.taxonomy_id FROM tagstore.tag t WHERE t.id = $1),
+									 (SELECT d.taxonomy_id FROM tagstore.tag_tombstone d WHERE d.id = $1)));
+	IF x_name IS NOT NULL THEN
+		IF tagstore.has_taxonomy_privilege(x_name, 'read') IS NOT TRUE THEN
+			RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
+				USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege read is needed.';
+		END IF;
+	END IF;
+	RETURN QUERY
+	SELECT r.revision, r.operation, r.actor, r.at, r.state -> 'data', r.state
+	FROM tagstore.tagging_revision r JOIN tagstore.entity e ON e.id = r.entity_id
+	WHERE r.tag_id = $1 AND e.entity_type = $2 AND e.external_id = $3
+	UNION ALL
+	SELECT x.revision, x.operation, x.tagged_by, x.tagged_at, coalesce(x.data, 'null'),
+		   jsonb_build_object('tag', t.path::text, 'entity_type', e.entity_type,
+							  'external_id', e.external_id, 'data', x.data, 'deleted', false)
+	FROM tagstore.tagging x
+	JOIN tagstore.entity e ON e.id = x.entity_id
+	JOIN tagstore.tag t ON t.id = x.tag_id
+	WHERE x.tag_id = $1 AND e.entity_type = $2 AND e.external_id = $3
+	ORDER BY 1;
+END $$;
+COMMENT ON FUNCTION tagstore.tagging_history_by_id(bigint, text, text) IS 'tagging_history by tag id';
+
+CREATE OR REPLACE VIEW tagstore.taxonomies AS
+	SELECT x.id, x.name, x.description, x.owner_id, x.free_form,
+		   (SELECT pg_catalog.count(*) FROM tagstore.tag g WHERE g.taxonomy_id = x.id) AS tag_count,
+		   x.created_at
+	FROM tagstore.taxonomy x
+	WHERE tagstore.has_taxonomy_privilege(x.name, 'read')
+	ORDER BY x.name_key;
+COMMENT ON VIEW tagstore.taxonomies IS 'the taxonomies the current user may read, with their tag counts, by name';
+
+CREATE OR REPLACE FUNCTION tagstore.verify()
+RETURNS TABLE (tag @extschema@.tagpath, tag_id bigint, problem text, detail text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+WITH problems (tag_id, problem, detail) AS (
+	SELECT v.tag_id, v.problem, v.detail FROM tagstore._verify_postings() v
+
+	-- posted tags of tags that do not exist
+	UNION ALL
+	SELECT p.tag_id, 'posted_tag_orphan', 'tagstore.posted_tag holds a tag id that tagstore.tag does not'
+	FROM tagstore.posted_tag p
+	WHERE NOT EXISTS (SELECT FROM tagstore.tag t WHERE t.id = p.tag_id)
+
+	-- NULLs where tagstore needs a value: per row for tags and posted tags,
+	-- counted for the other tables
+	UNION ALL
+	SELECT t.id, 'null_value', format('tagstore.tag.%s is NULL', c.col)
+	FROM tagstore.tag t,
+		 LATERAL (VALUES ('taxonomy_id', t.taxonomy_id IS NULL), ('value', t.value IS NULL),
+						 ('path', t.path IS NULL), ('key', t.key IS NULL),
+						 ('revision', t.revision IS NULL)) c(col, is_null)
+	WHERE c.is_null
+	UNION ALL
+	SELECT p.tag_id, 'null_value', 'tagstore.posted_tag.stale is NULL'
+	FROM tagstore.posted_tag p WHERE p.stale IS NULL
+	UNION ALL
+	SELECT NULL, 'null_value', format('tagstore.%s.%s is NULL in %s', c.tab, c.col,
+									  CASE WHEN c.n = 1 THEN '1 row' ELSE c.n || ' rows' END)
+	FROM (SELECT count(*) FILTER (WHERE name IS NULL) AS name,
+				 count(*) FILTER (WHERE name_key IS NULL) AS name_key
+		  FROM tagstore.taxonomy) x,
+		 (SELECT count(*) FILTER (WHERE entity_type IS NULL) AS entity_type,
+				 count(*) FILTER (WHERE external_id IS NULL) AS external_id
+		  FROM tagstore.entity) e,
+		 (SELECT count(*) FILTER (WHERE revision IS NULL) AS revision FROM tagstore.tagging) g,
+		 (SELECT count(*) FILTER (WHERE key IS NULL) AS key,
+				 count(*) FILTER (WHERE revision IS NULL) AS revision
+		  FROM tagstore.tag_tombstone) d,
+		 (SELECT count(*) FILTER (WHERE tag_id IS NULL) AS tag_id,
+				 count(*) FILTER (WHERE entity_id IS NULL) AS entity_id
+		  FROM tagstore.posting_change) c0,
+		 LATERAL (VALUES ('taxonomy', 'name', x.name), ('taxonomy', 'name_key', x.name_key),
+						 ('entity', 'entity_type', e.entity_type),
+						 ('entity', 'external_id', e.external_id),
+						 ('tagging', 'revision', g.revision),
+						 ('tag_tombstone', 'key', d.key), ('tag_tombstone', 'revision', d.revision),
+						 ('posting_change', 'tag_id', c0.tag_id),
+						 ('posting_change', 'entity_id', c0.entity_id)) c(tab, col, n)
+	WHERE c.n > 0
+
+	-- names: a taxonomy's key, a tag's taxonomy and parent, path and key
+	UNION ALL
+	SELECT NULL, 'taxonomy_key',
+		   format('taxonomy %s: name_key is %s, its name case-folded is %s',
+				  quote_literal(x.name), quote_literal(x.name_key), quote_literal(label_casefold(x.name)))
+	FROM tagstore.taxonomy x
+	WHERE x.name_key IS DISTINCT FROM label_casefold(x.name) AND x.name IS NOT NULL
+	UNION ALL
+	SELECT NULL, 'grant_taxonomy',
+		   format('taxonomy_grant of %s to %s: its taxonomy_id names no taxonomy', g.privilege,
+				  CASE WHEN g.grantee::oid = 0 THEN 'PUBLIC' ELSE g.grantee::text END)
+		   || format(' (%s)', g.taxonomy_id)
+	FROM tagstore.taxonomy_grant g
+	WHERE NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = g.taxonomy_id)
+	UNION ALL
+	SELECT NULL, 'grant_role',
+		   format('taxonomy_grant of %s on %s to role %s: no such role', g.privilege,
+				  coalesce(quote_literal(x.name), g.taxonomy_id::text), g.grantee::oid)
+	FROM tagstore.taxonomy_grant g LEFT JOIN tagstore.taxonomy x ON x.id = g.taxonomy_id
+	WHERE g.grantee::oid <> 0 AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.oid = g.grantee::oid)	UNION ALL
+	SELECT t.id, 'tag_taxonomy', format('its taxonomy_id %s names no taxonomy', t.taxonomy_id)
+	FROM tagstore.tag t
+	WHERE t.taxonomy_id IS NOT NULL
+	  AND NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = t.taxonomy_id)
+	UNION ALL
+	SELECT t.id, 'tag_parent',
+		   CASE WHEN p.id IS NULL THEN format('its parent_id %s names no tag', t.parent_id)
+				ELSE format('its parent %s is in another taxonomy', p.path) END
+	FROM tagstore.tag t LEFT JOIN tagstore.tag p ON p.id = t.parent_id
+	WHERE t.parent_id IS NOT NULL AND (p.id IS NULL OR p.taxonomy_id IS DISTINCT FROM t.taxonomy_id)
+	UNION ALL
+	SELECT w.id, 'tag_path',
+		   format('path is %s; %s make %s', w.path,
+				  CASE WHEN w.parent_id IS NULL THEN 'its taxonomy''s name and its value'
+					   ELSE 'its parent''s path and its value' END, w.want)
+	FROM (SELECT t.id, t.path, t.parent_id,
+				 CASE WHEN t.parent_id IS NULL THEN tagpath(ARRAY[x.name, t.value])
+					  ELSE p.path || tagpath(ARRAY[t.value]) END AS want
+		  FROM tagstore.tag t
+		  JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id
+		  LEFT JOIN tagstore.tag p ON p.id = t.parent_id
+		  WHERE t.parent_id IS NULL OR p.taxonomy_id = t.taxonomy_id) w
+	WHERE w.want IS NOT NULL AND w.path IS NOT NULL AND w.path <> w.want
+	UNION ALL
+	SELECT t.id, 'tag_key',
+		   format('key is %s; its path case-folded is %s', t.key, label_casefold(t.path))
+	FROM tagstore.tag t
+	WHERE t.path IS NOT NULL AND t.key IS NOT NULL AND t.key <> label_casefold(t.path)
+
+	-- revisions: the live one after every archived one (the next change
+	-- archives the live one under its number)
+	UNION ALL
+	SELECT t.id, 'tag_revision',
+		   format('revision %s is not after its archived revision %s: its next change would fail',
+				  t.revision, r.revision)
+	FROM tagstore.tag t
+	JOIN (SELECT r.tag_id, max(r.revision) AS revision FROM tagstore.tag_revision r
+		  GROUP BY r.tag_id) r ON r.tag_id = t.id
+	WHERE t.revision <= r.revision
+	UNION ALL
+	SELECT d.id, 'tag_revision',
+		   format('deleted as %s: its tombstone''s revision %s is before its archived revision %s: creating it again would fail',
+				  d.path, d.revision, r.revision)
+	FROM tagstore.tag_tombstone d
+	JOIN (SELECT r.tag_id, max(r.revision) AS revision FROM tagstore.tag_revision r
+		  GROUP BY r.tag_id) r ON r.tag_id = d.id
+	WHERE d.revision < r.revision
+	UNION ALL
+	SELECT t.id, 'tag_tombstone', format('the live tag also has a tombstone (deleted as %s)', d.path)
+	FROM tagstore.tag t JOIN tagstore.tag_tombstone d ON d.id = t.id
+
+	-- tombstones of taxonomies that do not exist
+	UNION ALL
+	SELECT d.id, 'tombstone_taxonomy',
+		   format('deleted as %s: its taxonomy_id %s names no taxonomy', d.path, d.taxonomy_id)
+	FROM tagstore.tag_tombstone d
+	WHERE d.taxonomy_id IS NOT NULL
+	  AND NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = d.taxonomy_id)
+	UNION ALL
+	SELECT g.tag_id, 'tagging_revision',
+		   format('entity %s: revision %s is not after its archived revision %s: its next change would fail',
+				  g.entity_id, g.revision, r.revision)
+	FROM tagstore.tagging g
+	JOIN (SELECT r.tag_id, r.entity_id, max(r.revision) AS revision FROM tagstore.tagging_revision r
+		  GROUP BY r.tag_id, r.entity_id) r ON r.tag_id = g.tag_id AND r.entity_id = g.entity_id
+	WHERE g.revision <= r.revision
+
+	-- taggings of tags or entities that do not exist
+	UNION ALL
+	SELECT g.tag_id, 'tagging_orphan',
+		   format('%s of a tag id that tagstore.tag does not hold',
+				  CASE WHEN count(*) = 1 THEN '1 tagging' ELSE count(*) || ' taggings' END)
+	FROM tagstore.tagging g
+	WHERE NOT EXISTS (SELECT FROM tagstore.tag t WHERE t.id = g.tag_id)
+	GROUP BY g.tag_id
+	UNION ALL
+	SELECT g.tag_id, 'tagging_orphan',
+		   format('%s of entity ids that tagstore.entity does not hold: %s',
+				  CASE WHEN count(*) = 1 THEN '1 tagging' ELSE count(*) || ' taggings' END,
+				  array_to_string((array_agg(g.entity_id ORDER BY g.entity_id))[1:5], ', ')
+				  || CASE WHEN count(*) > 5 THEN ', ...' ELSE '' END)
+	FROM tagstore.tagging g
+	WHERE NOT EXISTS (SELECT FROM tagstore.entity e WHERE e.id = g.entity_id)
+	GROUP BY g.tag_id
+
+	-- the ids the sequences give next are free
+	UNION ALL
+	SELECT NULL, 'sequence',
+		   format('tagstore.tag_id_seq gives %s next, the id of an existing tag: the next add_tag would fail', s.next)
+	FROM (SELECT (CASE WHEN q.is_called THEN q.last_value::numeric + c.seqincrement
+						   ELSE q.last_value END)::bigint AS next
+		  FROM tagstore.tag_id_seq q, pg_sequence c
+		  WHERE c.seqrelid = 'tagstore.tag_id_seq'::regclass
+			-- a sequence at its end gives nothing more (nextval says so itself)
+			AND (NOT q.is_called OR q.last_value::numeric + c.seqincrement BETWEEN c.seqmin AND c.seqmax)) s
+	WHERE EXISTS (SELECT FROM tagstore.tag t WHERE t.id = s.next)
+	   OR EXISTS (SELECT FROM tagstore.tag_tombstone d WHERE d.id = s.next)
+	UNION ALL
+	SELECT NULL, 'sequence',
+		   format('tagstore.entity_id_seq gives %s next, the id of an existing entity: the next new entity would fail', s.next)
+	FROM (SELECT (CASE WHEN q.is_called THEN q.last_value::numeric + c.seqincrement
+						   ELSE q.last_value END)::bigint AS next
+		  FROM tagstore.entity_id_seq q, pg_sequence c
+		  WHERE c.seqrelid = 'tagstore.entity_id_seq'::regclass
+			-- a sequence at its end gives nothing more (nextval says so itself)
+			AND (NOT q.is_called OR q.last_value::numeric + c.seqincrement BETWEEN c.seqmin AND c.seqmax)) s
+	WHERE EXISTS (SELECT FROM tagstore.entity e WHERE e.id = s.next)
+)
+SELECT t.path, p.tag_id, p.problem, p.detail
+FROM problems p LEFT JOIN tagstore.tag t ON t.id = p.tag_id
+ORDER BY p.problem, t.key, p.tag_id, p.detail
+$$;
+COMMENT ON FUNCTION tagstore.verify() IS
+	'checks tagstore''s derived data (closure postings, tag paths and keys, revisions) and its invariants; one row per problem, none on a sound database';
+
+
+-- the extension's owner may use and hand on the new table (sql/src/99_owner.sql)
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES ON tagstore.taxonomy_grant
+	TO @extowner@ WITH GRANT OPTION;
+
+-- 1.0 had no per-taxonomy privileges: everyone may do everything with the
+-- taxonomies that exist
+INSERT INTO tagstore.taxonomy_grant (taxonomy_id, grantee, privilege, granted_by)
+SELECT x.id, '-'::regrole, 'admin', current_user FROM tagstore.taxonomy x;

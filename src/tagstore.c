@@ -8,6 +8,7 @@
  * src/engine/ is the tagging engine, layered from the bottom up:
  *
  *	catalog.c			tagstore's tables by name, columns, statements
+ *	taxonomy_acl.c		the current user's privileges on each taxonomy
  *	idset.c				sets of entity ids
  *	tagging_index.c		tagging_pkey read a leaf page at a time
  *	tag_reader.c		tags by key range and by id

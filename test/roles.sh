@@ -6,6 +6,8 @@
 #   - app_owner, no superuser, has created the trusted extension; its
 #     objects belong to the bootstrap superuser, and app_owner uses all of
 #     the API, verify() included;
+#   - the README's per-taxonomy grants (app_owner's for Biology, app_writer's
+#     for the sizes it created) are run as they stand;
 #   - app_writer reads and writes through the whole API;
 #   - app_reader searches and lists, and every write is refused with 42501,
 #     as verify() is;
@@ -53,9 +55,18 @@ awk '/<!-- roles: test\/roles.sh/ { m = 1; next }
 sed -n '/^-- as a superuser/,/^-- as app_owner/p' "$tmp/readme.sql" | sed '$d' >"$tmp/super.sql"
 sed -n '/^-- as app_owner/,$p' "$tmp/readme.sql" >"$tmp/owner.sql"
 grep -v '^CREATE EXTENSION' "$tmp/owner.sql" >"$tmp/grants.sql"
+# the per-taxonomy grants: app_owner's, then app_writer's
+awk '/<!-- roles: per taxonomy; test\/roles.sh/ { m = 1; next }
+	 m && /^ *```sql/ { s = 1; next }
+	 s && /^ *```/ { exit }
+	 s { sub(/^  /, ""); print }' "$here/README.md" >"$tmp/taxonomy_grants.sql"
+sed -n '/^-- as app_owner/,/^-- as app_writer/p' "$tmp/taxonomy_grants.sql" | sed '$d' >"$tmp/owner_taxonomy.sql"
+sed -n '/^-- as app_writer/,$p' "$tmp/taxonomy_grants.sql" >"$tmp/writer_taxonomy.sql"
 if grep -q '^CREATE DATABASE app OWNER app_owner;' "$tmp/super.sql" &&
    grep -q '^CREATE EXTENSION tagstore;' "$tmp/owner.sql" &&
-   [ "$(grep -c '^GRANT ' "$tmp/grants.sql")" -ge 4 ]; then
+   [ "$(grep -c '^GRANT ' "$tmp/grants.sql")" -ge 4 ] &&
+   grep -q "grant_taxonomy('Biology', 'app_reader', 'read')" "$tmp/owner_taxonomy.sql" &&
+   grep -q "grant_taxonomy('sizes', 'app_reader', 'read')" "$tmp/writer_taxonomy.sql"; then
 	ok "README.md's roles: $(grep -c ';' "$tmp/super.sql") statements as a superuser, $(grep -c ';' "$tmp/owner.sql") as app_owner"
 else
 	failed "README.md's Security section has no block of roles as this test expects:"
@@ -114,6 +125,11 @@ EOF
 else
 	failed "app_owner using the API:"; indent <<<"$out"
 fi
+if out=$(as app_owner app -f "$tmp/owner_taxonomy.sql" 2>&1); then
+	ok "README's per-taxonomy grants for Biology, as app_owner"
+else
+	failed "README's per-taxonomy grants as app_owner:"; indent <<<"$out"
+fi
 
 # app_writer: the whole API
 if out=$(as app_writer app 2>&1 <<'EOF'
@@ -149,6 +165,11 @@ EOF
 	ok "app_writer uses the whole API: taxonomies, tags, taggings, searches, listings, history, refresh_postings, prune_history"
 else
 	failed "app_writer using the API:"; indent <<<"$out"
+fi
+if out=$(as app_writer app -f "$tmp/writer_taxonomy.sql" 2>&1); then
+	ok "README's per-taxonomy grant for sizes, as app_writer"
+else
+	failed "README's per-taxonomy grant as app_writer:"; indent <<<"$out"
 fi
 
 # app_reader: searches and listings, no writes
@@ -209,6 +230,7 @@ fi
 state() {
 	as app_owner "$1" <<'EOF'
 SELECT 'taxonomy', count(*), md5(string_agg(x::text, ',' ORDER BY x::text)) FROM tagstore.taxonomy x;
+SELECT 'taxonomy_grant', count(*), md5(string_agg(x::text, ',' ORDER BY x::text)) FROM tagstore.taxonomy_grant x;
 SELECT 'tag', count(*), md5(string_agg(x::text, ',' ORDER BY x::text)) FROM tagstore.tag x;
 SELECT 'tag_tombstone', count(*), md5(string_agg(x::text, ',' ORDER BY x::text)) FROM tagstore.tag_tombstone x;
 SELECT 'tag_revision', count(*), md5(string_agg(x::text, ',' ORDER BY x::text)) FROM tagstore.tag_revision x;
@@ -282,7 +304,7 @@ SELECT tagstore.add_tag_to('sizes.large', 'thing', 'oak');
 SELECT tagstore.add_tag_to('sizes.large', 'thing', 'elm');
 SELECT tagstore.refresh_postings(rebuild => true, min_taggings => 1);
 EOF
-); then
+) || ! out=$(as app_writer app_updated -f "$tmp/writer_taxonomy.sql" 2>&1); then
 	why="app_writer writing"
 elif [ "$(as app_reader app_updated -c "SELECT string_agg(external_id, ',' ORDER BY external_id) FROM tagstore.entities_with_all('{sizes.large}')")" != elm,oak ]; then
 	why="app_reader searching"

@@ -1,6 +1,18 @@
 -- Section 09: taxonomies.
 --
--- Creating, renaming and dropping taxonomies, and the taxonomies view.
+-- Creating, renaming and dropping taxonomies, their privileges, and the
+-- taxonomies view.
+--
+-- Privileges.  Each taxonomy has its own: read (see its tags and
+-- taggings), tag (read, and add, remove and set taggings), edit (tag, and
+-- add, rename, move and remove tags), admin (edit, and grant, rename and
+-- drop the taxonomy).  create_taxonomy grants admin to the role creating
+-- it; superusers and the roles with the privileges of the extension's
+-- owner are admin of every taxonomy.  has_taxonomy_privilege() says what
+-- the current user may do; every API function that writes checks it and
+-- refuses with 42501 naming the taxonomy and the privilege needed; the
+-- searches, listings and tags_of treat the tags of taxonomies it may not
+-- read as not there (src/engine/taxonomy_acl.c).
 --
 -- The checks of names and text fields are written out in each function
 -- (section 08 says why); they are the same in every function that takes
@@ -14,6 +26,15 @@
 --	  ISO 8859 encodings); only a description may hold tabs and line breaks;
 --	- a name must not begin or end with whitespace (22023), and is stored
 --	  in NFC where the server encoding is UTF8.
+
+-- has_taxonomy_privilege: as has_table_privilege, for a taxonomy (C: the
+-- session's cache of src/engine/taxonomy_acl.c); NULL for a taxonomy that
+-- does not exist, as has_table_privilege gives for a table's OID, so the
+-- checks below read IS NOT TRUE.
+CREATE FUNCTION tagstore.has_taxonomy_privilege(taxonomy text, privilege text) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'tagstore_has_taxonomy_privilege' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION tagstore.has_taxonomy_privilege(text, text) IS
+	'does the current user hold the privilege (read, tag, edit, admin) on the taxonomy; NULL if there is no such taxonomy';
 
 CREATE FUNCTION tagstore.create_taxonomy(name text, description text DEFAULT NULL,
 	owner_id text DEFAULT NULL, free_form boolean DEFAULT false) RETURNS uuid
@@ -72,10 +93,13 @@ BEGIN
 	IF new_id IS NULL THEN
 		RAISE EXCEPTION 'taxonomy "%" already exists', clean USING ERRCODE = 'duplicate_object';
 	END IF;
+	-- the creating role owns it
+	INSERT INTO tagstore.taxonomy_grant (taxonomy_id, grantee, privilege, granted_by)
+	VALUES (new_id, current_user::regrole, 'admin', current_user);
 	RETURN new_id;
 END $$;
 COMMENT ON FUNCTION tagstore.create_taxonomy(text, text, text, boolean) IS
-	'create a taxonomy (name unique case-insensitively); free_form: tagging with an unknown value creates it; returns its id';
+	'create a taxonomy (name unique case-insensitively), granting admin on it to the current role; free_form: tagging with an unknown value creates it; returns its id';
 
 CREATE FUNCTION tagstore.rename_taxonomy(name text, new_name text) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -95,6 +119,10 @@ BEGIN
 	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold($1) FOR UPDATE;
 	IF t.id IS NULL THEN
 		RAISE EXCEPTION 'taxonomy "%" does not exist', $1 USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'admin') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege admin is needed.';
 	END IF;
 
 	-- the new name, checked as create_taxonomy checks one
@@ -171,6 +199,10 @@ BEGIN
 	IF t.id IS NULL THEN
 		RAISE EXCEPTION 'taxonomy "%" does not exist', $1 USING ERRCODE = 'undefined_object';
 	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'admin') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege admin is needed.';
+	END IF;
 	ids := ARRAY(SELECT id FROM tagstore.tag WHERE taxonomy_id = t.id
 				 UNION ALL SELECT id FROM tagstore.tag_tombstone WHERE taxonomy_id = t.id);
 	DELETE FROM tagstore.tagging_revision WHERE tag_id = ANY (ids);
@@ -179,10 +211,98 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION tagstore.drop_taxonomy(text) IS 'drop a taxonomy with its tags, their taggings and all their history';
 
+-- grant_taxonomy: raises a role's (or PUBLIC's) level on a taxonomy to the
+-- privilege, never lowers it.  Only admin may grant.
+CREATE FUNCTION tagstore.grant_taxonomy(taxonomy text, role text, privilege text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	levels text[] := ARRAY['read', 'tag', 'edit', 'admin'];
+	t tagstore.taxonomy;
+	who regrole;
+	level text := lower(privilege);
+BEGIN
+	FOR i IN 1 .. 3 LOOP
+		IF (ARRAY[taxonomy, role, privilege])[i] IS NULL THEN
+			RAISE EXCEPTION '% must not be NULL', (ARRAY['taxonomy', 'role', 'privilege'])[i]
+				USING ERRCODE = 'null_value_not_allowed';
+		END IF;
+	END LOOP;
+	IF array_position(levels, level) IS NULL THEN
+		RAISE EXCEPTION 'unrecognized taxonomy privilege type: "%"', privilege
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The privileges are read, tag, edit and admin.';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold($1) FOR SHARE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', $1 USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'admin') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege admin is needed.';
+	END IF;
+	who := CASE WHEN lower(role) = 'public' THEN '-'::regrole ELSE to_regrole(role) END;
+	IF who IS NULL THEN
+		RAISE EXCEPTION 'role "%" does not exist', role USING ERRCODE = 'undefined_object';
+	END IF;
+	INSERT INTO tagstore.taxonomy_grant AS g (taxonomy_id, grantee, privilege, granted_by)
+	VALUES (t.id, who, level, current_user)
+	ON CONFLICT (taxonomy_id, grantee) DO UPDATE
+	SET privilege = excluded.privilege, granted_by = excluded.granted_by, granted_at = excluded.granted_at
+	WHERE array_position(levels, g.privilege) < array_position(levels, excluded.privilege);
+END $$;
+COMMENT ON FUNCTION tagstore.grant_taxonomy(text, text, text) IS
+	'grant a role (or PUBLIC) a privilege on a taxonomy: read, tag, edit or admin, each including those before it; needs admin';
+
+-- revoke_taxonomy: takes the privilege and every higher one from a role (or
+-- PUBLIC): it keeps the level below, or nothing.  Only admin may revoke.
+CREATE FUNCTION tagstore.revoke_taxonomy(taxonomy text, role text, privilege text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	levels text[] := ARRAY['read', 'tag', 'edit', 'admin'];
+	t tagstore.taxonomy;
+	who regrole;
+	level text := lower(privilege);
+BEGIN
+	FOR i IN 1 .. 3 LOOP
+		IF (ARRAY[taxonomy, role, privilege])[i] IS NULL THEN
+			RAISE EXCEPTION '% must not be NULL', (ARRAY['taxonomy', 'role', 'privilege'])[i]
+				USING ERRCODE = 'null_value_not_allowed';
+		END IF;
+	END LOOP;
+	IF array_position(levels, level) IS NULL THEN
+		RAISE EXCEPTION 'unrecognized taxonomy privilege type: "%"', privilege
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'The privileges are read, tag, edit and admin.';
+	END IF;
+	SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold($1) FOR SHARE;
+	IF t.id IS NULL THEN
+		RAISE EXCEPTION 'taxonomy "%" does not exist', $1 USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'admin') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege admin is needed.';
+	END IF;
+	who := CASE WHEN lower(role) = 'public' THEN '-'::regrole ELSE to_regrole(role) END;
+	IF who IS NULL THEN
+		RAISE EXCEPTION 'role "%" does not exist', role USING ERRCODE = 'undefined_object';
+	END IF;
+	IF level = 'read' THEN
+		DELETE FROM tagstore.taxonomy_grant g WHERE g.taxonomy_id = t.id AND g.grantee = who;
+	ELSE
+		UPDATE tagstore.taxonomy_grant g
+		SET privilege = levels[array_position(levels, level) - 1], granted_by = current_user, granted_at = now()
+		WHERE g.taxonomy_id = t.id AND g.grantee = who
+		  AND array_position(levels, g.privilege) >= array_position(levels, level);
+	END IF;
+END $$;
+COMMENT ON FUNCTION tagstore.revoke_taxonomy(text, text, text) IS
+	'revoke a privilege on a taxonomy from a role (or PUBLIC), and every higher one: it keeps the level below; needs admin';
+
 CREATE VIEW tagstore.taxonomies AS
 	SELECT x.id, x.name, x.description, x.owner_id, x.free_form,
 		   (SELECT pg_catalog.count(*) FROM tagstore.tag g WHERE g.taxonomy_id = x.id) AS tag_count,
 		   x.created_at
 	FROM tagstore.taxonomy x
+	WHERE tagstore.has_taxonomy_privilege(x.name, 'read')
 	ORDER BY x.name_key;
-COMMENT ON VIEW tagstore.taxonomies IS 'taxonomies with their tag counts, by name';
+COMMENT ON VIEW tagstore.taxonomies IS 'the taxonomies the current user may read, with their tag counts, by name';

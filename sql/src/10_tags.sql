@@ -38,6 +38,10 @@ BEGIN
 	IF t.id IS NULL THEN
 		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
 	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege edit is needed.';
+	END IF;
 
 	-- the value and the text fields (section 09's checks)
 	IF value IS NULL THEN
@@ -169,8 +173,14 @@ DECLARE
 	g tagstore.tag;
 	f record;
 	bad text;
+	x_name text;
 BEGIN
 	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+	x_name := (SELECT x.name FROM tagstore.taxonomy x WHERE x.id = g.taxonomy_id);
+	IF tagstore.has_taxonomy_privilege(x_name, 'edit') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege edit is needed.';
+	END IF;
 	FOR f IN SELECT * FROM (VALUES (description, 'description', 4000), (category, 'category', 1030),
 								   (external_id, 'external_id', 1030))
 						   v(txt, what, max_length) LOOP
@@ -252,6 +262,10 @@ BEGIN
 	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
 	IF t.id IS NULL THEN
 		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege edit is needed.';
 	END IF;
 	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
 	IF NOT coalesce(cascade, false) AND EXISTS (SELECT 1 FROM tagstore.tag WHERE parent_id = g.id) THEN
@@ -356,6 +370,10 @@ BEGIN
 	IF t.id IS NULL THEN
 		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege edit is needed.';
+	END IF;
 	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
 	new_path := parent(g.path) || tagpath(ARRAY[clean]);
 	new_key := parent(g.key) || tagpath(ARRAY[label_casefold(clean)]);
@@ -408,6 +426,10 @@ BEGIN
 	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
 	IF t.id IS NULL THEN
 		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege edit is needed.';
 	END IF;
 	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
 

@@ -59,6 +59,7 @@ DECLARE
 	changed_revisions integer[];
 	rest bigint[];
 	wanted bigint;
+	x_name text;
 BEGIN
 	-- the arguments
 	IF external_ids IS NULL OR cardinality(external_ids) = 0 THEN
@@ -81,6 +82,13 @@ BEGIN
 	-- we for it.  In a free-form taxonomy an unknown root tag is created.
 	IF tag IS NULL THEN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	x_name := (SELECT x.name FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))));
+	IF x_name IS NOT NULL THEN
+		IF tagstore.has_taxonomy_privilege(x_name, 'tag') IS NOT TRUE THEN
+			RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
+				USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege tag is needed.';
+		END IF;
 	END IF;
 	SELECT * INTO g FROM tagstore.tag x WHERE x.key = label_casefold(tag) FOR KEY SHARE;
 	IF g.id IS NULL AND nlevel(tag) = 2 THEN
@@ -193,6 +201,7 @@ SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	g tagstore.tag;
 	p_type text := entity_type;
+	x_name text;
 BEGIN
 	IF external_ids IS NULL OR cardinality(external_ids) = 0 THEN
 		RAISE EXCEPTION 'external_ids must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
@@ -206,6 +215,11 @@ BEGIN
 		RAISE EXCEPTION 'entity_type must not be NULL or empty' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
+	x_name := (SELECT x.name FROM tagstore.taxonomy x WHERE x.id = g.taxonomy_id);
+	IF tagstore.has_taxonomy_privilege(x_name, 'tag') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege tag is needed.';
+	END IF;
 	RETURN QUERY
 	WITH items AS (
 		SELECT DISTINCT x, e.id
@@ -255,8 +269,10 @@ BEGIN
 	FROM tagstore.entity e
 	JOIN tagstore.tagging x ON x.entity_id = e.id
 	JOIN tagstore.tag t ON t.id = x.tag_id
+	JOIN tagstore.taxonomy z ON z.id = t.taxonomy_id
 	WHERE e.entity_type = p_type AND e.external_id = p_external_id
 	  AND (pattern IS NULL OR t.path ~ pattern)
+	  AND tagstore.has_taxonomy_privilege(z.name, 'read')
 	ORDER BY t.key;
 END $$;
 COMMENT ON FUNCTION tagstore.tags_of(text, text, @extschema@.tagquery) IS

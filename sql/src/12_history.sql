@@ -68,6 +68,7 @@ SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
 	removed bigint := 0;
 	n bigint;
+	x_name text;
 BEGIN
 	IF keep IS NULL OR keep < 1 THEN
 		RAISE EXCEPTION 'keep must be at least 1, not %', coalesce(keep::text, 'NULL')
@@ -77,6 +78,14 @@ BEGIN
 	IF tombstones_older_than IS NULL OR tombstones_older_than < interval '0' THEN
 		RAISE EXCEPTION 'tombstones_older_than must be a duration of zero or more'
 			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- the history of every taxonomy: admin of each (the extension's owner is)
+	SELECT x.name INTO x_name FROM tagstore.taxonomy x
+	WHERE tagstore.has_taxonomy_privilege(x.name, 'admin') IS NOT TRUE ORDER BY x.name_key LIMIT 1;
+	IF x_name IS NOT NULL THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'prune_history needs the privilege admin on every taxonomy.';
 	END IF;
 
 	-- old tombstones: the deleted tag, its history and its taggings' history

@@ -63,7 +63,9 @@ BEGIN
 	FROM tagstore.tag t
 	JOIN tagstore.tagging g ON g.tag_id = t.id
 	JOIN tagstore.entity e ON e.id = g.entity_id
+	JOIN tagstore.taxonomy z ON z.id = t.taxonomy_id
 	WHERE t.path ~ $1
+	  AND tagstore.has_taxonomy_privilege(z.name, 'read')
 	  AND ($2 IS NULL OR e.entity_type = $2)
 	  AND ($3 IS NULL OR starts_with(e.external_id, $3))
 	ORDER BY 1, 2;

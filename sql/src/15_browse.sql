@@ -41,6 +41,10 @@ BEGIN
 	IF t.id IS NULL THEN
 		RAISE EXCEPTION 'taxonomy "%" does not exist', taxonomy USING ERRCODE = 'undefined_object';
 	END IF;
+	IF tagstore.has_taxonomy_privilege(t.name, 'read') IS NOT TRUE THEN
+		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
+			USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege read is needed.';
+	END IF;
 	IF search IS NULL THEN
 		RAISE EXCEPTION 'search must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;

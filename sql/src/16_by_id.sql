@@ -113,9 +113,20 @@ CREATE FUNCTION tagstore.tag_history_by_id(tag_id bigint)
 RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, state jsonb)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, @extschema@, pg_temp AS $$
+DECLARE
+	x_name text;
 BEGIN
 	IF $1 IS NULL THEN
 		RAISE EXCEPTION 'tag id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	x_name := (SELECT x.name FROM tagstore.taxonomy x
+			   WHERE x.id = coalesce((SELECT t.taxonomy_id FROM tagstore.tag t WHERE t.id = $1),
+									 (SELECT d.taxonomy_id FROM tagstore.tag_tombstone d WHERE d.id = $1)));
+	IF x_name IS NOT NULL THEN
+		IF tagstore.has_taxonomy_privilege(x_name, 'read') IS NOT TRUE THEN
+			RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
+				USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege read is needed.';
+		END IF;
 	END IF;
 	RETURN QUERY
 	SELECT r.revision, r.operation, r.actor, r.at, r.state
@@ -134,9 +145,20 @@ CREATE FUNCTION tagstore.tagging_history_by_id(tag_id bigint, entity_type text, 
 RETURNS TABLE (revision integer, operation text, actor text, at timestamptz, data jsonb, state jsonb)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	x_name text;
 BEGIN
 	IF $1 IS NULL THEN
 		RAISE EXCEPTION 'tag id must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	x_name := (SELECT x.name FROM tagstore.taxonomy x
+			   WHERE x.id = coalesce((SELECT t.taxonomy_id FROM tagstore.tag t WHERE t.id = $1),
+									 (SELECT d.taxonomy_id FROM tagstore.tag_tombstone d WHERE d.id = $1)));
+	IF x_name IS NOT NULL THEN
+		IF tagstore.has_taxonomy_privilege(x_name, 'read') IS NOT TRUE THEN
+			RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
+				USING ERRCODE = 'insufficient_privilege', DETAIL = 'The privilege read is needed.';
+		END IF;
 	END IF;
 	RETURN QUERY
 	SELECT r.revision, r.operation, r.actor, r.at, r.state -> 'data', r.state

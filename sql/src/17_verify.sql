@@ -35,6 +35,12 @@
 --   tag_tombstone                   a live tag that also has a tombstone
 --   tombstone_taxonomy              a tombstone's taxonomy does not exist
 --                                   (tag_id is the deleted tag's)
+--   grant_taxonomy                  a taxonomy_grant row of a taxonomy that
+--                                   does not exist (tag_id NULL; the detail
+--                                   names it and the grantee)
+--   grant_role                      a taxonomy_grant row of a role that no
+--                                   longer exists (DROP ROLE leaves its
+--                                   grants; tag_id NULL)
 --   tagging_revision                a tagging's revision is not after its
 --                                   archived ones
 --   tagging_orphan                  taggings of a tag or an entity that does
@@ -44,7 +50,7 @@
 --
 -- The orphans (a row naming a taxonomy, tag, entity or posted tag that
 -- does not exist: tag_taxonomy, tag_parent, tombstone_taxonomy,
--- tagging_orphan, posted_tag_orphan, posting_orphan) are what foreign keys
+-- grant_taxonomy, tagging_orphan, posted_tag_orphan, posting_orphan) are what foreign keys
 -- would refuse; tagstore's tables have none (section 06 says why), so a
 -- direct write can make them, and a delete with its triggers bypassed
 -- (session_replication_role = replica) leaves them.
@@ -130,6 +136,18 @@ WITH problems (tag_id, problem, detail) AS (
 	FROM tagstore.taxonomy x
 	WHERE x.name_key IS DISTINCT FROM label_casefold(x.name) AND x.name IS NOT NULL
 	UNION ALL
+	SELECT NULL, 'grant_taxonomy',
+		   format('taxonomy_grant of %s to %s: its taxonomy_id names no taxonomy', g.privilege,
+				  CASE WHEN g.grantee::oid = 0 THEN 'PUBLIC' ELSE g.grantee::text END)
+		   || format(' (%s)', g.taxonomy_id)
+	FROM tagstore.taxonomy_grant g
+	WHERE NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = g.taxonomy_id)
+	UNION ALL
+	SELECT NULL, 'grant_role',
+		   format('taxonomy_grant of %s on %s to role %s: no such role', g.privilege,
+				  coalesce(quote_literal(x.name), g.taxonomy_id::text), g.grantee::oid)
+	FROM tagstore.taxonomy_grant g LEFT JOIN tagstore.taxonomy x ON x.id = g.taxonomy_id
+	WHERE g.grantee::oid <> 0 AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.oid = g.grantee::oid)	UNION ALL
 	SELECT t.id, 'tag_taxonomy', format('its taxonomy_id %s names no taxonomy', t.taxonomy_id)
 	FROM tagstore.tag t
 	WHERE t.taxonomy_id IS NOT NULL

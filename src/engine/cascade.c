@@ -27,7 +27,8 @@
  *	- deleting a row deletes the rows that name it (ON DELETE CASCADE):
  *	  this file.  The references, from the table deleted from:
  *
- *		taxonomy	tag.taxonomy_id, tag_tombstone.taxonomy_id
+ *		taxonomy	tag.taxonomy_id, tag_tombstone.taxonomy_id,
+ *					taxonomy_grant.taxonomy_id (its privileges)
  *		tag			tag.parent_id (the whole subtree), tagging.tag_id,
  *					posted_tag.tag_id
  *		entity		tagging.entity_id
@@ -96,8 +97,9 @@ typedef struct Cascade
 } Cascade;
 
 static const Cascade cascades[] = {
-	{TSREL_TAXONOMY, 2, {TSQ_CASCADE_TAXONOMY_TAGS, TSQ_CASCADE_TAXONOMY_TOMBSTONES},
-	{TSREL_TAG, TSREL_TAG_TOMBSTONE}},
+	{TSREL_TAXONOMY, 3,
+		{TSQ_CASCADE_TAXONOMY_TAGS, TSQ_CASCADE_TAXONOMY_TOMBSTONES, TSQ_CASCADE_TAXONOMY_GRANTS},
+	{TSREL_TAG, TSREL_TAG_TOMBSTONE, TSREL_TAXONOMY_GRANT}},
 	{TSREL_TAG, 3, {TSQ_CASCADE_TAG_SUBTREES, TSQ_CASCADE_TAG_TAGGINGS, TSQ_CASCADE_TAG_POSTED},
 	{TSREL_TAG, TSREL_TAGGING, TSREL_POSTED_TAG}},
 	{TSREL_ENTITY, 1, {TSQ_CASCADE_ENTITY_TAGGINGS}, {TSREL_TAGGING}},
@@ -142,7 +144,8 @@ static void
 check_truncate(const Cascade *c)
 {
 	for (int i = 0; i < c->nrefs; i++)
-		if (c->referencing[i] != c->table && holds_rows(c->referencing[i]))
+		if (c->referencing[i] != c->table && OidIsValid(catalog_relid(c->referencing[i])) &&
+			holds_rows(c->referencing[i]))
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("cannot truncate %s while %s holds rows that refer to it",
@@ -178,7 +181,8 @@ cascade(TriggerData *trig, const Cascade *c)
 		crosscheck = GetTransactionSnapshot();
 	}
 	for (int i = 0; i < c->nrefs; i++)
-		catalog_execute_once(c->deletes[i], snapshot, crosscheck);
+		if (OidIsValid(catalog_relid(c->referencing[i])))	/* taxonomy_grant: not in an update's midst */
+			catalog_execute_once(c->deletes[i], snapshot, crosscheck);
 	SPI_finish();
 }
 

@@ -74,6 +74,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 #include "catalog.h"
@@ -104,7 +105,11 @@ static const struct
 	[TSREL_POSTED_TAG_PKEY] = REL("posted_tag_pkey"),
 	[TSREL_POSTING] = REL("posting"),
 	[TSREL_POSTING_CHANGE] = REL("posting_change"),
+	[TSREL_TAXONOMY_GRANT] = REL("taxonomy_grant"),
 };
+
+/* A relation that a database still at version 1.0 lacks (its OID is then invalid). */
+#define OPTIONAL_REL(rel) ((rel) == TSREL_TAXONOMY_GRANT)
 
 /* The tagpath type, in a column list: the type of tag.key. */
 #define TAGPATH_TYPE InvalidOid
@@ -320,6 +325,24 @@ static const struct
 		"SELECT name, name_key FROM tagstore.taxonomy WHERE name_key = @extschema@.label_casefold($1)",
 		1, {TEXTOID}, false, SPI_OK_SELECT
 	},
+	/*
+	 * The current user's level on each taxonomy (0 none, 1 read, 2 tag,
+	 * 3 edit, 4 admin): the highest granted to PUBLIC (grantee 0) or to a
+	 * role whose privileges it has, in byte order of name_key.
+	 */
+	[TSQ_TAXONOMY_LEVELS] = {
+		"SELECT x.name_key, coalesce(max(CASE g.privilege WHEN 'read' THEN 1 WHEN 'tag' THEN 2"
+		"   WHEN 'edit' THEN 3 WHEN 'admin' THEN 4 END), 0)"
+		" FROM tagstore.taxonomy x LEFT JOIN tagstore.taxonomy_grant g ON g.taxonomy_id = x.id"
+		"  AND (g.grantee::pg_catalog.oid = 0 OR pg_catalog.pg_has_role(g.grantee::pg_catalog.oid, 'USAGE'))"
+		" GROUP BY x.name_key ORDER BY x.name_key COLLATE \"C\"",
+		0, {0}, false, SPI_OK_SELECT
+	},
+	[TSQ_OWNS_EXTENSION] = {
+		"SELECT pg_catalog.pg_has_role(e.extowner, 'USAGE') FROM pg_catalog.pg_extension e"
+		" WHERE e.extname = 'tagstore'",
+		0, {0}, false, SPI_OK_SELECT
+	},
 	[TSQ_VERIFY_POSTED] = {
 		"SELECT tag_id, stale, entities FROM tagstore.posted_tag ORDER BY tag_id",
 		0, {0}, false, SPI_OK_SELECT
@@ -375,6 +398,10 @@ static const struct
 	},
 	[TSQ_CASCADE_POSTED_POSTINGS] = {
 		"DELETE FROM tagstore.posting WHERE tag_id IN (SELECT tag_id FROM deleted)",
+		0, {0}, false, SPI_OK_DELETE
+	},
+	[TSQ_CASCADE_TAXONOMY_GRANTS] = {
+		"DELETE FROM tagstore.taxonomy_grant WHERE taxonomy_id IN (SELECT id FROM deleted)",
 		0, {0}, false, SPI_OK_DELETE
 	},
 };
@@ -573,7 +600,7 @@ catalog_load(void)
 	for (int i = 0; i < TSREL_COUNT; i++)
 	{
 		cache.relids[i] = get_relname_relid(relations[i].name, namespace);
-		if (!OidIsValid(cache.relids[i]))
+		if (!OidIsValid(cache.relids[i]) && !OPTIONAL_REL(i))
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_TABLE),
 					 errmsg("relation \"%s\" does not exist", relations[i].qualified)));
@@ -585,7 +612,8 @@ catalog_load(void)
 
 		for (int j = 0; j < (int) lengthof(indexes); j++)
 			is_index |= (int) indexes[j].index == i;
-		if (!is_index && get_rel_relkind(cache.relids[i]) != RELKIND_RELATION)
+		if (!is_index && OidIsValid(cache.relids[i]) &&
+			get_rel_relkind(cache.relids[i]) != RELKIND_RELATION)
 			ereport(ERROR,
 					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 					 errmsg("%s is not a table", relations[i].qualified),
@@ -790,6 +818,19 @@ void
 catalog_execute(TagstoreQuery query, Datum *args, const char *nulls, bool read_only, long count)
 {
 	check_result(query, SPI_execute_plan(catalog_plan(query), args, nulls, read_only, count));
+}
+
+/*
+ * Runs a statement without parameters, read-only, in the latest snapshot
+ * (what is committed now, and this transaction's writes so far), whatever
+ * the transaction's isolation: for what is read as a catalog is.
+ */
+void
+catalog_execute_latest(TagstoreQuery query)
+{
+	Assert(queries[query].nargs == 0);
+	check_result(query, SPI_execute_snapshot(catalog_plan(query), NULL, NULL, GetLatestSnapshot(),
+											 InvalidSnapshot, true, false, 0));
 }
 
 /*

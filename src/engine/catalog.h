@@ -43,6 +43,7 @@ typedef enum TagstoreRel
 	TSREL_POSTED_TAG_PKEY,		/* (tag_id) */
 	TSREL_POSTING,
 	TSREL_POSTING_CHANGE,
+	TSREL_TAXONOMY_GRANT,		/* missing in a database still at 1.0 */
 	TSREL_COUNT
 } TagstoreRel;
 
@@ -137,6 +138,9 @@ typedef enum TagstoreQuery
 	/* api.c */
 	TSQ_SEARCH_TAGS,			/* search_tags' tags: id, parent_id, taxonomy name and key */
 	TSQ_TAXONOMY_BY_NAME,		/* a taxonomy's name and name_key, by name in any case */
+	/* taxonomy_acl.c */
+	TSQ_TAXONOMY_LEVELS,		/* each taxonomy's name_key and the current user's level on it */
+	TSQ_OWNS_EXTENSION,			/* is the current user a member of the extension's owner */
 	/* verify.c */
 	TSQ_VERIFY_POSTED,			/* every posted tag: id, stale, entities, by id */
 	TSQ_VERIFY_CHUNKS,			/* every posting row, by (tag_id, chunk) */
@@ -149,6 +153,7 @@ typedef enum TagstoreQuery
 	TSQ_CASCADE_TAG_POSTED,
 	TSQ_CASCADE_ENTITY_TAGGINGS,
 	TSQ_CASCADE_POSTED_POSTINGS,
+	TSQ_CASCADE_TAXONOMY_GRANTS,
 	TSQ_COUNT
 } TagstoreQuery;
 
@@ -162,6 +167,7 @@ extern RegProcedure catalog_key_proc(int16 strategy);
 extern SPIPlanPtr catalog_plan(TagstoreQuery query);
 extern void catalog_execute(TagstoreQuery query, Datum *args, const char *nulls,
 							bool read_only, long count);
+extern void catalog_execute_latest(TagstoreQuery query);
 extern void catalog_execute_once(TagstoreQuery query, Snapshot snapshot, Snapshot crosscheck);
 extern void catalog_check_function(Oid funcid);
 

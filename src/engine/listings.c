@@ -54,6 +54,7 @@
 #include "catalog.h"
 #include "tag_counts.h"
 #include "tag_reader.h"
+#include "taxonomy_acl.h"
 
 /*
  * Starts a set-returning function's result (as api.c does), once its
@@ -113,7 +114,8 @@ tag_value(TagCounts *c, int pos, AttrNumber attnum)
 
 /*
  * The taxonomy named (in any case): its name, and its key as the root of
- * its tags' subtree.  NULL is 22004, an unknown name 42704.
+ * its tags' subtree.  NULL is 22004, an unknown name 42704, one the
+ * current user may not read 42501.
  */
 static void
 find_taxonomy(FunctionCallInfo fcinfo, char **name, TagPath **root)
@@ -141,6 +143,8 @@ find_taxonomy(FunctionCallInfo fcinfo, char **name, TagPath **root)
 	*root = tagpath_from_bytes(VARDATA_ANY(DatumGetTextPP(key)), VARSIZE_ANY_EXHDR(DatumGetTextPP(key)));
 	MemoryContextSwitchTo(old);
 	SPI_finish();
+	if (!taxonomy_acl_key_readable(*root))
+		taxonomy_acl_refuse(*name, TAXONOMY_READ);
 }
 
 /* The tags of a taxonomy, with their rows and counts. */
@@ -415,31 +419,33 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many tags to list")));
-	nfound = (int) SPI_processed;
-	found = MemoryContextAlloc(callercxt, sizeof(FoundTag) * Max(nfound, 1));
-	roots = MemoryContextAlloc(callercxt, sizeof(TagPath *) * Max(nfound, 1));
-	for (int i = 0; i < nfound; i++)
+	nfound = 0;
+	found = MemoryContextAlloc(callercxt, sizeof(FoundTag) * Max(SPI_processed, 1));
+	roots = MemoryContextAlloc(callercxt, sizeof(TagPath *) * Max(SPI_processed, 1));
+	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		MemoryContext old;
 		bool		no_parent;
 		Datum		parent = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &no_parent);
 		Datum		taxonomy = catalog_spi_value(i, 3, TSREL_TAXONOMY, Anum_taxonomy_name);
+		text	   *name_key = DatumGetTextPP(catalog_spi_value(i, 4, TSREL_TAXONOMY, Anum_taxonomy_name_key));
+		int			k = nfound;
 
+		/* the tags of taxonomies the user may not read are not there */
+		if (taxonomy_acl_level(VARDATA_ANY(name_key), VARSIZE_ANY_EXHDR(name_key), NULL) < TAXONOMY_READ)
+			continue;
 		old = MemoryContextSwitchTo(callercxt);
-		found[i].id = DatumGetInt64(catalog_spi_value(i, 1, TSREL_TAG, Anum_tag_id));
-		found[i].parent = no_parent ? 0 : DatumGetInt64(parent);
-		found[i].has_parent = !no_parent;
+		found[k].id = DatumGetInt64(catalog_spi_value(i, 1, TSREL_TAG, Anum_tag_id));
+		found[k].parent = no_parent ? 0 : DatumGetInt64(parent);
+		found[k].has_parent = !no_parent;
 		/* rows come taxonomy by taxonomy: one copy of its name per run */
-		found[i].taxonomy = i > 0 && same_text(DatumGetTextPP(taxonomy), found[i - 1].taxonomy)
-			? found[i - 1].taxonomy : (text *) PG_DETOAST_DATUM_COPY(taxonomy);
+		found[k].taxonomy = k > 0 && same_text(DatumGetTextPP(taxonomy), found[k - 1].taxonomy)
+			? found[k - 1].taxonomy : (text *) PG_DETOAST_DATUM_COPY(taxonomy);
 		/* filtered by taxonomy alone, every tag of each taxonomy found is: its key is the root */
-		if (whole && (i == 0 || found[i].taxonomy != found[i - 1].taxonomy))
-		{
-			text	   *key = DatumGetTextPP(catalog_spi_value(i, 4, TSREL_TAXONOMY, Anum_taxonomy_name_key));
-
-			roots[nroots++] = tagpath_from_bytes(VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key));
-		}
+		if (whole && (k == 0 || found[k].taxonomy != found[k - 1].taxonomy))
+			roots[nroots++] = tagpath_from_bytes(VARDATA_ANY(name_key), VARSIZE_ANY_EXHDR(name_key));
 		MemoryContextSwitchTo(old);
+		nfound++;
 	}
 	SPI_finish();
 	qsort(found, nfound, sizeof(FoundTag), found_cmp);
@@ -529,7 +535,12 @@ tagstore_tag_counts(PG_FUNCTION_ARGS)
 	roots = palloc(sizeof(TagPath *) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 		if (!elem_nulls[i])
-			roots[nroots++] = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold, elems[i]));
+		{
+			roots[nroots] = (TagPath *) DatumGetPointer(DirectFunctionCall1(tagpath_casefold, elems[i]));
+			/* a taxonomy the user may not read: its tags are not there */
+			if (taxonomy_acl_key_readable(roots[nroots]))
+				nroots++;
+		}
 	counts = tag_counts(roots, nroots, false);
 
 	values[0] = (Datum) 0;

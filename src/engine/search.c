@@ -60,6 +60,7 @@
 #include "posting.h"
 #include "search.h"
 #include "tag_reader.h"
+#include "taxonomy_acl.h"
 #include "tagging_index.h"
 
 /*
@@ -83,6 +84,7 @@ typedef struct Searcher
 {
 	Datum		data_filter;	/* jsonb the tagging data must contain, or 0 */
 	bool		use_postings;	/* read posted tags from their postings */
+	bool		check_acl;		/* tags of taxonomies the user may not read match nothing */
 	MemoryContext resultcxt;	/* where id arrays are kept */
 	Snapshot	snapshot;
 	/* tags by key (tag_reader.c) */
@@ -108,6 +110,7 @@ searcher_init(Searcher *s, Datum data_filter, MemoryContext resultcxt)
 	memset(s, 0, sizeof(Searcher));
 	s->data_filter = data_filter;
 	s->use_postings = true;
+	s->check_acl = true;
 	s->resultcxt = resultcxt;
 	s->snapshot = GetActiveSnapshot();
 
@@ -291,6 +294,7 @@ empty_set(Searcher *s, int cap)
 	return set;
 }
 
+/* A query tag: its key and the tags under it (none if the user may not read its taxonomy). */
 static void
 resolve(Searcher *s, TagPath *tag, bool descendants, QueryTag *q)
 {
@@ -303,6 +307,8 @@ resolve(Searcher *s, TagPath *tag, bool descendants, QueryTag *q)
 	q->tags = empty_set(s, cap);
 	if (tagpath_nlevel(q->key) < 2)
 		return;					/* a taxonomy name alone names no tag */
+	if (s->check_acl && !taxonomy_acl_key_readable(q->key))
+		return;					/* a taxonomy the user may not read: as no tag */
 
 	/* a large subtree has its answer stored: posting.h */
 	collect_tags(s, q->key, descendants ? tagpath_subtree_upper(q->key) : NULL,
@@ -664,6 +670,7 @@ search_subtree_entities(TagPath *tag)
 
 	searcher_init(&s, 0, CurrentMemoryContext);
 	s.use_postings = false;
+	s.check_acl = false;		/* a posting holds every tagging, whoever refreshes it */
 	set = entities_under(&s, tag, true);
 	searcher_end(&s);
 	return set;

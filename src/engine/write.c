@@ -13,7 +13,8 @@
  * (less than half the time of the SQL; the benchmark's README has the
  * figures):
  *
- *	1. the tag, by key or id, locked FOR KEY SHARE: a concurrent removal of
+ *	1. the tag, by key or id, locked FOR KEY SHARE, and the current user's
+ *	   privilege tag on its taxonomy checked (taxonomy_acl.c): a concurrent removal of
  *	   it waits for us, and its cascade then deletes our tagging
  *	   (cascade.c).  tagstore's tables have no foreign keys; this lock is
  *	   what a foreign key's check of the insert would take (a database
@@ -28,7 +29,8 @@
  *	   tagging_changed writes for SQL).
  *
  * Whenever the case is another (data, an existing tagging, a tag or entity
- * changed or removed concurrently, a conflicting insert), and whenever the
+ * changed or removed concurrently, a conflicting insert, a tag of a
+ * taxonomy on which the current user lacks the privilege tag), and whenever the
  * tables are not as tagstore made them (row-level security that applies,
  * insert triggers other than tagstore's own, missing table privileges, a
  * check constraint or other columns on tagging), and in a read-only
@@ -61,6 +63,7 @@
 
 #include "catalog.h"
 #include "posting.h"
+#include "taxonomy_acl.h"
 #include "types/tagpath.h"
 
 /* The tables a tagging reads and writes, open for one call. */
@@ -192,11 +195,16 @@ found_id(Tables *t, Relation rel, TagstoreRel which, AttrNumber id_col, Relation
 	return id;
 }
 
-/* Step 1: the tag, locked.  tag is a tagpath, or an id if by_id. */
+/*
+ * Step 1: the tag, locked.  tag is a tagpath, or an id if by_id.  False
+ * also if the current user lacks the privilege tag on its taxonomy: the
+ * full path then refuses the tagging, with its error.
+ */
 static bool
 lock_tag(Tables *t, bool by_id, Datum tag, int64 *tag_id)
 {
 	Relation	index = catalog_open(by_id ? TSREL_TAG_PKEY : TSREL_TAG_KEY, AccessShareLock);
+	TupleTableSlot *slot = table_slot_create(t->tag, NULL);
 	ScanKeyData key;
 	bool		found;
 
@@ -205,7 +213,15 @@ lock_tag(Tables *t, bool by_id, Datum tag, int64 *tag_id)
 	else
 		ScanKeyInit(&key, 1, BTEqualStrategyNumber, catalog_key_proc(BTEqualStrategyNumber),
 					DirectFunctionCall1(tagpath_casefold, tag));
-	*tag_id = found_id(t, t->tag, TSREL_TAG, Anum_tag_id, index, &key, 1, &found);
+	found = find_row(t, t->tag, index, &key, 1, ForwardScanDirection, true, slot);
+	if (found)
+	{
+		*tag_id = DatumGetInt64(catalog_slot_value(slot, TSREL_TAG, Anum_tag_id));
+		found = taxonomy_acl_key_level(DatumGetTagPathP(catalog_slot_value(slot, TSREL_TAG, Anum_tag_key)))
+			>= TAXONOMY_TAG;
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, NoLock);
 	return found;
 }
 

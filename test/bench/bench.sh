@@ -58,6 +58,7 @@ for n in $sizes; do
 	echo "loaded in $(( $(date +%s) - start )) s"
 	psql_bench -f "$work/sizes.sql"
 	psql_bench -c "SET bench.reps = $reps" -f "$work/run.sql"
+	psql_bench -c "SET bench.reps = $reps" -f "$work/acl.sql"
 	psql_bench -c "SET bench.reps = $reps" -f "$work/pending.sql" >/dev/null
 	psql_bench -f "$work/moves.sql"
 	echo

@@ -341,12 +341,13 @@ ROLLBACK;
 -- a caller who may read the tags but not the taggings is refused, as before
 CREATE ROLE tagstore_listing_reader;
 GRANT USAGE ON SCHEMA tagstore TO tagstore_listing_reader;
-GRANT SELECT ON tagstore.tag, tagstore.taxonomy TO tagstore_listing_reader;
+GRANT SELECT ON tagstore.tag, tagstore.taxonomy, tagstore.taxonomy_grant TO tagstore_listing_reader;
+SELECT tagstore.grant_taxonomy('bio', 'public', 'read');
 SET ROLE tagstore_listing_reader;
 SELECT errcheck($$SELECT * FROM tagstore.tags('bio')$$) AS tags_without_taggings;
 SELECT errcheck($$SELECT * FROM tagstore.search_tags(taxonomy => 'bio')$$) AS search_without_taggings;
 RESET ROLE;
-REVOKE ALL ON tagstore.tag, tagstore.taxonomy FROM tagstore_listing_reader;
+REVOKE ALL ON tagstore.tag, tagstore.taxonomy, tagstore.taxonomy_grant FROM tagstore_listing_reader;
 REVOKE ALL ON SCHEMA tagstore FROM tagstore_listing_reader;
 DROP ROLE tagstore_listing_reader;
 

@@ -180,7 +180,9 @@ DECLARE
 		'TRUNCATE tagstore.posted_tag',
 		'TRUNCATE tagstore.posted_tag, tagstore.posting',
 		'TRUNCATE tagstore.taxonomy, tagstore.tag, tagstore.tag_tombstone, tagstore.tagging, '
-			'tagstore.posted_tag, tagstore.posting, tagstore.entity'];
+			'tagstore.posted_tag, tagstore.posting, tagstore.entity',
+		'TRUNCATE tagstore.taxonomy, tagstore.tag, tagstore.tag_tombstone, tagstore.tagging, '
+			'tagstore.posted_tag, tagstore.posting, tagstore.entity, tagstore.taxonomy_grant'];
 BEGIN
 	FOREACH stmt IN ARRAY stmts LOOP
 		BEGIN

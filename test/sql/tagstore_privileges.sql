@@ -27,7 +27,8 @@ INSERT INTO documented VALUES
   ('add_tag_to_many'), ('remove_tag_from_many'),
   ('add_tag_by_id'), ('update_tag_by_id'), ('remove_tag_by_id'), ('rename_tag_by_id'), ('move_tag_by_id'),
   ('add_tag_to_by_id'), ('add_tag_to_many_by_id'), ('remove_tag_from_by_id'), ('remove_tag_from_many_by_id'),
-  ('tag_history_by_id'), ('tagging_history_by_id'), ('entities_with_tag_data_by_id');
+  ('tag_history_by_id'), ('tagging_history_by_id'), ('entities_with_tag_data_by_id'),
+  ('has_taxonomy_privilege'), ('grant_taxonomy'), ('revoke_taxonomy');
 -- documented too, but not for PUBLIC: the owner grants them
 CREATE TEMP TABLE owner_grants (name text PRIMARY KEY);
 INSERT INTO owner_grants VALUES ('verify');
@@ -138,6 +139,8 @@ SELECT current_user, session_user, r.rolsuper AS superuser,
 FROM pg_roles r WHERE r.rolname = current_user;
 SELECT tagstore.create_taxonomy('Obst', description => 'fruit') IS NOT NULL AS created,
        tagstore.create_taxonomy('Farbe', free_form => true) IS NOT NULL AS free_form_created;
+-- the creator owns them, and lets the reader read Obst
+SELECT tagstore.grant_taxonomy('Obst', 'tagstore_priv_reader', 'read');
 SELECT tagstore.add_tag('Obst', 'Äpfel'), tagstore.add_tag('Obst.Äpfel.Boskop'), tagstore.add_tag('Obst.Birnen');
 SELECT tagstore.add_tag('Obst', 'Elstar', parent => 'OBST.äpfel', category => 'variety');
 SELECT tagstore.add_tag_to('Obst.Äpfel.Boskop', 'fruit', 'f1') AS direct,

@@ -34,6 +34,7 @@ BEGIN
 END $$;
 
 SELECT tagstore.create_taxonomy('Stream') IS NOT NULL AS created;
+SELECT tagstore.grant_taxonomy('Stream', 'public', 'read');
 SELECT count(tagstore.add_tag('Stream', v)) AS tags FROM unnest(ARRAY['wide', 'narrow']) v;
 SELECT count(tagstore.add_tag_to('Stream.wide', CASE WHEN i % 2 = 0 THEN 'doc' ELSE 'item' END, 's' || i))
 	AS wide FROM generate_series(1, 300) i;

@@ -102,7 +102,9 @@ SELECT errcheck($$SELECT tagstore.add_tag_to('zoo.animal.bird.1', 'direct', 'ro'
 COMMIT;
 SELECT count(*) AS ro_entities FROM tagstore.entity WHERE external_id = 'ro';
 
--- privileges: the SQL path's checks decide
+-- privileges: the SQL path's checks decide (zoo's privilege tag granted to
+-- all: the table privileges are what is tested)
+SELECT tagstore.grant_taxonomy('zoo', 'public', 'tag');
 CREATE ROLE tagstore_writer;
 GRANT USAGE ON SCHEMA tagstore, write TO tagstore_writer;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA tagstore TO tagstore_writer;
