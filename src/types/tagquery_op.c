@@ -2,10 +2,58 @@
  * tagquery_op.c
  *	  Matching a tagpath against a tagquery (the ~ and ? operators).
  *
- * A query is a sequence of levels, each matching between low and high
- * consecutive labels.  We try the possible repeat counts of each level in
- * turn, backtracking, exactly as lquery does: '*' levels make this a search,
- * so it checks for interrupts and stack depth.
+ * A query is a sequence of levels.  Level k holds a predicate on one label
+ * (a list of variants, maybe negated, or '*' for any label) and a count
+ * {low,high}; a path matches if it can be cut into consecutive pieces, one
+ * per level, piece k having between low and high labels that all satisfy
+ * level k's predicate.  These are contrib lquery's semantics exactly.
+ *
+ * 1. Why not backtracking
+ *
+ * lquery (and tagstore 1.0) tries the counts of each level in turn and
+ * recurses on the rest.  On 200 labels 'a' and the query
+ * '*.*.*.*.*.*.*.*.*.*.b' that tries every way to share out the 200
+ * labels among ten stars, some 10^16, before answering false: a search box that
+ * puts user text into a pattern would hand out a way to keep a backend
+ * busy until statement_timeout.
+ *
+ * 2. The algorithm: a walk over sets of positions
+ *
+ * As a regular-expression engine simulates an NFA, we keep the set R of
+ * positions in the path (0..n, between labels) where the pieces so far can
+ * end, and pass it through the levels one at a time:
+ *
+ *	 R0 = {0}
+ *	 R(k+1) = { j + c : j in Rk, low <= c <= high, c <= run_k(j) }
+ *
+ * where run_k(j) is the number of consecutive labels from j on that satisfy
+ * level k (capped at high).  The path matches iff n is in R after the last
+ * level.  Each run is computed once per level, right to left, and the new
+ * set is the union of the intervals [j + low, j + run_k(j)], built with a
+ * difference array.  A run of '*' levels is one level whose bounds are the
+ * sums (any count splits among them), so '*.*.*' costs what '*' does.
+ *
+ * 3. Example
+ *
+ * Path 'a.b.a.b' (n = 4), query '*.b.!b{1,}':
+ *
+ *	 R0 = {0}
+ *	 '*'		run = 4 - j, no label tested	R1 = {0, 1, 2, 3, 4}
+ *	 'b'		b at 1 and 3					R2 = {2, 4}
+ *	 '!b{1,}'	run(2) = 1 (a, then b)			R3 = {3}
+ *
+ * 4 is not in R3: no match ('*.b.!b{1,}' wants the path to end in labels
+ * other than b, after some b).
+ *
+ * 4. Limits
+ *
+ * Each level looks at each label at most once, only from the first
+ * position reached to the last one reached plus the level's high bound,
+ * so matching takes at most (levels x labels) label tests and as many
+ * steps again: 65535 x 65535 for the largest path and query, which an
+ * interrupt (statement_timeout) can stop: it is checked on every level and
+ * every MATCH_INTERRUPT_EVERY labels.  Memory: three arrays of n + 2
+ * entries.  No recursion.
  */
 #include "postgres.h"
 
@@ -94,34 +142,112 @@ level_matches(const TagQueryLevel *level, const TagLabel *label)
 	return (level->flags & TQL_NOT) ? !hit : hit;
 }
 
-/* Do query levels [q, q+nq) match labels [t, t+nt) exactly? */
-static bool
-match_from(const TagQueryLevel *q, int nq, const TagLabel *t, int nt)
+/* Labels tested between two checks for interrupts. */
+#define MATCH_INTERRUPT_EVERY	1024
+
+/*
+ * run[j] for j in [from, to): how many labels from j on satisfy the level,
+ * capped at high; labels from "to" on count as not satisfying it (the
+ * caller asks for no more than it needs).
+ */
+static void
+level_runs(const TagQueryLevel *level, int high, const TagLabel *t,
+		   int from, int to, int *run)
 {
-	check_stack_depth();
-	CHECK_FOR_INTERRUPTS();
-
-	while (nq > 0)
+	run[to] = 0;
+	for (int j = to - 1; j >= from; j--)
 	{
-		int			low = q->low;
-		int			high = Min((int) q->high, nt);
-		const TagQueryLevel *next = TQL_NEXT(q);
-
-		if (high < low)
-			return false;
-		nq--;
-		for (int count = 0; count < high; count++)
-		{
-			if (count >= low && match_from(next, nq, t, nt))
-				return true;
-			if (!level_matches(q, t))
-				return false;
-			t++;
-			nt--;
-		}
-		q = next;
+		if ((j % MATCH_INTERRUPT_EVERY) == 0)
+			CHECK_FOR_INTERRUPTS();
+		run[j] = level_matches(level, &t[j]) ? Min(high, run[j + 1] + 1) : 0;
 	}
-	return nt == 0;
+}
+
+/*
+ * Do the levels match labels t[0..n) exactly?  The walk over sets of
+ * positions of the header comment: reach[] marks the positions where the
+ * pieces matched so far can end, all within [first, last].
+ */
+static bool
+match_levels(const TagQuery *query, const TagLabel *t, int n)
+{
+	bool	   *reach = palloc0(sizeof(bool) * (n + 1));
+	int		   *run = palloc(sizeof(int) * (n + 1));
+	int		   *cover = palloc0(sizeof(int) * (n + 2));
+	const TagQueryLevel *level = TAGQUERY_FIRST(query);
+	int			first = 0,
+				last = 0;
+	bool		result;
+
+	reach[0] = true;
+	for (int k = 0; k < query->numlevel; k++, level = TQL_NEXT(level))
+	{
+		const TagQueryLevel *pred = level;
+		int			low = level->low;
+		int			high = level->high;
+		int			limit;
+		int			newfirst = -1,
+					newlast = -1,
+					depth = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		/* a run of '*' levels is one, with the summed bounds */
+		while (pred->numvar == 0 && k + 1 < query->numlevel &&
+			   TQL_NEXT(level)->numvar == 0)
+		{
+			level = TQL_NEXT(level);
+			k++;
+			low = Min(low + level->low, n + 1);
+			high = Min(high + level->high, n);
+		}
+		high = Min(high, n);
+		if (low > n - first)
+		{
+			first = -1;			/* no piece this long fits: nothing reached */
+			break;
+		}
+
+		/* the labels a piece starting in [first, last] may take */
+		limit = Min(n, last + high);
+		if (pred->numvar == 0)
+			for (int j = first; j <= limit; j++)
+				run[j] = Min(high, n - j);
+		else
+			level_runs(pred, high, t, first, limit, run);
+
+		/* mark [j + low, j + run[j]] for each j reached, then sum up */
+		for (int j = first; j <= last; j++)
+		{
+			if (reach[j] && run[j] >= low)
+			{
+				cover[j + low]++;
+				cover[j + run[j] + 1]--;
+			}
+			reach[j] = false;
+		}
+		for (int j = first; j <= limit; j++)
+		{
+			depth += cover[j];
+			cover[j] = 0;
+			reach[j] = depth > 0;
+			if (reach[j])
+			{
+				if (newfirst < 0)
+					newfirst = j;
+				newlast = j;
+			}
+		}
+		cover[limit + 1] = 0;
+		first = newfirst;
+		last = newlast;
+		if (first < 0)
+			break;
+	}
+	result = first >= 0 && reach[n];
+	pfree(reach);
+	pfree(run);
+	pfree(cover);
+	return result;
 }
 
 /* Does the stored form data[0..len) match the query? */
@@ -146,7 +272,7 @@ tagquery_match_bytes(const TagQuery *query, const char *data, int len)
 			break;
 		n++;
 	}
-	result = match_from(TAGQUERY_FIRST(query), query->numlevel, labels, n);
+	result = match_levels(query, labels, n);
 	pfree(labels);
 	return result;
 }
