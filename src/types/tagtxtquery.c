@@ -250,7 +250,7 @@ read_operator(TxtParser *ps)
 	return c;
 }
 
-/* Writes the parsed tree out in pre-order (see tagtxtquery.h's layout). */
+/* Writes the parsed tree out in pre-order, the stored form. */
 static void
 write_tree(TxtParser *ps, int root, char *out)
 {
