@@ -84,7 +84,7 @@ sql/tagstore--1.1.sql: $(sort $(wildcard sql/src/*.sql))
 	@$(call ascii_only,$^)
 	{ printf '%s\n' '\echo Use "CREATE EXTENSION tagstore" to load this file. \quit'; cat $^; } > $@
 
-.PHONY: deps test demo bench psql print-regress print-regress-opts print-isolation check-ascii
+.PHONY: deps test demo bench fuzz psql print-regress print-regress-opts print-isolation check-ascii
 
 # Installs the Debian packages that building and testing need (root only).
 deps:
@@ -107,6 +107,17 @@ bench: deps
 	$(MAKE) all
 	$(MAKE) install
 	test/bench/bench.sh
+
+# Fuzzing (not part of make test, which runs a short seeded round): random
+# and hostile input to every input function and SQL entry point against a
+# throwaway cluster, reporting crashes, hangs and internal errors.  Ten
+# minutes by default; FUZZ_ARGS passes options to test/fuzz.py, e.g.
+# FUZZ_ARGS='--seconds 3600 --seed 42'.
+FUZZ_ARGS ?=
+fuzz: deps
+	$(MAKE) all
+	$(MAKE) install
+	test/fuzz.sh $(FUZZ_ARGS)
 
 # A psql session on the demo cluster.
 psql:

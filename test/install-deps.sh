@@ -7,7 +7,7 @@ packages=(
 	make gcc
 	postgresql-15 postgresql-client-15 postgresql-server-dev-15
 	perl libipc-run-perl
-	python3 python3-django python3-psycopg2
+	python3 python3-django python3-psycopg2 python3-psycopg
 	bc
 )
 
