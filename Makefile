@@ -84,7 +84,7 @@ sql/tagstore--1.1.sql: $(sort $(wildcard sql/src/*.sql))
 	@$(call ascii_only,$^)
 	{ printf '%s\n' '\echo Use "CREATE EXTENSION tagstore" to load this file. \quit'; cat $^; } > $@
 
-.PHONY: deps test demo bench fuzz psql print-regress print-regress-opts print-isolation check-ascii
+.PHONY: deps test demo bench fuzz check-valgrind psql print-regress print-regress-opts print-isolation check-ascii
 
 # Installs the Debian packages that building and testing need (root only).
 deps:
@@ -118,6 +118,15 @@ fuzz: deps
 	$(MAKE) all
 	$(MAKE) install
 	test/fuzz.sh $(FUZZ_ARGS)
+
+# The type library's regression suites against a server under valgrind
+# (not part of make test: some 30 times slower).  Installs into a private
+# copy of PostgreSQL's directories, not the system's; say which suites with
+# VALGRIND_SUITES='tagquery hostile_input'.
+VALGRIND_SUITES ?=
+check-valgrind: deps
+	$(MAKE) all
+	test/valgrind.sh $(VALGRIND_SUITES)
 
 # A psql session on the demo cluster.
 psql:

@@ -43,17 +43,30 @@
  *	 '!b{1,}'	run(2) = 1 (a, then b)			R3 = {3}
  *
  * 4 is not in R3: no match ('*.b.!b{1,}' wants the path to end in labels
- * other than b, after some b).
+ * other than b, after some b).  With the windows of part 4, R1 is only
+ * {0, 1, 2} (the two levels after '*' take two labels at least), R2 is {2}
+ * and the last level looks at position 4 alone, finding nothing.
  *
- * 4. Limits
+ * 4. Windows
  *
- * Each level looks at each label at most once, only from the first
- * position reached to the last one reached plus the level's high bound,
- * so matching takes at most (levels x labels) label tests and as many
- * steps again: 65535 x 65535 for the largest path and query, which an
- * interrupt (statement_timeout) can stop: it is checked on every level and
- * every MATCH_INTERRUPT_EVERY labels.  Memory: three arrays of n + 2
- * entries.  No recursion.
+ * Before each level we know the fewest and the most labels the levels
+ * after it can take, so where this one may end: in [n - most, n - fewest].
+ * Only that window of positions is built, and only the labels a piece
+ * ending in it could take are tested.  A query anchored at either end
+ * ('a.b.*', '*.b', 'a.*.b') thus looks at the labels near its anchors only,
+ * and one that needs more labels than the path has, or fewer, is refused
+ * at once.  The arrays are never cleared as a whole: each level sets the
+ * entries of its window before reading them, so that testing one path
+ * against many queries (tagquery[], GiST) costs what each query touches.
+ *
+ * 5. Limits
+ *
+ * Each level looks at each label at most once, so matching takes at most
+ * (levels x labels) label tests and as many steps again: 65535 x 65535 for
+ * the largest path and query, which an interrupt (statement_timeout) can
+ * stop: it is checked on every level and every MATCH_INTERRUPT_EVERY
+ * labels.  Memory: three arrays of n + 2 entries per path, two of m + 1
+ * per query.  No recursion.
  */
 #include "postgres.h"
 
@@ -146,6 +159,55 @@ level_matches(const TagQueryLevel *level, const TagLabel *label)
 #define MATCH_INTERRUPT_EVERY	1024
 
 /*
+ * A path split into labels, with the scratch arrays of the walk, made once
+ * and matched against any number of queries.
+ */
+typedef struct MatchPath
+{
+	TagLabel   *t;				/* the labels */
+	int			n;
+	bool	   *reach;			/* n + 1 entries */
+	int		   *run;			/* n + 1 */
+	int		   *cover;			/* n + 2 */
+} MatchPath;
+
+/* Splits the stored form data[0..len) for matching. */
+static void
+match_path_init(MatchPath *mp, const char *data, int len)
+{
+	int			cap = 16;
+	TagLabelIter it;
+
+	mp->t = palloc(sizeof(TagLabel) * cap);
+	mp->n = 0;
+	tagpath_iter_init(&it, data, len);
+	for (;;)
+	{
+		if (mp->n == cap)
+		{
+			cap *= 2;
+			mp->t = repalloc(mp->t, sizeof(TagLabel) * cap);
+		}
+		if (!tagpath_iter_next(&it, &mp->t[mp->n]))
+			break;
+		mp->n++;
+	}
+	/* not zeroed: the walk sets what it reads (part 4 of the header comment) */
+	mp->reach = palloc(sizeof(bool) * (mp->n + 1));
+	mp->run = palloc(sizeof(int) * (mp->n + 1));
+	mp->cover = palloc(sizeof(int) * (mp->n + 2));
+}
+
+static void
+match_path_free(MatchPath *mp)
+{
+	pfree(mp->t);
+	pfree(mp->reach);
+	pfree(mp->run);
+	pfree(mp->cover);
+}
+
+/*
  * run[j] for j in [from, to): how many labels from j on satisfy the level,
  * capped at high; labels from "to" on count as not satisfying it (the
  * caller asks for no more than it needs).
@@ -164,29 +226,60 @@ level_runs(const TagQueryLevel *level, int high, const TagLabel *t,
 }
 
 /*
- * Do the levels match labels t[0..n) exactly?  The walk over sets of
- * positions of the header comment: reach[] marks the positions where the
- * pieces matched so far can end, all within [first, last].
+ * Fills rest_low[k] and rest_high[k]: the fewest and the most labels that
+ * levels k.. can take, capped at n + 1 and n.
+ */
+static void
+rest_bounds(const TagQuery *query, int n, int *rest_low, int *rest_high)
+{
+	const TagQueryLevel *level = TAGQUERY_FIRST(query);
+	int			m = query->numlevel;
+
+	for (int k = 0; k < m; k++, level = TQL_NEXT(level))
+	{
+		rest_low[k] = level->low;
+		rest_high[k] = level->high;
+	}
+	rest_low[m] = rest_high[m] = 0;
+	for (int k = m - 1; k >= 0; k--)
+	{
+		rest_low[k] = Min(rest_low[k] + rest_low[k + 1], n + 1);
+		rest_high[k] = Min(rest_high[k] + rest_high[k + 1], n);
+	}
+}
+
+/*
+ * Does the query match the path?  The walk over sets of positions of the
+ * header comment: reach[] marks the positions where the pieces matched so
+ * far can end, all within [first, last] (entries outside are stale).
  */
 static bool
-match_levels(const TagQuery *query, const TagLabel *t, int n)
+match_levels(const TagQuery *query, MatchPath *mp)
 {
-	bool	   *reach = palloc0(sizeof(bool) * (n + 1));
-	int		   *run = palloc(sizeof(int) * (n + 1));
-	int		   *cover = palloc0(sizeof(int) * (n + 2));
+	const TagLabel *t = mp->t;
+	int			n = mp->n;
+	bool	   *reach = mp->reach;
+	int		   *run = mp->run;
+	int		   *cover = mp->cover;
+	int		   *rest_low = palloc(sizeof(int) * (query->numlevel + 1));
+	int		   *rest_high = palloc(sizeof(int) * (query->numlevel + 1));
 	const TagQueryLevel *level = TAGQUERY_FIRST(query);
 	int			first = 0,
 				last = 0;
-	bool		result;
 
+	rest_bounds(query, n, rest_low, rest_high);
+	if (rest_low[0] > n || rest_high[0] < n)
+		first = -1;				/* no path of n labels can match */
 	reach[0] = true;
-	for (int k = 0; k < query->numlevel; k++, level = TQL_NEXT(level))
+	for (int k = 0; k < query->numlevel && first >= 0; k++, level = TQL_NEXT(level))
 	{
 		const TagQueryLevel *pred = level;
 		int			low = level->low;
 		int			high = level->high;
-		int			limit;
-		int			newfirst = -1,
+		int			limit,
+					wlo,
+					whi,
+					newfirst = -1,
 					newlast = -1,
 					depth = 0;
 
@@ -201,34 +294,44 @@ match_levels(const TagQuery *query, const TagLabel *t, int n)
 			high = Min(high + level->high, n);
 		}
 		high = Min(high, n);
-		if (low > n - first)
+
+		/*
+		 * The window: where this level may end so that the rest can still
+		 * take the remaining labels; and how far a piece may reach.
+		 */
+		limit = Min(n, last + high);
+		wlo = Max(first + low, n - rest_high[k + 1]);
+		whi = Min(limit, n - rest_low[k + 1]);
+		if (wlo > whi)
 		{
-			first = -1;			/* no piece this long fits: nothing reached */
+			first = -1;
 			break;
 		}
 
-		/* the labels a piece starting in [first, last] may take */
-		limit = Min(n, last + high);
+		/* run[j] for the positions reached, as far as the window needs */
 		if (pred->numvar == 0)
-			for (int j = first; j <= limit; j++)
+			for (int j = first; j <= last; j++)
 				run[j] = Min(high, n - j);
 		else
-			level_runs(pred, high, t, first, limit, run);
+			level_runs(pred, high, t, first, Max(first, whi), run);
 
-		/* mark [j + low, j + run[j]] for each j reached, then sum up */
-		for (int j = first; j <= last; j++)
+		/* mark [j + low, j + run[j]] within the window, then sum up */
+		for (int j = wlo; j <= whi + 1; j++)
+			cover[j] = 0;
+		for (int j = first; j <= Min(last, whi); j++)
 		{
-			if (reach[j] && run[j] >= low)
+			int			from = Max(j + low, wlo);
+			int			to = Min(j + run[j], whi);
+
+			if (reach[j] && run[j] >= low && from <= to)
 			{
-				cover[j + low]++;
-				cover[j + run[j] + 1]--;
+				cover[from]++;
+				cover[to + 1]--;
 			}
-			reach[j] = false;
 		}
-		for (int j = first; j <= limit; j++)
+		for (int j = wlo; j <= whi; j++)
 		{
 			depth += cover[j];
-			cover[j] = 0;
 			reach[j] = depth > 0;
 			if (reach[j])
 			{
@@ -237,43 +340,45 @@ match_levels(const TagQuery *query, const TagLabel *t, int n)
 				newlast = j;
 			}
 		}
-		cover[limit + 1] = 0;
 		first = newfirst;
 		last = newlast;
-		if (first < 0)
-			break;
 	}
-	result = first >= 0 && reach[n];
-	pfree(reach);
-	pfree(run);
-	pfree(cover);
-	return result;
+	pfree(rest_low);
+	pfree(rest_high);
+	/* after the last level the window is [n, n] */
+	return first >= 0 && last == n;
 }
 
 /* Does the stored form data[0..len) match the query? */
 bool
 tagquery_match_bytes(const TagQuery *query, const char *data, int len)
 {
-	int			cap = 16;
-	TagLabel   *labels = palloc(sizeof(TagLabel) * cap);
-	int			n = 0;
-	TagLabelIter it;
+	MatchPath	mp;
 	bool		result;
 
-	tagpath_iter_init(&it, data, len);
-	for (;;)
+	match_path_init(&mp, data, len);
+	result = match_levels(query, &mp);
+	match_path_free(&mp);
+	return result;
+}
+
+/*
+ * Does the stored form data[0..len) match any of n queries?  The path is
+ * split once for them all.
+ */
+bool
+tagquery_match_any_bytes(Datum *queries, int n, const char *data, int len)
+{
+	MatchPath	mp;
+	bool		result = false;
+
+	match_path_init(&mp, data, len);
+	for (int i = 0; i < n && !result; i++)
 	{
-		if (n == cap)
-		{
-			cap *= 2;
-			labels = repalloc(labels, sizeof(TagLabel) * cap);
-		}
-		if (!tagpath_iter_next(&it, &labels[n]))
-			break;
-		n++;
+		CHECK_FOR_INTERRUPTS();
+		result = match_levels(DatumGetTagQueryP(queries[i]), &mp);
 	}
-	result = match_levels(query, labels, n);
-	pfree(labels);
+	match_path_free(&mp);
 	return result;
 }
 
@@ -322,10 +427,7 @@ tagquery_array_match(ArrayType *queries, const TagPath *path)
 	tagstore_check_array(queries);
 	deconstruct_array(queries, ARR_ELEMTYPE(queries), -1, false, TYPALIGN_INT,
 					  &elems, NULL, &n);
-	for (int i = 0; i < n; i++)
-		if (tagquery_match(DatumGetTagQueryP(elems[i]), path))
-			return true;
-	return false;
+	return tagquery_match_any_bytes(elems, n, TAGPATH_DATA(path), TAGPATH_LEN(path));
 }
 
 /* tagpath ? tagquery[] */
