@@ -194,6 +194,13 @@ SELECT p.name AS path,
        ARRAY[p.t, p.t] ~ (SELECT q FROM hostile_query WHERE name = '10 stars then b') AS array_matches,
        (ARRAY[p.t] ?~ (SELECT q FROM hostile_query WHERE name = '*{1,} x 12 then b')) IS NOT NULL AS array_finds
 FROM hostile_path p ORDER BY p.name;
+-- many patterns against one long path: the path is split once, and each
+-- pattern looks only where it can still end
+SELECT p.name AS path,
+       p.t ? (SELECT array_agg(q) FROM (SELECT 'a'::tagquery AS q FROM generate_series(1, 100000)) s) AS a_100000,
+       p.t ? (SELECT array_agg(q) FROM (SELECT '*.c'::tagquery AS q FROM generate_series(1, 100000)) s) AS star_c_100000,
+       ARRAY[p.t, p.t] ? (SELECT array_agg(q) FROM (SELECT 'a.*.c{2}'::tagquery AS q FROM generate_series(1, 50000)) s) AS array_50000
+FROM hostile_path p ORDER BY p.name;
 CREATE INDEX hostile_gist ON hostile_path USING gist (t);
 SET enable_seqscan = off;
 SELECT q.name AS pattern, array_agg(p.name ORDER BY p.name) AS matching_paths
