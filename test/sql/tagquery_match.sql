@@ -159,7 +159,7 @@ SELECT count(*) FILTER (WHERE i.pid < 1000 AND r.seq <> m.ref) AS seq_mismatches
 FROM m_indexed_ref r JOIN m_indexed i USING (pid) LEFT JOIN m_ref m ON m.pid = i.pid AND m.qid = r.qid;
 
 -- Hostile patterns.  A backtracking matcher tries every way to split the
--- path among the stars: C(200, 10) ways for ten stars on 200 labels.  Each
+-- path among the stars: some 10^16 ways for ten stars on 200 labels.  Each
 -- must finish well within the timeout (a hang fails as a timeout error).
 -- (5 s; test/valgrind.sh, whose server runs some 30 times slower, sets
 -- tagstore_test.statement_timeout to lift it)
