@@ -198,6 +198,7 @@ match_path_init(MatchPath *mp, const char *data, int len)
 	mp->cover = palloc(sizeof(int) * (mp->n + 2));
 }
 
+/* Frees what match_path_init() allocated. */
 static void
 match_path_free(MatchPath *mp)
 {

@@ -78,6 +78,8 @@ typedef struct TagTxtQuery
 /*
  * Parsing: see the header comment, part 1.
  */
+
+/* Moves the cursor past white space. */
 static void
 skip_spaces(TagParser *tp)
 {
@@ -112,6 +114,7 @@ typedef struct IntStack
 	int			cap;
 } IntStack;
 
+/* Pushes an item, growing the stack as needed. */
 static void
 stack_push(IntStack *st, int item)
 {
@@ -124,6 +127,7 @@ stack_push(IntStack *st, int item)
 	st->items[st->n++] = item;
 }
 
+/* Pops the top item. */
 static int
 stack_pop(IntStack *st)
 {
