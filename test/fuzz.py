@@ -83,9 +83,8 @@ class BinDumper(Dumper):
 class Gen:
     """Values of each type, random and hostile, from one seeded generator."""
 
-    def __init__(self, rnd, oids):
+    def __init__(self, rnd):
         self.r = rnd
-        self.oids = oids
         self.tags = ['fz', 'fz.a', 'fz.a.b', 'fz.c', 'fz."x y"', 'nope.x', '']
         self.tag_ids = [1, 2, 3]
         self.clean = False		# plausible values only: to get past the checks
@@ -352,7 +351,7 @@ class Fuzzer:
             JOIN pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'
             JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'tagstore'""")
         self.types = {name: (oid, arr) for oid, name, arr in rows}
-        self.gen = Gen(self.rnd, self.types)
+        self.gen = Gen(self.rnd)
         # the functions SQL can call: none taking internal (opclass support,
         # recv), and not the triggers
         self.functions = self.run('setup', """
