@@ -21,7 +21,7 @@
 # overruns and use after free of blocks malloc'd on their own, which every
 # allocation over 8 kB is), and PostgreSQL's own quirks under valgrind
 # (test/valgrind.supp suppresses those met so far) are not ours to fix.
-# About 20 to 50 times slower than a plain run.
+# Some 30 to 90 times slower than a plain run.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/test/common.sh"
