@@ -52,13 +52,15 @@ PRIVBIN=$root$PGBIN
 [ "$CLUSTER_USER" != "$(id -un)" ] && chown -R "$CLUSTER_USER" "$work"
 
 as_cluster_user "$PRIVBIN/initdb" -D "$work/data" -E UTF8 --no-locale -A trust >/dev/null || exit 1
-# the postmaster under valgrind, in the background
+# the postmaster under valgrind, in the background (no autovacuum: at this
+# speed it would run amid the suites and change their plans)
 as_cluster_user valgrind --tool=memcheck --trace-children=yes --track-origins=yes \
 	--read-var-info=no --num-callers=30 --error-limit=no --fullpath-after= \
 	--suppressions="$work/test/valgrind.supp" --gen-suppressions=all \
 	--log-file="$work/valgrind.%p.log" \
 	"$PRIVBIN/postgres" -D "$work/data" -p "$port" -k "$work" -c listen_addresses='' \
-	-c max_connections=20 -c jit=off -c tagstore_test.statement_timeout=0 >"$work/server.log" 2>&1 &
+	-c max_connections=20 -c jit=off -c autovacuum=off \
+	-c tagstore_test.statement_timeout=0 >"$work/server.log" 2>&1 &
 for _ in $(seq 1 300); do
 	"$PGBIN/pg_isready" -q -h "$work" -p "$port" && break
 	sleep 1
