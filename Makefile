@@ -46,7 +46,7 @@ DATA = sql/tagstore--1.0.sql sql/tagstore--1.0--1.1.sql
 # standing alone (any order, any subset, in one database): each begins with
 # test/sql/fixtures/common.psql, which gives it a freshly created tagstore and
 # the shared helpers.  Listed by hand: sql/ holds the install scripts.
-REGRESS = tagpath_io ltree_compat ltree_neighbour tagquery tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index tagstore_ids tagstore_verify tagstore_altered tagstore_cascade tagstore_privileges tag_listings tagstore_taxonomy_acl
+REGRESS = tagpath_io ltree_compat ltree_neighbour tagquery tagquery_match hostile_input tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index tagstore_ids tagstore_verify tagstore_altered tagstore_cascade tagstore_privileges tag_listings tagstore_taxonomy_acl
 REGRESS_OPTS = --inputdir=test --load-extension=tagstore --encoding=UTF8 --no-locale
 
 # isolation specs: test/specs/<name>.spec with test/expected/<name>.out
@@ -86,7 +86,7 @@ sql/tagstore--1.1.sql: $(sort $(wildcard sql/src/*.sql))
 	@$(call ascii_only,$^)
 	{ printf '%s\n' '\echo Use "CREATE EXTENSION tagstore" to load this file. \quit'; cat $^; } > $@
 
-.PHONY: deps test demo bench psql print-regress print-regress-opts print-isolation check-ascii
+.PHONY: deps test demo bench fuzz check-valgrind psql print-regress print-regress-opts print-isolation check-ascii
 
 # Installs the Debian packages that building and testing need (root only).
 deps:
@@ -109,6 +109,26 @@ bench: deps
 	$(MAKE) all
 	$(MAKE) install
 	test/bench/bench.sh
+
+# Fuzzing (not part of make test, which runs a short seeded round): random
+# and hostile input to every input function and SQL entry point against a
+# throwaway cluster, reporting crashes, hangs and internal errors.  Ten
+# minutes by default; FUZZ_ARGS passes options to test/fuzz.py, e.g.
+# FUZZ_ARGS='--seconds 3600 --seed 42'.
+FUZZ_ARGS ?=
+fuzz: deps
+	$(MAKE) all
+	$(MAKE) install
+	test/fuzz.sh $(FUZZ_ARGS)
+
+# The type library's regression suites against a server under valgrind
+# (not part of make test: some 30 times slower).  Installs into a private
+# copy of PostgreSQL's directories, not the system's; say which suites with
+# VALGRIND_SUITES='tagquery hostile_input'.
+VALGRIND_SUITES ?=
+check-valgrind: deps
+	$(MAKE) all
+	test/valgrind.sh $(VALGRIND_SUITES)
 
 # A psql session on the demo cluster.
 psql:

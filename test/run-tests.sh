@@ -174,6 +174,17 @@ if [ "$(grep -c '^ok: ' "$work/drivers.log")" -lt 30 ]; then
 	failed=$((failed + 1))
 fi
 
+# the fuzzer, a short seeded round (make fuzz runs it longer): no crash,
+# hang or internal error on random and hostile input, in a UTF8 and a
+# SQL_ASCII database
+echo "== fuzz (short, seeded)"
+FUZZ_PORT=54329 "$here/test/fuzz.sh" --seconds 40 --seed 18 >"$work/fuzz.log" 2>&1
+rc=$?
+grep -E '^(FINDING|    |fuzz:|ok:|FAILED)' "$work/fuzz.log" | head -n 60
+passed=$((passed + $(grep -c '^ok: ' "$work/fuzz.log")))
+bad=$(grep -c '^FAILED' "$work/fuzz.log")
+failed=$((failed + (bad > 0 || rc == 0 ? bad : 1)))
+
 # Django example app: Django's own test runner against its own database
 echo "== django"
 start_cluster django

@@ -244,6 +244,7 @@ extern TagQuery *tagquery_from_cstring(const char *str);
 /* tagquery_op.c */
 extern bool tagquery_match(const TagQuery *query, const TagPath *path);
 extern bool tagquery_match_bytes(const TagQuery *query, const char *data, int len);
+extern bool tagquery_match_any_bytes(Datum *queries, int n, const char *data, int len);
 extern bool tagquery_array_match(ArrayType *queries, const TagPath *path);
 extern bool tagstore_variant_matches(const char *pred, int pred_len, uint8 flags,
 									 const TagLabel *label);

@@ -312,11 +312,12 @@ key_consistent(const KeyView *v, int siglen, StrategyNumber strategy, Datum quer
 
 		tagstore_check_array(arr);
 		deconstruct_array(arr, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT, &elems, NULL, &n);
+		if (v->exact)
+			return tagquery_match_any_bytes(elems, n, v->lo, v->lolen);
 		for (int i = 0; i < n; i++)
 		{
-			TagQuery   *q = DatumGetTagQueryP(elems[i]);
-
-			if (v->exact ? tagquery_match_bytes(q, v->lo, v->lolen) : may_match(v, siglen, q))
+			CHECK_FOR_INTERRUPTS();
+			if (may_match(v, siglen, DatumGetTagQueryP(elems[i])))
 				return true;
 		}
 		return false;

@@ -34,7 +34,8 @@ typedef struct ParsedLevel
 typedef struct ParsedVariant
 {
 	uint8		flags;
-	StringInfoData name;
+	int			name;			/* offset of the label in the parse's labels */
+	int			len;
 } ParsedVariant;
 
 /* Reads a decimal repeat count at the cursor. */
@@ -106,14 +107,14 @@ read_repeat(TagParser *tp, ParsedLevel *level)
 	tagparser_advance(tp);
 }
 
-/* Reads one variant: a label and its flags. */
+/* Reads one variant: a label (appended to labels) and its flags. */
 static ParsedVariant *
-read_variant(TagParser *tp)
+read_variant(TagParser *tp, StringInfo labels)
 {
 	ParsedVariant *v = palloc0(sizeof(ParsedVariant));
 
-	initStringInfo(&v->name);
-	if (!tagparser_read_label(tp, &v->name))
+	v->name = labels->len;
+	if (!tagparser_read_label(tp, labels))
 	{
 		if (*tp->p == '.' || *tp->p == '|')
 			tagparser_error(tp, psprintf("Empty label at character %d.", tp->pos));
@@ -131,12 +132,13 @@ read_variant(TagParser *tp)
 			break;
 		tagparser_advance(tp);
 	}
+	v->len = labels->len - v->name;
 	return v;
 }
 
-/* Reads one level. */
+/* Reads one level; its labels go to labels. */
 static ParsedLevel *
-read_level(TagParser *tp)
+read_level(TagParser *tp, StringInfo labels)
 {
 	ParsedLevel *level = palloc0(sizeof(ParsedLevel));
 
@@ -162,7 +164,7 @@ read_level(TagParser *tp)
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("tagquery level has too many variants"),
 					 errdetail("The maximum is %d.", PG_UINT16_MAX)));
-		level->variants = lappend(level->variants, read_variant(tp));
+		level->variants = lappend(level->variants, read_variant(tp, labels));
 		if (*tp->p != '|')
 			break;
 		tagparser_advance(tp);
@@ -173,7 +175,7 @@ read_level(TagParser *tp)
 
 /* Lays parsed levels out as a tagquery value. */
 static TagQuery *
-build_tagquery(List *levels)
+build_tagquery(List *levels, const char *labels)
 {
 	Size		size = TAGQUERY_HDRSIZE;
 	TagQuery   *result;
@@ -190,7 +192,7 @@ build_tagquery(List *levels)
 		{
 			ParsedVariant *v = lfirst(vc);
 
-			size = add_size(size, TQV_HDRSIZE + INTALIGN(v->name.len));
+			size = add_size(size, TQV_HDRSIZE + INTALIGN(v->len));
 		}
 	}
 	if (size > MaxAllocSize)
@@ -217,9 +219,9 @@ build_tagquery(List *levels)
 		{
 			ParsedVariant *pv = lfirst(vc);
 
-			v->len = pv->name.len;
+			v->len = pv->len;
 			v->flags = pv->flags;
-			memcpy(v->name, pv->name.data, pv->name.len);
+			memcpy(v->name, labels + pv->name, pv->len);
 			out->totallen += TQV_SIZE(v);
 			v = TQV_NEXT(v);
 		}
@@ -234,15 +236,17 @@ tagquery_from_cstring(const char *str)
 {
 	TagParser	tp;
 	List	   *levels = NIL;
+	StringInfoData labels;
 
 	tagparser_init(&tp, str, "tagquery");
+	initStringInfo(&labels);
 	if (*str == '\0')
 		tagparser_error(&tp, "A tagquery needs at least one level; use * to match any path.");
 
 	for (;;)
 	{
 		CHECK_FOR_INTERRUPTS();
-		levels = lappend(levels, read_level(&tp));
+		levels = lappend(levels, read_level(&tp, &labels));
 		if (list_length(levels) > TAGQUERY_MAX_LEVELS)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -256,7 +260,7 @@ tagquery_from_cstring(const char *str)
 		if (*tp.p == '\0')
 			tagparser_error(&tp, "Unexpected end of input.");
 	}
-	return build_tagquery(levels);
+	return build_tagquery(levels, labels.data);
 }
 
 /* Appends a level's repeat count, if it is not the default. */

@@ -15,6 +15,30 @@
  *
  * Stored in pre-order: each node is a header followed by its label (for an
  * operand) or by its children; a node's size lets evaluation skip a subtree.
+ * '&' and '|' chains are left-deep: 'a & b & c' is &(&(a, b), c).
+ *
+ * 1. Parsing: operator precedence, in one pass
+ *
+ * A hostile literal is long ('a & a & ... ', 100,000 operands) or deep
+ * ('!!!...a', '((((...a))))').  So nothing here recurses or copies what it
+ * has already built: the parser is a shunting-yard over two explicit
+ * stacks, operators ('(' '!' '&' '|') and finished subtrees.  An operator
+ * arriving pops and applies the operators of the same or higher precedence
+ * ('!' above '&' above '|', all left-associative), which builds exactly
+ * the grammar's trees.  Subtrees are nodes in an array, each knowing its
+ * children and its size; at the end one walk writes them out in pre-order.
+ *
+ *	 'a & !b | c'	 a		 values [a]				operators []
+ *					 &						 [a]						[&]
+ *					 ! b					 [a b]						[& !]
+ *					 |		 pops ! then &:	 [&(a, !b)]					[|]
+ *					 c, end	 pops |:		 [|(&(a, !b), c)]			[]
+ *
+ * 2. Evaluation and output walk the stored tree with an explicit stack too.
+ *
+ * Limits: time and memory linear in the literal (each node is written
+ * once); the stored form at most MaxAllocSize (54000 past it); no nesting
+ * limit.  Evaluation tests each operand against each label at most once.
  */
 #include "postgres.h"
 
@@ -52,10 +76,10 @@ typedef struct TagTxtQuery
 #define PG_GETARG_TAGTXTQUERY_P(n)	DatumGetTagTxtQueryP(PG_GETARG_DATUM(n))
 
 /*
- * Parsing: recursive descent, appending nodes to a buffer in pre-order.
+ * Parsing: see the header comment, part 1.
  */
-static void parse_expr(TagParser *tp, StringInfo out);
 
+/* Moves the cursor past white space. */
 static void
 skip_spaces(TagParser *tp)
 {
@@ -63,187 +87,340 @@ skip_spaces(TagParser *tp)
 		tagparser_advance(tp);
 }
 
-/* Appends a node header; returns its offset, to fill in its size later. */
+/* Operator precedence: '!' binds tightest, then '&', then '|'. */
 static int
-begin_node(StringInfo out, uint8 kind)
+precedence(char op)
 {
-	int			at = out->len;
-	TagTxtNode	hdr = {0};
-
-	hdr.kind = kind;
-	appendBinaryStringInfo(out, (char *) &hdr, TTN_HDRSIZE);
-	return at;
+	return op == TTQ_NOT ? 3 : op == TTQ_AND ? 2 : op == TTQ_OR ? 1 : 0;
 }
 
-static void
-end_node(StringInfo out, int at)
+/* A subtree while parsing: a node and where its children are. */
+typedef struct ParseNode
 {
-	((TagTxtNode *) (out->data + at))->size = out->len - at;
+	uint8		kind;			/* TTQ_* */
+	uint8		flags;			/* TQV_* of an operand */
+	int			left;			/* child (NOT's only one), or -1 */
+	int			right;			/* right child of & and |, or -1 */
+	Size		size;			/* bytes of its stored form */
+	int			name;			/* an operand's label: its offset in labels */
+	int			len;
+} ParseNode;
+
+/* A growable stack of ints: subtree numbers or operator characters. */
+typedef struct IntStack
+{
+	int		   *items;
+	int			n;
+	int			cap;
+} IntStack;
+
+/* Pushes an item, growing the stack as needed. */
+static void
+stack_push(IntStack *st, int item)
+{
+	if (st->n == st->cap)
+	{
+		st->cap = st->cap ? st->cap * 2 : 32;
+		st->items = st->items ? repalloc(st->items, sizeof(int) * st->cap) :
+			palloc(sizeof(int) * st->cap);
+	}
+	st->items[st->n++] = item;
 }
 
-static void
-parse_factor(TagParser *tp, StringInfo out)
+/* Pops the top item. */
+static int
+stack_pop(IntStack *st)
 {
-	int			at;
+	Assert(st->n > 0);
+	return st->items[--st->n];
+}
 
-	check_stack_depth();
-	CHECK_FOR_INTERRUPTS();
-	skip_spaces(tp);
-	if (*tp->p == '!')
-	{
-		tagparser_advance(tp);
-		at = begin_node(out, TTQ_NOT);
-		parse_factor(tp, out);
-		end_node(out, at);
-	}
-	else if (*tp->p == '(')
-	{
-		tagparser_advance(tp);
-		parse_expr(tp, out);
-		skip_spaces(tp);
-		if (*tp->p != ')')
-			tagparser_unexpected(tp);
-		tagparser_advance(tp);
-	}
-	else
-	{
-		StringInfoData label;
-		TagTxtNode *node;
-		uint8		flags = 0;
+/* The parser's state: the literal, the nodes made, the two stacks. */
+typedef struct TxtParser
+{
+	TagParser	tp;
+	ParseNode  *nodes;
+	int			nnodes;
+	int			capnodes;
+	IntStack	values;			/* finished subtrees */
+	IntStack	ops;			/* pending operators and '(' */
+	StringInfoData labels;		/* the operands' labels, one after another */
+} TxtParser;
 
-		initStringInfo(&label);
-		if (!tagparser_read_label(tp, &label))
-			tagparser_unexpected(tp);
-		for (;; tagparser_advance(tp))
+/* Adds a node; its size must fit a stored tagtxtquery. */
+static int
+add_node(TxtParser *ps, uint8 kind, int left, int right, Size size)
+{
+	ParseNode  *node;
+
+	if (size > MaxAllocSize - INTALIGN(offsetof(TagTxtQuery, data)))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("tagtxtquery is too large"),
+				 errdetail("The stored form would exceed %zu bytes.", (Size) MaxAllocSize)));
+	if (ps->nnodes == ps->capnodes)
+	{
+		ps->capnodes = ps->capnodes ? ps->capnodes * 2 : 32;
+		ps->nodes = ps->nodes ? repalloc_huge(ps->nodes, sizeof(ParseNode) * ps->capnodes) :
+			palloc(sizeof(ParseNode) * ps->capnodes);
+	}
+	node = &ps->nodes[ps->nnodes];
+	memset(node, 0, sizeof(ParseNode));
+	node->kind = kind;
+	node->left = left;
+	node->right = right;
+	node->size = size;
+	return ps->nnodes++;
+}
+
+/* Applies an operator to the subtrees on top of the value stack. */
+static void
+apply_operator(TxtParser *ps, char op)
+{
+	int			right = stack_pop(&ps->values);
+	int			left = -1;
+
+	if (op == TTQ_NOT)
+	{
+		stack_push(&ps->values,
+				   add_node(ps, TTQ_NOT, right, -1, TTN_HDRSIZE + ps->nodes[right].size));
+		return;
+	}
+	left = stack_pop(&ps->values);
+	stack_push(&ps->values,
+			   add_node(ps, op, left, right,
+						TTN_HDRSIZE + ps->nodes[left].size + ps->nodes[right].size));
+}
+
+/* Reads an operand at the cursor: a label and its flags. */
+static void
+read_operand(TxtParser *ps)
+{
+	TagParser  *tp = &ps->tp;
+	int			start = ps->labels.len;
+	uint8		flags = 0;
+	int			n;
+
+	if (!tagparser_read_label(tp, &ps->labels))
+		tagparser_unexpected(tp);
+	for (;; tagparser_advance(tp))
+	{
+		if (*tp->p == '@')
+			flags |= TQV_CASEFOLD;
+		else if (*tp->p == '*')
+			flags |= TQV_PREFIX;
+		else if (*tp->p == '%')
+			flags |= TQV_WORDS;
+		else
+			break;
+	}
+	n = add_node(ps, TTQ_LABEL, -1, -1, TTN_HDRSIZE + INTALIGN(ps->labels.len - start));
+	ps->nodes[n].flags = flags;
+	ps->nodes[n].name = start;
+	ps->nodes[n].len = ps->labels.len - start;
+	stack_push(&ps->values, n);
+}
+
+/*
+ * Reads what follows an operand: '&', '|', ')' or the end, and applies
+ * the operators it closes.  Returns what it read ('\0' for the end).
+ */
+static char
+read_operator(TxtParser *ps)
+{
+	TagParser  *tp = &ps->tp;
+	char		c = *tp->p;
+
+	if (c == TTQ_AND || c == TTQ_OR)
+	{
+		while (ps->ops.n > 0 && precedence(ps->ops.items[ps->ops.n - 1]) >= precedence(c))
+			apply_operator(ps, stack_pop(&ps->ops));
+		stack_push(&ps->ops, c);
+		tagparser_advance(tp);
+		return c;
+	}
+	/* ')' or the end: apply everything back to the '(' (or all, at the end) */
+	if (c != ')' && c != '\0')
+		tagparser_unexpected(tp);
+	while (ps->ops.n > 0 && ps->ops.items[ps->ops.n - 1] != '(')
+		apply_operator(ps, stack_pop(&ps->ops));
+	if ((c == ')') != (ps->ops.n > 0))
+		tagparser_unexpected(tp);	/* ')' without '(', or '(' never closed */
+	if (c == ')')
+	{
+		stack_pop(&ps->ops);
+		tagparser_advance(tp);
+	}
+	return c;
+}
+
+/* Writes the parsed tree out in pre-order, the stored form. */
+static void
+write_tree(TxtParser *ps, int root, char *out)
+{
+	IntStack	todo = {0};
+
+	stack_push(&todo, root);
+	while (todo.n > 0)
+	{
+		ParseNode  *pn = &ps->nodes[stack_pop(&todo)];
+		TagTxtNode *node = (TagTxtNode *) out;
+
+		node->size = pn->size;
+		node->kind = pn->kind;
+		node->flags = pn->flags;
+		node->len = pn->len;
+		out += TTN_HDRSIZE;
+		if (pn->kind == TTQ_LABEL)
 		{
-			if (*tp->p == '@')
-				flags |= TQV_CASEFOLD;
-			else if (*tp->p == '*')
-				flags |= TQV_PREFIX;
-			else if (*tp->p == '%')
-				flags |= TQV_WORDS;
-			else
-				break;
+			memcpy(out, ps->labels.data + pn->name, pn->len);
+			out += INTALIGN(pn->len);
 		}
-		at = begin_node(out, TTQ_LABEL);
-		appendBinaryStringInfo(out, label.data, label.len);
-		while (out->len % sizeof(int32))
-			appendStringInfoChar(out, '\0');
-		node = (TagTxtNode *) (out->data + at);
-		node->flags = flags;
-		node->len = label.len;
-		end_node(out, at);
+		if (pn->right >= 0)
+			stack_push(&todo, pn->right);
+		if (pn->left >= 0)
+			stack_push(&todo, pn->left);
 	}
 }
 
-/* Parses operands joined by op, each by sub, as a left-deep tree. */
-static void
-parse_chain(TagParser *tp, StringInfo out, char op, void (*sub) (TagParser *, StringInfo))
-{
-	int			start = out->len;
-
-	sub(tp, out);
-	for (;;)
-	{
-		int			leftlen;
-		char	   *left;
-
-		skip_spaces(tp);
-		if (*tp->p != op)
-			return;
-		tagparser_advance(tp);
-		/* wrap what we have so far as the left child of a new op node */
-		leftlen = out->len - start;
-		left = palloc(leftlen);
-		memcpy(left, out->data + start, leftlen);
-		out->len = start;
-		begin_node(out, op);
-		appendBinaryStringInfo(out, left, leftlen);
-		pfree(left);
-		sub(tp, out);
-		end_node(out, start);
-	}
-}
-
-static void
-parse_term(TagParser *tp, StringInfo out)
-{
-	parse_chain(tp, out, TTQ_AND, parse_factor);
-}
-
-static void
-parse_expr(TagParser *tp, StringInfo out)
-{
-	check_stack_depth();
-	parse_chain(tp, out, TTQ_OR, parse_term);
-}
-
+/* Parses a tagtxtquery literal. */
 static TagTxtQuery *
 tagtxtquery_from_cstring(const char *str)
 {
-	TagParser	tp;
-	StringInfoData out;
+	TxtParser	ps = {0};
 	TagTxtQuery *result;
 	Size		hdr = INTALIGN(offsetof(TagTxtQuery, data));
+	int			root;
+	char		c = ' ';
 
-	tagparser_init(&tp, str, "tagtxtquery");
-	initStringInfo(&out);
-	parse_expr(&tp, &out);
-	skip_spaces(&tp);
-	if (*tp.p != '\0')
-		tagparser_unexpected(&tp);
+	tagparser_init(&ps.tp, str, "tagtxtquery");
+	initStringInfo(&ps.labels);
+	while (c != '\0')
+	{
+		CHECK_FOR_INTERRUPTS();
+		/* an operand, after any '!' and '(' before it */
+		skip_spaces(&ps.tp);
+		if (*ps.tp.p == '!' || *ps.tp.p == '(')
+		{
+			stack_push(&ps.ops, *ps.tp.p);
+			tagparser_advance(&ps.tp);
+			continue;
+		}
+		read_operand(&ps);
+		/* then any ')', and an operator or the end */
+		do
+		{
+			skip_spaces(&ps.tp);
+			c = read_operator(&ps);
+		} while (c == ')');
+	}
+	Assert(ps.values.n == 1 && ps.ops.n == 0);
+	root = ps.values.items[0];
 
-	result = palloc0(hdr + out.len);
-	SET_VARSIZE(result, hdr + out.len);
-	memcpy(TTQ_ROOT(result), out.data, out.len);
+	result = palloc0(hdr + ps.nodes[root].size);
+	SET_VARSIZE(result, hdr + ps.nodes[root].size);
+	write_tree(&ps, root, (char *) TTQ_ROOT(result));
 	return result;
 }
 
-/* Appends a node in infix form; parenthesizes where precedence requires. */
-static void
-deparse(StringInfo buf, const TagTxtNode *node, int parent_prec)
+/*
+ * Walking a stored tree without recursion: a stack of the nodes entered
+ * and not yet left, each with how far along it is (0: just entered, 1:
+ * first child done, 2: second child done).
+ */
+typedef struct WalkFrame
 {
-	int			prec = node->kind == TTQ_OR ? 1 : node->kind == TTQ_AND ? 2 : 3;
+	const TagTxtNode *node;
+	int			step;
+	int			prec;			/* output: the precedence of the parent */
+} WalkFrame;
 
-	check_stack_depth();
-	if (node->kind == TTQ_LABEL)
-	{
-		tagpath_append_label(buf, node->name, node->len);
-		if (node->flags & TQV_WORDS)
-			appendStringInfoChar(buf, '%');
-		if (node->flags & TQV_CASEFOLD)
-			appendStringInfoChar(buf, '@');
-		if (node->flags & TQV_PREFIX)
-			appendStringInfoChar(buf, '*');
-		return;
-	}
-	if (prec < parent_prec)
-		appendStringInfoChar(buf, '(');
-	if (node->kind == TTQ_NOT)
-	{
-		appendStringInfoChar(buf, '!');
-		deparse(buf, TTN_CHILD(node), 3);
-	}
-	else
-	{
-		const TagTxtNode *left = TTN_CHILD(node);
+typedef struct Walk
+{
+	WalkFrame  *frames;
+	int			n;
+	int			cap;
+} Walk;
 
-		deparse(buf, left, prec);
-		appendStringInfo(buf, " %c ", node->kind);
-		/* left-deep chains: a right child of equal precedence needs parentheses */
-		deparse(buf, TTN_NEXT(left), prec + 1);
+/* Enters a node. */
+static void
+walk_push(Walk *w, const TagTxtNode *node, int prec)
+{
+	if (w->n == w->cap)
+	{
+		w->cap = w->cap ? w->cap * 2 : 32;
+		w->frames = w->frames ? repalloc_huge(w->frames, sizeof(WalkFrame) * w->cap) :
+			palloc(sizeof(WalkFrame) * w->cap);
 	}
-	if (prec < parent_prec)
-		appendStringInfoChar(buf, ')');
+	w->frames[w->n].node = node;
+	w->frames[w->n].step = 0;
+	w->frames[w->n].prec = prec;
+	w->n++;
 }
 
+/* Appends an operand with its flags. */
+static void
+append_operand(StringInfo buf, const TagTxtNode *node)
+{
+	tagpath_append_label(buf, node->name, node->len);
+	if (node->flags & TQV_WORDS)
+		appendStringInfoChar(buf, '%');
+	if (node->flags & TQV_CASEFOLD)
+		appendStringInfoChar(buf, '@');
+	if (node->flags & TQV_PREFIX)
+		appendStringInfoChar(buf, '*');
+}
+
+/*
+ * Formats a tagtxtquery in infix form, parenthesizing where precedence
+ * requires: a node inside a parent of higher precedence, and the right
+ * child of a chain of the same operator (chains are left-deep).
+ */
 static char *
 tagtxtquery_to_cstring(const TagTxtQuery *q)
 {
 	StringInfoData buf;
+	Walk		w = {0};
 
 	initStringInfo(&buf);
-	deparse(&buf, TTQ_ROOT(q), 0);
+	walk_push(&w, TTQ_ROOT(q), 0);
+	while (w.n > 0)
+	{
+		WalkFrame  *f = &w.frames[w.n - 1];
+		const TagTxtNode *node = f->node;
+		int			prec = precedence(node->kind);
+		bool		parens = prec < f->prec;
+
+		CHECK_FOR_INTERRUPTS();
+		if (node->kind == TTQ_LABEL)
+		{
+			append_operand(&buf, node);
+			w.n--;
+			continue;
+		}
+		if (f->step == 0 && parens)
+			appendStringInfoChar(&buf, '(');
+		if (f->step == 0 && node->kind == TTQ_NOT)
+			appendStringInfoChar(&buf, '!');
+		if (f->step == 1 && node->kind != TTQ_NOT)
+			appendStringInfo(&buf, " %c ", node->kind);
+		if (f->step == 0)
+		{
+			f->step = 1;
+			walk_push(&w, TTN_CHILD(node), node->kind == TTQ_NOT ? 3 : prec);
+		}
+		else if (f->step == 1 && node->kind != TTQ_NOT)
+		{
+			f->step = 2;
+			walk_push(&w, TTN_NEXT(TTN_CHILD(node)), prec + 1);
+		}
+		else
+		{
+			if (parens)
+				appendStringInfoChar(&buf, ')');
+			w.n--;
+		}
+	}
 	return buf.data;
 }
 
@@ -254,25 +431,61 @@ tagtxtquery_to_cstring(const TagTxtQuery *q)
  */
 typedef bool (*OperandTest) (const TagTxtNode *operand, const void *arg);
 
+/*
+ * Evaluates the tree from node, depth first, skipping the second child of
+ * an & whose first is false and of an | whose first is true.  "result"
+ * holds the value of the node last left.
+ */
 static bool
-evaluate(const TagTxtNode *node, OperandTest test, const void *arg, bool exact)
+evaluate(const TagTxtNode *root, OperandTest test, const void *arg, bool exact)
 {
-	const TagTxtNode *left;
+	Walk		w = {0};
+	bool		result = false;
 
-	check_stack_depth();
-	switch (node->kind)
+	walk_push(&w, root, 0);
+	while (w.n > 0)
 	{
-		case TTQ_LABEL:
-			return test(node, arg);
-		case TTQ_NOT:
-			return exact ? !evaluate(TTN_CHILD(node), test, arg, exact) : true;
-		case TTQ_AND:
-			left = TTN_CHILD(node);
-			return evaluate(left, test, arg, exact) && evaluate(TTN_NEXT(left), test, arg, exact);
-		default:
-			left = TTN_CHILD(node);
-			return evaluate(left, test, arg, exact) || evaluate(TTN_NEXT(left), test, arg, exact);
+		WalkFrame  *f = &w.frames[w.n - 1];
+		const TagTxtNode *node = f->node;
+
+		CHECK_FOR_INTERRUPTS();
+		if (node->kind == TTQ_LABEL)
+		{
+			result = test(node, arg);
+			w.n--;
+		}
+		else if (node->kind == TTQ_NOT)
+		{
+			if (!exact)
+			{
+				result = true;
+				w.n--;
+			}
+			else if (f->step++ == 0)
+				walk_push(&w, TTN_CHILD(node), 0);
+			else
+			{
+				result = !result;
+				w.n--;
+			}
+		}
+		else if (f->step == 0)
+		{
+			f->step = 1;
+			walk_push(&w, TTN_CHILD(node), 0);
+		}
+		else if (f->step == 1 && result == (node->kind == TTQ_AND))
+		{
+			/* & after true, | after false: the second child decides */
+			f->step = 2;
+			walk_push(&w, TTN_NEXT(TTN_CHILD(node)), 0);
+		}
+		else
+			w.n--;
 	}
+	if (w.frames)
+		pfree(w.frames);
+	return result;
 }
 
 /* Does some label of the path (a TagPath) match the operand? */
