@@ -10,12 +10,13 @@
 -- and the row-level security policies that apply to the caller decide what
 -- it may read and write (the README's Security section lists the grants).
 -- PUBLIC may execute exactly the functions the README documents; the only
--- other functions are the trigger functions of sections 06 and 07, which PUBLIC
--- may not execute (a trigger fires without EXECUTE on its function).
+-- other functions are the trigger functions of sections 06 and 07 and
+-- _verify_postings (the C half of verify(), which the owner grants), which
+-- PUBLIC may not execute (a trigger fires without EXECUTE on its function).
 --
 -- So the API keeps no internal helper functions.  A helper PUBLIC could
 -- execute would let anyone past the API's checks (and the per-taxonomy
--- privileges to come): taking a lock on any taxonomy, archiving a tag's
+-- privileges): taking a lock on any taxonomy, archiving a tag's
 -- revision, tagging by tag row with no check of the tag.  A helper revoked
 -- from PUBLIC could not be called by the API either, since an API function
 -- runs as its caller.  Making the API functions SECURITY DEFINER instead
