@@ -207,6 +207,41 @@ static const struct
 		" WHERE tag_id BETWEEN $1 AND $2 AND data @> $3 AND data IS NOT NULL",
 		3, {INT8OID, INT8OID, JSONBOID}, false, SPI_OK_SELECT
 	},
+	/*
+	 * The readers' statements when row-level security applies to the caller
+	 * (policy_rows.c): a tag is visible with its taxonomy, a tagging with
+	 * its entity (its tag is one the tag reader found).  Whole tag rows, as
+	 * the direct reads return them (a whole-row value has the table's
+	 * columns, dropped ones included).
+	 */
+	[TSQ_POLICY_TAGS] = {
+		"SELECT t FROM tagstore.tag t WHERE t.key >= $1 AND t.key < $2"
+		" AND EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = t.taxonomy_id) ORDER BY t.key",
+		2, {TAGPATH_TYPE, TAGPATH_TYPE}, true, SPI_OK_SELECT
+	},
+	[TSQ_POLICY_TAG] = {
+		"SELECT t FROM tagstore.tag t WHERE t.key = $1"
+		" AND EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = t.taxonomy_id)",
+		1, {TAGPATH_TYPE}, true, SPI_OK_SELECT
+	},
+	[TSQ_POLICY_TAG_BY_ID] = {
+		"SELECT t FROM tagstore.tag t WHERE t.id = $1"
+		" AND EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = t.taxonomy_id)",
+		1, {INT8OID}, true, SPI_OK_SELECT
+	},
+	[TSQ_POLICY_TAGGINGS] = {
+		"SELECT g.tag_id, g.entity_id FROM tagstore.tagging g"
+		" WHERE (g.tag_id, g.entity_id) >= ($1, $2) AND (g.tag_id, g.entity_id) <= ($3, $4)"
+		" AND EXISTS (SELECT FROM tagstore.entity e WHERE e.id = g.entity_id)"
+		" ORDER BY g.tag_id, g.entity_id",
+		4, {INT8OID, INT8OID, INT8OID, INT8OID}, true, SPI_OK_SELECT
+	},
+	[TSQ_POLICY_TAGGINGS_WITH_DATA] = {
+		"SELECT entity_id FROM tagstore.tagging g"
+		" WHERE tag_id BETWEEN $1 AND $2 AND data @> $3 AND data IS NOT NULL"
+		" AND EXISTS (SELECT FROM tagstore.entity e WHERE e.id = g.entity_id)",
+		3, {INT8OID, INT8OID, JSONBOID}, false, SPI_OK_SELECT
+	},
 	[TSQ_POSTING_CHUNKS] = {
 		"SELECT chunk, members FROM tagstore.posting WHERE tag_id = $1 ORDER BY chunk",
 		1, {INT8OID}, true, SPI_OK_SELECT
@@ -678,9 +713,10 @@ catalog_open(TagstoreRel rel, LOCKMODE lock)
 
 /*
  * Opens one of tagstore's tables for reading, checking the caller may read
- * it.  Searches read tables directly, past the executor's permission checks
- * and row-level security: so the privilege is checked here, and a table
- * whose policies apply to the caller is refused rather than read whole.
+ * it.  Searches read tables directly, past the executor's permission
+ * checks: so the privilege is checked here.  Row-level security is the
+ * readers' to apply: they read through the executor when
+ * catalog_policies_apply().
  */
 Relation
 catalog_open_readable(TagstoreRel rel)
@@ -689,13 +725,41 @@ catalog_open_readable(TagstoreRel rel)
 
 	if (pg_class_aclcheck(RelationGetRelid(r), GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, relations[rel].name);
-	if (check_enable_rls(RelationGetRelid(r), InvalidOid, false) == RLS_ENABLED)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("tagstore searches cannot apply row-level security policies of %s",
-						relations[rel].qualified),
-				 errhint("Searches read tagstore's tables directly; give the search to a role that is not subject to the policies, or disable them.")));
 	return r;
+}
+
+/* The tables whose row-level security policies a search's answer follows. */
+static const TagstoreRel policy_tables[] = {TSREL_TAXONOMY, TSREL_TAG, TSREL_TAGGING, TSREL_ENTITY};
+
+/*
+ * Do row-level security policies of taxonomy, tag, tagging or entity apply
+ * to the current user?  Then the searches read through the executor
+ * (policy_rows.c).  With row_security off, a policy that would apply is an
+ * error (42501), as for the user's own queries.
+ */
+bool
+catalog_policies_apply(void)
+{
+	for (size_t i = 0; i < lengthof(policy_tables); i++)
+		if (check_enable_rls(catalog_relid(policy_tables[i]), InvalidOid, false) == RLS_ENABLED)
+			return true;
+	return false;
+}
+
+/*
+ * For readers that must see every row (verify): refuses when policies
+ * apply to the caller, rather than report on rows the caller may not see.
+ */
+void
+catalog_refuse_policies(const char *reader)
+{
+	for (size_t i = 0; i < lengthof(policy_tables); i++)
+		if (check_enable_rls(catalog_relid(policy_tables[i]), InvalidOid, false) == RLS_ENABLED)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("%s reads every row of %s, and row-level security policies apply to the current user",
+							reader, relations[policy_tables[i]].qualified),
+					 errhint("Run it as the tables' owner or a role with BYPASSRLS.")));
 }
 
 /* A relation's schema-qualified name, for messages. */

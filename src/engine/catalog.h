@@ -111,6 +111,12 @@ typedef enum TagstoreQuery
 {
 	/* search.c */
 	TSQ_TAGGINGS_WITH_DATA,		/* entities of a tag id range whose data contains $3 */
+	/* policy_rows.c: the readers' statements when row-level security applies */
+	TSQ_POLICY_TAGS,			/* tags (whole rows) with keys in [$1, $2), in key order */
+	TSQ_POLICY_TAG,				/* the tag (whole row) with key $1 */
+	TSQ_POLICY_TAG_BY_ID,		/* the tag (whole row) with id $1 */
+	TSQ_POLICY_TAGGINGS,		/* (tag_id, entity_id) from ($1, $2) to ($3, $4), in key order */
+	TSQ_POLICY_TAGGINGS_WITH_DATA,	/* TSQ_TAGGINGS_WITH_DATA, of visible entities */
 	/* posting_format.c */
 	TSQ_POSTING_CHUNKS,			/* the chunks of a posting, in order */
 	TSQ_POSTING_DELETE,
@@ -159,6 +165,8 @@ typedef enum TagstoreQuery
 
 extern Relation catalog_open(TagstoreRel rel, LOCKMODE lock);
 extern Relation catalog_open_readable(TagstoreRel rel);
+extern bool catalog_policies_apply(void);
+extern void catalog_refuse_policies(const char *reader);
 extern const char *catalog_relname(TagstoreRel rel);
 extern Oid	catalog_relid(TagstoreRel rel);
 extern Oid	catalog_tagpath_type(void);

@@ -456,7 +456,8 @@ tagstore_search_tags(PG_FUNCTION_ARGS)
 	 * Their subtrees are counted, and each tag listed that the filters
 	 * found.
 	 */
-	tag_reader_begin(&reader, GetActiveSnapshot());
+	/* the tags were found through the executor, policies applied: their keys are read directly */
+	tag_reader_begin(&reader, GetActiveSnapshot(), false);
 	for (int i = 0; i < nfound && !whole; i++)
 	{
 		FoundTag	probe = {.id = found[i].parent};

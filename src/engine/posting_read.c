@@ -239,7 +239,7 @@ tagging_there(PendingChanges *p, int64 tag, int64 entity)
 	{
 		MemoryContext old = MemoryContextSwitchTo(p->home);
 
-		p->cursor = tagging_cursor_begin(p->tagging, p->tagging_pkey, p->snapshot);
+		p->cursor = tagging_cursor_begin(p->tagging, p->tagging_pkey, p->snapshot, false);
 		MemoryContextSwitchTo(old);
 	}
 	tagging_cursor_seek(p->cursor, tag, true, entity, tag, true, entity);

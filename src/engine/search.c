@@ -45,7 +45,6 @@
 #include "utils/acl.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
-#include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -74,7 +73,10 @@
  * range of tagging_pkey (tag_id, entity_id), read a leaf page at a time by
  * tagging_index.c.  All of these are read directly, past the executor: a
  * selective search is a handful of index descents, and going through the
- * executor for each would cost several times more.  With all tags wanted,
+ * executor for each would cost several times more.  When row-level
+ * security applies to the caller, the tags and taggings are read through
+ * the executor instead (policy_rows.c), and postings, which know no
+ * policy, are not read.  With all tags wanted,
  * a tag with many entities is checked against the few of another rather
  * than read (entities_with_every).  With a data filter, the taggings are
  * read by a query instead, so that the planner can use the GIN index on
@@ -84,6 +86,7 @@ typedef struct Searcher
 {
 	Datum		data_filter;	/* jsonb the tagging data must contain, or 0 */
 	bool		use_postings;	/* read posted tags from their postings */
+	bool		policies;		/* read through the executor: row-level security applies */
 	bool		check_acl;		/* tags of taxonomies the user may not read match nothing */
 	MemoryContext resultcxt;	/* where id arrays are kept */
 	Snapshot	snapshot;
@@ -100,16 +103,20 @@ typedef struct Searcher
 	PendingChanges *pending;
 } Searcher;
 
-/* Opens what a search reads, in the active snapshot. */
+/*
+ * Opens what a search reads, in the active snapshot: through the executor
+ * if policies (the caller's row-level security applies).
+ */
 static void
-searcher_init(Searcher *s, Datum data_filter, MemoryContext resultcxt)
+searcher_init(Searcher *s, Datum data_filter, bool policies, MemoryContext resultcxt)
 {
 	Relation	tagging;
 	Relation	tagging_pkey;
 
 	memset(s, 0, sizeof(Searcher));
 	s->data_filter = data_filter;
-	s->use_postings = true;
+	s->use_postings = !policies;
+	s->policies = policies;
 	s->check_acl = true;
 	s->resultcxt = resultcxt;
 	s->snapshot = GetActiveSnapshot();
@@ -117,8 +124,8 @@ searcher_init(Searcher *s, Datum data_filter, MemoryContext resultcxt)
 	/* tagging first: what a caller without rights most needs to hear about */
 	tagging = s->heap = catalog_open_readable(TSREL_TAGGING);
 	tagging_pkey = s->index = catalog_open(TSREL_TAGGING_PKEY, AccessShareLock);
-	s->taggings = tagging_cursor_begin(tagging, tagging_pkey, s->snapshot);
-	tag_reader_begin(&s->tags, s->snapshot);
+	s->taggings = tagging_cursor_begin(tagging, tagging_pkey, s->snapshot, policies);
+	tag_reader_begin(&s->tags, s->snapshot, policies);
 	s->pending = pending_begin(&s->tags, tagging, tagging_pkey, s->snapshot);
 
 	/* the direct reads take no predicate locks: one on the table, for serializable transactions */
@@ -258,7 +265,9 @@ collect_run(Searcher *s, int64 lo, int64 from_entity, int64 hi, IdSet *set, int 
 	{
 		Datum		args[3] = {Int64GetDatum(lo), Int64GetDatum(hi), s->data_filter};
 
-		collect_cursor(SPI_cursor_open(NULL, catalog_plan(TSQ_TAGGINGS_WITH_DATA), args, NULL, true),
+		collect_cursor(SPI_cursor_open(NULL, catalog_plan(s->policies ? TSQ_POLICY_TAGGINGS_WITH_DATA
+														  : TSQ_TAGGINGS_WITH_DATA),
+									   args, NULL, true),
 					   set, cap);
 		return true;
 	}
@@ -309,6 +318,15 @@ resolve(Searcher *s, TagPath *tag, bool descendants, QueryTag *q)
 		return;					/* a taxonomy name alone names no tag */
 	if (s->check_acl && !taxonomy_acl_key_readable(q->key))
 		return;					/* a taxonomy the user may not read: as no tag */
+	if (s->policies && descendants)
+	{
+		int64		id;
+
+		/* a tag the policies hide is as no tag, though tags under it may show */
+		tag_reader_scan(&s->tags, q->key, NULL);
+		if (!tag_reader_next(&s->tags, &id))
+			return;
+	}
 
 	/* a large subtree has its answer stored: posting.h */
 	collect_tags(s, q->key, descendants ? tagpath_subtree_upper(q->key) : NULL,
@@ -668,9 +686,10 @@ search_subtree_entities(TagPath *tag)
 	Searcher	s;
 	IdSet		set;
 
-	searcher_init(&s, 0, CurrentMemoryContext);
+	/* a posting holds every tagging, whoever refreshes it: no policies, no privileges */
+	searcher_init(&s, 0, false, CurrentMemoryContext);
 	s.use_postings = false;
-	s.check_acl = false;		/* a posting holds every tagging, whoever refreshes it */
+	s.check_acl = false;
 	set = entities_under(&s, tag, true);
 	searcher_end(&s);
 	return set;
@@ -774,7 +793,7 @@ search_entity_ids(const SearchRequest *req)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	searcher_init(&s, req->data_filter, callercxt);
+	searcher_init(&s, req->data_filter, catalog_policies_apply(), callercxt);
 
 	if (req->match_all && !req->data_filter)
 	{

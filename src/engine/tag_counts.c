@@ -59,7 +59,9 @@
  * taxonomy's name alone), whose subtree is all its tags.  A root inside
  * another root's subtree adds nothing.  Tags and taggings are read past
  * the executor, as the search reads them (tag_reader.c, tagging_index.c),
- * in the active snapshot.
+ * in the active snapshot; through it when row-level security applies to
+ * the caller (policy_rows.c), so that the counts are of what the policies
+ * let the caller see.
  *
  * Limits: memory for every tag of the subtrees (id, parent, counts, where
  * its taggings start, its place in id order: about 60 bytes, and its row
@@ -149,7 +151,8 @@ grow(void *array, int64 *cap, int64 need, Size size)
  * position (or -1), and with_rows, each one's row.
  */
 static void
-read_tags(TagPath **roots, int nroots, Snapshot snapshot, bool with_rows, TagCounts *out)
+read_tags(TagPath **roots, int nroots, Snapshot snapshot, bool policies, bool with_rows,
+		  TagCounts *out)
 {
 	TagReader	reader;
 	int64		cap = 0;
@@ -159,7 +162,7 @@ read_tags(TagPath **roots, int nroots, Snapshot snapshot, bool with_rows, TagCou
 	int		   *stack_room = NULL;	/* the buffers' sizes */
 	int			stack_cap = 0;
 
-	tag_reader_begin(&reader, snapshot);
+	tag_reader_begin(&reader, snapshot, policies);
 	if (with_rows)
 		out->desc = CreateTupleDescCopy(RelationGetDescr(reader.tag));
 	if (nroots > 0)
@@ -252,11 +255,11 @@ read_tags(TagPath **roots, int nroots, Snapshot snapshot, bool with_rows, TagCou
  * their number in *count.
  */
 static int64 *
-read_taggings(TagCounts *out, Snapshot snapshot, int64 **start_out, int64 *count)
+read_taggings(TagCounts *out, Snapshot snapshot, bool policies, int64 **start_out, int64 *count)
 {
 	Relation	heap = catalog_open_readable(TSREL_TAGGING);
 	Relation	index = catalog_open(TSREL_TAGGING_PKEY, AccessShareLock);
-	TaggingCursor *cursor = tagging_cursor_begin(heap, index, snapshot);
+	TaggingCursor *cursor = tagging_cursor_begin(heap, index, snapshot, policies);
 	IdPos	   *byid = palloc_extended(sizeof(IdPos) * Max(out->n, 1), MCXT_ALLOC_HUGE);
 	int64	   *start = palloc_extended(sizeof(int64) * Max(out->n, 1), MCXT_ALLOC_HUGE);
 	int64	   *entities = NULL;
@@ -315,6 +318,7 @@ TagCounts
 tag_counts(TagPath **roots, int nroots, bool with_rows)
 {
 	Snapshot	snapshot = GetActiveSnapshot();
+	bool		policies = catalog_policies_apply();
 	TagCounts	out = {0};
 	TagPath   **kept = palloc(sizeof(TagPath *) * Max(nroots, 1));
 	int			nkept = 0;
@@ -338,13 +342,13 @@ tag_counts(TagPath **roots, int nroots, bool with_rows)
 			kept[nkept++] = roots[i];
 	}
 
-	read_tags(kept, nkept, snapshot, with_rows, &out);
+	read_tags(kept, nkept, snapshot, policies, with_rows, &out);
 	parent = out.parent;
 	out.direct = palloc_extended(sizeof(int64) * Max(out.n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	out.total = palloc_extended(sizeof(int64) * Max(out.n, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	if (out.n == 0)
 		return out;
-	entities = read_taggings(&out, snapshot, &start, &out.taggings);
+	entities = read_taggings(&out, snapshot, policies, &start, &out.taggings);
 
 	/* step 3: the marks, in key order, with the stack of the current tag's ancestors */
 	mark = out.total;

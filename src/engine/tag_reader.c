@@ -15,32 +15,91 @@
  * Example: the subtree of 'biology.animal' is the scan of keys in
  * ['biology.animal', 'biology.animal ') in key order; its first row is
  * the tag itself, then 'biology.animal.mammal', and so on.
+ *
+ * When row-level security applies to the caller, a reader begun with
+ * policies reads the same keys through the executor (policy_rows.c): the
+ * tags the policies let the caller see, with their taxonomies.
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include "tag_reader.h"
 
-/* Opens tag and tag_key for reads in the snapshot. */
+/*
+ * Opens tag and tag_key for reads in the snapshot; with policies, reads
+ * through the executor (which reads in the active snapshot: the same one,
+ * for the callers).
+ */
 void
-tag_reader_begin(TagReader *r, Snapshot snapshot)
+tag_reader_begin(TagReader *r, Snapshot snapshot, bool policies)
 {
 	memset(r, 0, sizeof(TagReader));
 	r->cxt = CurrentMemoryContext;
 	r->tag = catalog_open_readable(TSREL_TAG);
 	r->tag_key = catalog_open(TSREL_TAG_KEY, AccessShareLock);
+	r->policies = policies;
+	if (policies)
+	{
+		Assert(snapshot == GetActiveSnapshot());
+		r->slot = MakeSingleTupleTableSlot(RelationGetDescr(r->tag), &TTSOpsHeapTuple);
+		return;
+	}
 	r->scan = index_beginscan(r->tag, r->tag_key, snapshot, 2, 0);
 	r->slot = table_slot_create(r->tag, NULL);
 	id_lookup_init(&r->by_id, r->tag, TSREL_TAG_PKEY, snapshot);
 }
 
+/* Runs a policy statement (its first column a whole tag row) in place of the scan. */
+static void
+policy_scan(TagReader *r, TagstoreQuery query, Datum *args)
+{
+	MemoryContext old = MemoryContextSwitchTo(r->cxt);
+
+	if (r->rows_open)
+		policy_rows_close(&r->rows);
+	policy_rows_open(&r->rows, query, args, 1);
+	r->rows_open = true;
+	MemoryContextSwitchTo(old);
+}
+
+/* A policy statement's next tag row, as a tuple of tagstore.tag; false at the end. */
+static bool
+policy_next(TagReader *r, PolicyRows *rows, HeapTuple row)
+{
+	Datum	   *values;
+	bool	   *nulls;
+	HeapTupleHeader td;
+
+	if (!policy_rows_next(rows, &values, &nulls))
+		return false;
+	if (nulls[0])
+		catalog_null_value(TSREL_TAG, Anum_tag_id);	/* cannot be: a whole row is never NULL */
+	td = DatumGetHeapTupleHeader(values[0]);
+	row->t_len = HeapTupleHeaderGetDatumLength(td);
+	ItemPointerSetInvalid(&row->t_self);
+	row->t_tableOid = RelationGetRelid(r->tag);
+	row->t_data = td;
+	return true;
+}
+
 void
 tag_reader_end(TagReader *r)
 {
+	if (r->policies)
+	{
+		if (r->rows_open)
+			policy_rows_close(&r->rows);
+		ExecDropSingleTupleTableSlot(r->slot);
+		index_close(r->tag_key, AccessShareLock);
+		table_close(r->tag, AccessShareLock);
+		return;
+	}
 	id_lookup_end(&r->by_id);
 	ExecDropSingleTupleTableSlot(r->slot);
 	index_endscan(r->scan);
@@ -54,6 +113,13 @@ tag_reader_scan(TagReader *r, TagPath *lo, TagPath *hi)
 {
 	ScanKeyData keys[2];
 
+	if (r->policies)
+	{
+		Datum		args[2] = {PointerGetDatum(lo), PointerGetDatum(hi)};
+
+		policy_scan(r, hi ? TSQ_POLICY_TAGS : TSQ_POLICY_TAG, args);
+		return;
+	}
 	/* a scan keeps its number of keys: an exact lookup says "= lo" twice */
 	if (hi == NULL)
 	{
@@ -78,10 +144,22 @@ tag_reader_scan(TagReader *r, TagPath *lo, TagPath *hi)
 bool
 tag_reader_next(TagReader *r, int64 *id)
 {
-	MemoryContext old = MemoryContextSwitchTo(r->cxt);
-	bool		found = index_getnext_slot(r->scan, ForwardScanDirection, r->slot);
+	MemoryContext old;
+	bool		found;
 
-	MemoryContextSwitchTo(old);
+	if (r->policies)
+	{
+		ExecClearTuple(r->slot);
+		found = r->rows_open && policy_next(r, &r->rows, &r->row);
+		if (found)
+			ExecStoreHeapTuple(&r->row, r->slot, false);
+	}
+	else
+	{
+		old = MemoryContextSwitchTo(r->cxt);
+		found = index_getnext_slot(r->scan, ForwardScanDirection, r->slot);
+		MemoryContextSwitchTo(old);
+	}
 	if (!found)
 		return false;
 	*id = DatumGetInt64(catalog_slot_value(r->slot, TSREL_TAG, Anum_tag_id));
@@ -136,6 +214,26 @@ tag_reader_key_of(TagReader *r, int64 id, bool null_is_none)
 	bool		isnull;
 	Datum		key;
 
+	if (r->policies)
+	{
+		/* its own statement: a scan under way goes on after it */
+		PolicyRows	rows;
+		HeapTupleData row;
+		Datum		arg = Int64GetDatum(id);
+		TagPath    *found = NULL;
+
+		policy_rows_open(&rows, TSQ_POLICY_TAG_BY_ID, &arg, 1);
+		if (policy_next(r, &rows, &row))
+		{
+			key = heap_getattr(&row, Anum_tag_key, RelationGetDescr(r->tag), &isnull);
+			if (isnull && !null_is_none)
+				catalog_null_value(TSREL_TAG, Anum_tag_key);
+			if (!isnull)
+				found = (TagPath *) PG_DETOAST_DATUM_COPY(key);
+		}
+		policy_rows_close(&rows);
+		return found;
+	}
 	id_lookup(&r->by_id, id);
 	if (!id_lookup_next(&r->by_id))
 		return NULL;

@@ -13,6 +13,7 @@
 #include "types/tagpath.h"
 #include "catalog.h"
 #include "idset.h"
+#include "policy_rows.h"
 
 typedef struct TagReader
 {
@@ -22,9 +23,14 @@ typedef struct TagReader
 	TupleTableSlot *slot;		/* the row the scan is on */
 	MemoryContext cxt;			/* where the scan lives (tag_reader_begin's) */
 	IdLookup	by_id;			/* tag_pkey, opened when first needed */
+	/* through the executor, when row-level security applies (policy_rows.c) */
+	bool		policies;
+	PolicyRows	rows;			/* the scan's statement, if open */
+	bool		rows_open;
+	HeapTupleData row;			/* the row the slot holds */
 } TagReader;
 
-extern void tag_reader_begin(TagReader *r, Snapshot snapshot);
+extern void tag_reader_begin(TagReader *r, Snapshot snapshot, bool policies);
 extern void tag_reader_end(TagReader *r);
 extern void tag_reader_scan(TagReader *r, TagPath *lo, TagPath *hi);
 extern bool tag_reader_next(TagReader *r, int64 *id);

@@ -51,6 +51,11 @@
  * a descent.  Checking n entities costs at most as many descents as the
  * tag's taggings fill pages.
  *
+ * When row-level security applies to the caller, a cursor begun with
+ * policies reads the same key ranges through the executor instead
+ * (policy_rows.c), a statement per seek or skip: the taggings the policies
+ * let the caller see, of entities it may see.
+ *
  * Limits: the copy is one page (up to MaxTIDsPerBTreePage items, 32 kB);
  * LP_DEAD items are skipped as nbtree skips them (not on a hot standby);
  * only indexes built by PostgreSQL 12 or later (heapkeyspace).
@@ -66,8 +71,10 @@
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include "catalog.h"
+#include "policy_rows.h"
 #include "tagging_index.h"
 
 /* One index entry: a TID of a posting list tuple is an item of its own. */
@@ -112,6 +119,12 @@ struct TaggingCursor
 	BlockNumber next_page;		/* right-link, P_NONE at the rightmost page */
 	Buffer		pinned;			/* the page the copy came from, pinned (not locked) */
 	TaggingKey	last;			/* the current seek's last key (natts 1: any entity) */
+
+	/* through the executor, when row-level security applies (policy_rows.c) */
+	bool		policies;
+	PolicyRows	rows;			/* the current seek's statement, if open */
+	bool		rows_open;
+	MemoryContext cxt;			/* where the statements live */
 };
 
 /* Compares a key with a bound whose missing columns are minus infinity. */
@@ -165,12 +178,24 @@ end_before_last(const TaggingCursor *c)
 	return c->end.natts < 2 || c->last.natts < 2 || c->end.entity <= c->last.entity;
 }
 
+/*
+ * A cursor over the index in the snapshot; with policies, reading through
+ * the executor (in the active snapshot: the same one, for the callers).
+ */
 TaggingCursor *
-tagging_cursor_begin(Relation heap, Relation index, Snapshot snapshot)
+tagging_cursor_begin(Relation heap, Relation index, Snapshot snapshot, bool policies)
 {
 	TaggingCursor *c = palloc0(sizeof(TaggingCursor));
 	TupleDesc	desc = RelationGetDescr(index);
 	bool		allequalimage;
+
+	if (policies)
+	{
+		Assert(snapshot == GetActiveSnapshot());
+		c->policies = true;
+		c->cxt = CurrentMemoryContext;
+		return c;
+	}
 
 	if (index->rd_rel->relam != BTREE_AM_OID || desc->natts != 2 ||
 		TupleDescAttr(desc, 0)->atttypid != INT8OID || TupleDescAttr(desc, 1)->atttypid != INT8OID)
@@ -214,6 +239,13 @@ unpin_copy(TaggingCursor *c)
 void
 tagging_cursor_end(TaggingCursor *c)
 {
+	if (c->policies)
+	{
+		if (c->rows_open)
+			policy_rows_close(&c->rows);
+		pfree(c);
+		return;
+	}
 	unpin_copy(c);
 	if (c->vmbuffer != InvalidBuffer)
 		ReleaseBuffer(c->vmbuffer);
@@ -386,6 +418,21 @@ descend(TaggingCursor *c, const TaggingKey *key)
 	c->entry = *key;
 }
 
+/* The policy statement over the keys from (tag, entity) to the last key. */
+static void
+policy_seek(TaggingCursor *c, int64 tag, int64 entity)
+{
+	Datum		args[4] = {Int64GetDatum(tag), Int64GetDatum(entity), Int64GetDatum(c->last.tag),
+	Int64GetDatum(c->last.natts == 2 ? c->last.entity : PG_INT64_MAX)};
+	MemoryContext old = MemoryContextSwitchTo(c->cxt);
+
+	if (c->rows_open)
+		policy_rows_close(&c->rows);
+	policy_rows_open(&c->rows, TSQ_POLICY_TAGGINGS, args, 2);
+	c->rows_open = true;
+	MemoryContextSwitchTo(old);
+}
+
 /*
  * Positions the cursor at the first tagging whose key is at least (tag,
  * entity), or (tag) with any entity if !by_entity, to read up to (last_tag,
@@ -400,6 +447,11 @@ tagging_cursor_seek(TaggingCursor *c, int64 tag, bool by_entity, int64 entity,
 	c->last.tag = last_tag;
 	c->last.entity = last_entity;
 	c->last.natts = last_by_entity ? 2 : 1;
+	if (c->policies)
+	{
+		policy_seek(c, tag, by_entity ? entity : PG_INT64_MIN);
+		return;
+	}
 
 	/* in the copy, if it reaches far enough */
 	if (c->has_entry && key_cmp_lower(&key, &c->entry) >= 0 && before_end(c, &key) &&
@@ -422,6 +474,11 @@ tagging_cursor_skip(TaggingCursor *c, int64 tag, int64 entity)
 {
 	TaggingKey	key = {tag, entity, 2};
 
+	if (c->policies)
+	{
+		policy_seek(c, tag, entity);
+		return;
+	}
 	/* a copy that stopped ends past the last key: nothing more to find */
 	if (c->stopped || before_end(c, &key))
 	{
@@ -453,6 +510,21 @@ item_visible(TaggingCursor *c, TaggingItem *it)
 bool
 tagging_cursor_next(TaggingCursor *c, int64 *tag, int64 *entity)
 {
+	if (c->policies)
+	{
+		Datum	   *values;
+		bool	   *nulls;
+
+		if (!c->rows_open || !policy_rows_next(&c->rows, &values, &nulls))
+			return false;
+		if (nulls[0])
+			catalog_null_value(TSREL_TAGGING, Anum_tagging_tag_id);
+		if (nulls[1])
+			catalog_null_value(TSREL_TAGGING, Anum_tagging_entity_id);
+		*tag = DatumGetInt64(values[0]);
+		*entity = DatumGetInt64(values[1]);
+		return true;
+	}
 	for (;;)
 	{
 		Buffer		buf;

@@ -13,7 +13,8 @@
 
 typedef struct TaggingCursor TaggingCursor;
 
-extern TaggingCursor *tagging_cursor_begin(Relation heap, Relation index, Snapshot snapshot);
+extern TaggingCursor *tagging_cursor_begin(Relation heap, Relation index, Snapshot snapshot,
+											 bool policies);
 extern void tagging_cursor_seek(TaggingCursor *c, int64 tag, bool by_entity, int64 entity,
 								int64 last_tag, bool last_by_entity, int64 last_entity);
 extern void tagging_cursor_skip(TaggingCursor *c, int64 tag, int64 entity);

@@ -477,11 +477,12 @@ tagstore_verify_postings(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(v.cxt);
 	v.snapshot = GetActiveSnapshot();
 
-	/* what a search opens (search.c), for the taggings and the pending changes */
+	/* what a search opens (search.c), for the taggings and the pending changes: every row */
+	catalog_refuse_policies("tagstore.verify()");
 	v.tagging = catalog_open_readable(TSREL_TAGGING);
 	v.tagging_pkey = catalog_open(TSREL_TAGGING_PKEY, AccessShareLock);
-	v.taggings = tagging_cursor_begin(v.tagging, v.tagging_pkey, v.snapshot);
-	tag_reader_begin(&v.tags, v.snapshot);
+	v.taggings = tagging_cursor_begin(v.tagging, v.tagging_pkey, v.snapshot, false);
+	tag_reader_begin(&v.tags, v.snapshot, false);
 	v.pending = pending_begin(&v.tags, v.tagging, v.tagging_pkey, v.snapshot);
 	pending_skip_nulls(v.pending);
 
