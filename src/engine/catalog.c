@@ -212,7 +212,9 @@ static const struct
 	 * (policy_rows.c): a tag is visible with its taxonomy, a tagging with
 	 * its entity (its tag is one the tag reader found).  Whole tag rows, as
 	 * the direct reads return them (a whole-row value has the table's
-	 * columns, dropped ones included).
+	 * columns, dropped ones included).  The taggings get custom plans: a
+	 * generic one cannot tell a range of a few taggings, whose entities are
+	 * best looked up one by one, from one of a whole taxonomy.
 	 */
 	[TSQ_POLICY_TAGS] = {
 		"SELECT t FROM tagstore.tag t WHERE t.key >= $1 AND t.key < $2"
@@ -234,7 +236,7 @@ static const struct
 		" WHERE (g.tag_id, g.entity_id) >= ($1, $2) AND (g.tag_id, g.entity_id) <= ($3, $4)"
 		" AND EXISTS (SELECT FROM tagstore.entity e WHERE e.id = g.entity_id)"
 		" ORDER BY g.tag_id, g.entity_id",
-		4, {INT8OID, INT8OID, INT8OID, INT8OID}, true, SPI_OK_SELECT
+		4, {INT8OID, INT8OID, INT8OID, INT8OID}, false, SPI_OK_SELECT
 	},
 	[TSQ_POLICY_TAGGINGS_WITH_DATA] = {
 		"SELECT entity_id FROM tagstore.tagging g"

@@ -462,6 +462,9 @@ subtree_tags(Searcher *s, TagPath *key, int max, IdSet *tags)
 static bool
 checkable(Searcher *s, QueryTag *t, IdSet *set)
 {
+	/* through the executor, a skip is a statement: reading is cheaper */
+	if (s->policies)
+		return false;
 	if (!t->is_posted && !idset_is_bitmap(set))
 		return true;
 	if (t->is_posted)
@@ -644,6 +647,8 @@ entities_with_every(Searcher *s, QueryTag *q, int n)
 	 * posted are read in turns, each a few more entities at a time, until
 	 * one is read whole (a read goes on where it stopped; a tag left alone
 	 * is read whole at once); if all are posted, the first posting.
+	 * Through the executor, where each read that goes on is a statement,
+	 * the first is read whole.
 	 */
 	for (int limit = READ_FIRST; !known; limit = limit > PG_INT32_MAX / 4 ? -1 : limit * 4)
 	{
@@ -654,7 +659,7 @@ entities_with_every(Searcher *s, QueryTag *q, int n)
 		for (int k = 0; k < n && !known; k++)
 		{
 			if (!q[order[k]].is_posted &&
-				read_into(s, &q[order[k]], unposted > 1 ? limit : -1, &result, &known))
+				read_into(s, &q[order[k]], unposted > 1 && !s->policies ? limit : -1, &result, &known))
 				first = order[k];
 		}
 		if (unposted == 0)
