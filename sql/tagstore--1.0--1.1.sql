@@ -156,21 +156,21 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT g.id, g.revision, g.operation, g.actor, g.updated_at,
 		   jsonb_build_object('id', g.id, 'taxonomy', t.name, 'path', g.path::text, 'value', g.value,
-			   'parent', CASE WHEN nlevel(g.path) > 2 THEN parent(g.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(g.path) > 2 THEN parent(g.path)::text END,
 			   'external_id', g.external_id, 'description', g.description, 'category', g.category,
 			   'originator', g.originator, 'revision', g.revision, 'deleted', false)
 	FROM tagstore.tag g WHERE g.taxonomy_id = t.id;
 	UPDATE tagstore.tag
-	SET path = tagpath(ARRAY[clean]) || subpath(path, 1),
-		key = tagpath(ARRAY[label_casefold(clean)]) || subpath(key, 1),
+	SET path = tagpath(ARRAY[clean]) || tagstore.subpath(path, 1),
+		key = tagpath(ARRAY[label_casefold(clean)]) || tagstore.subpath(key, 1),
 		revision = revision + 1,
 		operation = 'rename',
 		actor = tagstore.current_actor(),
 		updated_at = now()
 	WHERE taxonomy_id = t.id;
 	UPDATE tagstore.tag_tombstone
-	SET path = tagpath(ARRAY[clean]) || subpath(path, 1),
-		key = tagpath(ARRAY[label_casefold(clean)]) || subpath(key, 1)
+	SET path = tagpath(ARRAY[clean]) || tagstore.subpath(path, 1),
+		key = tagpath(ARRAY[label_casefold(clean)]) || tagstore.subpath(key, 1)
 	WHERE taxonomy_id = t.id;
 END $$;
 COMMENT ON FUNCTION tagstore.rename_taxonomy(text, text) IS 'rename a taxonomy; its tags'' names follow (with revisions)';
@@ -269,14 +269,14 @@ BEGIN
 		-- the parent: a live tag, or the error that says what it is (as tag_id's, of a "parent tag")
 		SELECT * INTO p FROM tagstore.tag g WHERE g.key = label_casefold(parent);
 		IF p.id IS NULL THEN
-			IF nlevel(parent) < 2 THEN
+			IF tagstore.nlevel(parent) < 2 THEN
 				RAISE EXCEPTION 'parent tag "%" does not exist', parent
 					USING ERRCODE = 'undefined_object',
 						  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
 			END IF;
 			IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
-						   WHERE x.name_key = label_casefold(leaf(subpath(parent, 0, 1)))) THEN
-				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(parent, 0, 1))
+						   WHERE x.name_key = label_casefold(leaf(tagstore.subpath(parent, 0, 1)))) THEN
+				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(parent, 0, 1))
 					USING ERRCODE = 'undefined_object';
 			END IF;
 			IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(parent)) THEN
@@ -379,7 +379,7 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
 		   jsonb_build_object('id', s.id, 'taxonomy', x.name, 'path', s.path::text, 'value', s.value,
-			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(s.path) > 2 THEN parent(s.path)::text END,
 			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
 			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
 	FROM tagstore.tag s JOIN tagstore.taxonomy x ON x.id = s.taxonomy_id
@@ -411,9 +411,9 @@ BEGIN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT * INTO t FROM tagstore.taxonomy x
-	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1))) FOR UPDATE;
 	IF t.id IS NULL THEN
-		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 	END IF;
 	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
 	IF NOT coalesce(cascade, false) AND EXISTS (SELECT 1 FROM tagstore.tag WHERE parent_id = g.id) THEN
@@ -446,7 +446,7 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
 		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
-			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(s.path) > 2 THEN parent(s.path)::text END,
 			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
 			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
 	FROM tagstore.tag s WHERE s.key <@ g.key;
@@ -459,7 +459,7 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, state)
 	SELECT d.id, d.revision + 1, 'delete', tagstore.current_actor(),
 		   jsonb_build_object('id', d.id, 'taxonomy', t.name, 'path', d.path::text, 'value', d.value,
-			   'parent', CASE WHEN nlevel(d.path) > 2 THEN parent(d.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(d.path) > 2 THEN parent(d.path)::text END,
 			   'external_id', d.external_id, 'description', d.description, 'category', d.category,
 			   'originator', d.originator, 'revision', d.revision + 1, 'deleted', true)
 	FROM gone d;
@@ -514,9 +514,9 @@ BEGIN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT * INTO t FROM tagstore.taxonomy x
-	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1))) FOR UPDATE;
 	IF t.id IS NULL THEN
-		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 	END IF;
 	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
 	new_path := parent(g.path) || tagpath(ARRAY[clean]);
@@ -534,14 +534,14 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
 		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
-			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(s.path) > 2 THEN parent(s.path)::text END,
 			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
 			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
 	FROM tagstore.tag s WHERE s.key <@ g.key;
 	UPDATE tagstore.tag
 	SET value = CASE WHEN key = g.key THEN clean ELSE value END,
-		path = CASE WHEN key = g.key THEN new_path ELSE new_path || subpath(path, nlevel(g.key)) END,
-		key = CASE WHEN key = g.key THEN new_key ELSE new_key || subpath(key, nlevel(g.key)) END,
+		path = CASE WHEN key = g.key THEN new_path ELSE new_path || tagstore.subpath(path, tagstore.nlevel(g.key)) END,
+		key = CASE WHEN key = g.key THEN new_key ELSE new_key || tagstore.subpath(key, tagstore.nlevel(g.key)) END,
 		revision = revision + 1,
 		operation = 'rename',
 		actor = tagstore.current_actor(),
@@ -567,27 +567,27 @@ BEGIN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT * INTO t FROM tagstore.taxonomy x
-	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1))) FOR UPDATE;
 	IF t.id IS NULL THEN
-		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 	END IF;
 	SELECT * INTO g FROM tagstore.tag x WHERE x.id = tagstore.tag_id(tag);
 
 	IF new_parent IS NULL THEN
 		new_path := tagpath(ARRAY[t.name, g.value]);
-		new_key := tagpath(ARRAY[t.name_key]) || subpath(g.key, -1);
+		new_key := tagpath(ARRAY[t.name_key]) || tagstore.subpath(g.key, -1);
 	ELSE
 		-- the parent: a live tag, or the error that says what it is (as add_tag's)
 		SELECT * INTO p FROM tagstore.tag x WHERE x.key = label_casefold(new_parent);
 		IF p.id IS NULL THEN
-			IF nlevel(new_parent) < 2 THEN
+			IF tagstore.nlevel(new_parent) < 2 THEN
 				RAISE EXCEPTION 'parent tag "%" does not exist', new_parent
 					USING ERRCODE = 'undefined_object',
 						  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
 			END IF;
 			IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
-						   WHERE x.name_key = label_casefold(leaf(subpath(new_parent, 0, 1)))) THEN
-				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(new_parent, 0, 1))
+						   WHERE x.name_key = label_casefold(leaf(tagstore.subpath(new_parent, 0, 1)))) THEN
+				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(new_parent, 0, 1))
 					USING ERRCODE = 'undefined_object';
 			END IF;
 			IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(new_parent)) THEN
@@ -608,7 +608,7 @@ BEGIN
 					  DETAIL = 'That would make the tag its own ancestor.';
 		END IF;
 		new_path := p.path || tagpath(ARRAY[g.value]);
-		new_key := p.key || subpath(g.key, -1);
+		new_key := p.key || tagstore.subpath(g.key, -1);
 	END IF;
 	IF new_key = g.key THEN
 		RETURN g.path;
@@ -623,14 +623,14 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
 		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
-			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(s.path) > 2 THEN parent(s.path)::text END,
 			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
 			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
 	FROM tagstore.tag s WHERE s.key <@ g.key;
 	UPDATE tagstore.tag SET parent_id = p.id WHERE id = g.id;
 	UPDATE tagstore.tag
-	SET path = CASE WHEN key = g.key THEN new_path ELSE new_path || subpath(path, nlevel(g.key)) END,
-		key = CASE WHEN key = g.key THEN new_key ELSE new_key || subpath(key, nlevel(g.key)) END,
+	SET path = CASE WHEN key = g.key THEN new_path ELSE new_path || tagstore.subpath(path, tagstore.nlevel(g.key)) END,
+		key = CASE WHEN key = g.key THEN new_key ELSE new_key || tagstore.subpath(key, tagstore.nlevel(g.key)) END,
 		revision = revision + 1,
 		operation = 'move',
 		actor = tagstore.current_actor(),
@@ -703,10 +703,10 @@ BEGIN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT * INTO g FROM tagstore.tag x WHERE x.key = label_casefold(tag) FOR KEY SHARE;
-	IF g.id IS NULL AND nlevel(tag) = 2 THEN
-		SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1)));
+	IF g.id IS NULL AND tagstore.nlevel(tag) = 2 THEN
+		SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1)));
 		IF t.id IS NULL THEN
-			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 		END IF;
 		IF t.free_form THEN
 			PERFORM tagstore.add_tag(t.name, leaf(tag));
@@ -984,9 +984,9 @@ BEGIN
 		WHERE g.taxonomy_id = t.id AND strpos(label_casefold(g.value), needle) > 0
 	), context AS (
 		SELECT DISTINCT a.key FROM matches m CROSS JOIN LATERAL unnest(tagpath_prefixes(m.key)) a(key)
-		WHERE nlevel(a.key) >= 2
+		WHERE tagstore.nlevel(a.key) >= 2
 	)
-	SELECT g.path, g.value, nlevel(g.path) - 2, g.key IN (SELECT key FROM matches)
+	SELECT g.path, g.value, tagstore.nlevel(g.path) - 2, g.key IN (SELECT key FROM matches)
 	FROM context c JOIN tagstore.tag g ON g.key = c.key
 	ORDER BY g.key;
 END $$;
@@ -1008,14 +1008,14 @@ BEGIN
 	END IF;
 	SELECT g.id INTO tid FROM tagstore.tag g WHERE g.key = label_casefold(tag);
 	IF tid IS NULL THEN
-		IF nlevel(tag) < 2 THEN
+		IF tagstore.nlevel(tag) < 2 THEN
 			RAISE EXCEPTION 'tag "%" does not exist', tag
 				USING ERRCODE = 'undefined_object',
 					  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
 		END IF;
 		IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
-					   WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1)))) THEN
-			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1))
+					   WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1)))) THEN
+			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1))
 				USING ERRCODE = 'undefined_object';
 		END IF;
 		IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(tag)) THEN
@@ -1045,7 +1045,7 @@ BEGIN
 	UNION ALL
 	SELECT t.revision, t.operation, t.actor, t.updated_at,
 		   jsonb_build_object('id', t.id, 'taxonomy', x.name, 'path', t.path::text, 'value', t.value,
-			   'parent', CASE WHEN nlevel(t.path) > 2 THEN parent(t.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(t.path) > 2 THEN parent(t.path)::text END,
 			   'external_id', t.external_id, 'description', t.description, 'category', t.category,
 			   'originator', t.originator, 'revision', t.revision, 'deleted', false)
 	FROM tagstore.tag t JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id WHERE t.id = $1
@@ -1477,10 +1477,10 @@ BEGIN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT * INTO g FROM tagstore.tag x WHERE x.key = label_casefold(tag) FOR KEY SHARE;
-	IF g.id IS NULL AND nlevel(tag) = 2 THEN
-		SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1)));
+	IF g.id IS NULL AND tagstore.nlevel(tag) = 2 THEN
+		SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1)));
 		IF t.id IS NULL THEN
-			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 		END IF;
 		IF t.free_form THEN
 			PERFORM tagstore.add_tag(t.name, leaf(tag));
@@ -1850,7 +1850,7 @@ BEGIN
 	UNION ALL
 	SELECT t.revision, t.operation, t.actor, t.updated_at,
 		   jsonb_build_object('id', t.id, 'taxonomy', x.name, 'path', t.path::text, 'value', t.value,
-			   'parent', CASE WHEN nlevel(t.path) > 2 THEN parent(t.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(t.path) > 2 THEN parent(t.path)::text END,
 			   'external_id', t.external_id, 'description', t.description, 'category', t.category,
 			   'originator', t.originator, 'revision', t.revision, 'deleted', false)
 	FROM tagstore.tag t JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id WHERE t.id = $1
@@ -2206,21 +2206,21 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT g.id, g.revision, g.operation, g.actor, g.updated_at,
 		   jsonb_build_object('id', g.id, 'taxonomy', t.name, 'path', g.path::text, 'value', g.value,
-			   'parent', CASE WHEN nlevel(g.path) > 2 THEN parent(g.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(g.path) > 2 THEN parent(g.path)::text END,
 			   'external_id', g.external_id, 'description', g.description, 'category', g.category,
 			   'originator', g.originator, 'revision', g.revision, 'deleted', false)
 	FROM tagstore.tag g WHERE g.taxonomy_id = t.id;
 	UPDATE tagstore.tag
-	SET path = tagpath(ARRAY[clean]) || subpath(path, 1),
-		key = tagpath(ARRAY[label_casefold(clean)]) || subpath(key, 1),
+	SET path = tagpath(ARRAY[clean]) || tagstore.subpath(path, 1),
+		key = tagpath(ARRAY[label_casefold(clean)]) || tagstore.subpath(key, 1),
 		revision = revision + 1,
 		operation = 'rename',
 		actor = tagstore.current_actor(),
 		updated_at = now()
 	WHERE taxonomy_id = t.id;
 	UPDATE tagstore.tag_tombstone
-	SET path = tagpath(ARRAY[clean]) || subpath(path, 1),
-		key = tagpath(ARRAY[label_casefold(clean)]) || subpath(key, 1)
+	SET path = tagpath(ARRAY[clean]) || tagstore.subpath(path, 1),
+		key = tagpath(ARRAY[label_casefold(clean)]) || tagstore.subpath(key, 1)
 	WHERE taxonomy_id = t.id;
 END $$;
 COMMENT ON FUNCTION tagstore.rename_taxonomy(text, text) IS 'rename a taxonomy; its tags'' names follow (with revisions)';
@@ -2326,14 +2326,14 @@ BEGIN
 		-- the parent: a live tag, or the error that says what it is (as tag_id's, of a "parent tag")
 		SELECT * INTO p FROM tagstore.tag g WHERE g.key = label_casefold(parent);
 		IF p.id IS NULL THEN
-			IF nlevel(parent) < 2 THEN
+			IF tagstore.nlevel(parent) < 2 THEN
 				RAISE EXCEPTION 'parent tag "%" does not exist', parent
 					USING ERRCODE = 'undefined_object',
 						  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
 			END IF;
 			IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
-						   WHERE x.name_key = label_casefold(leaf(subpath(parent, 0, 1)))) THEN
-				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(parent, 0, 1))
+						   WHERE x.name_key = label_casefold(leaf(tagstore.subpath(parent, 0, 1)))) THEN
+				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(parent, 0, 1))
 					USING ERRCODE = 'undefined_object';
 			END IF;
 			IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(parent)) THEN
@@ -2440,7 +2440,7 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
 		   jsonb_build_object('id', s.id, 'taxonomy', x.name, 'path', s.path::text, 'value', s.value,
-			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(s.path) > 2 THEN parent(s.path)::text END,
 			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
 			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
 	FROM tagstore.tag s JOIN tagstore.taxonomy x ON x.id = s.taxonomy_id
@@ -2472,9 +2472,9 @@ BEGIN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT * INTO t FROM tagstore.taxonomy x
-	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1))) FOR UPDATE;
 	IF t.id IS NULL THEN
-		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 	END IF;
 	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
 		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
@@ -2511,7 +2511,7 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
 		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
-			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(s.path) > 2 THEN parent(s.path)::text END,
 			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
 			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
 	FROM tagstore.tag s WHERE s.key <@ g.key;
@@ -2524,7 +2524,7 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, state)
 	SELECT d.id, d.revision + 1, 'delete', tagstore.current_actor(),
 		   jsonb_build_object('id', d.id, 'taxonomy', t.name, 'path', d.path::text, 'value', d.value,
-			   'parent', CASE WHEN nlevel(d.path) > 2 THEN parent(d.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(d.path) > 2 THEN parent(d.path)::text END,
 			   'external_id', d.external_id, 'description', d.description, 'category', d.category,
 			   'originator', d.originator, 'revision', d.revision + 1, 'deleted', true)
 	FROM gone d;
@@ -2579,9 +2579,9 @@ BEGIN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT * INTO t FROM tagstore.taxonomy x
-	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1))) FOR UPDATE;
 	IF t.id IS NULL THEN
-		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 	END IF;
 	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
 		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
@@ -2603,14 +2603,14 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
 		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
-			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(s.path) > 2 THEN parent(s.path)::text END,
 			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
 			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
 	FROM tagstore.tag s WHERE s.key <@ g.key;
 	UPDATE tagstore.tag
 	SET value = CASE WHEN key = g.key THEN clean ELSE value END,
-		path = CASE WHEN key = g.key THEN new_path ELSE new_path || subpath(path, nlevel(g.key)) END,
-		key = CASE WHEN key = g.key THEN new_key ELSE new_key || subpath(key, nlevel(g.key)) END,
+		path = CASE WHEN key = g.key THEN new_path ELSE new_path || tagstore.subpath(path, tagstore.nlevel(g.key)) END,
+		key = CASE WHEN key = g.key THEN new_key ELSE new_key || tagstore.subpath(key, tagstore.nlevel(g.key)) END,
 		revision = revision + 1,
 		operation = 'rename',
 		actor = tagstore.current_actor(),
@@ -2635,9 +2635,9 @@ BEGIN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT * INTO t FROM tagstore.taxonomy x
-	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1))) FOR UPDATE;
 	IF t.id IS NULL THEN
-		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 	END IF;
 	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
 		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
@@ -2647,19 +2647,19 @@ BEGIN
 
 	IF new_parent IS NULL THEN
 		new_path := tagpath(ARRAY[t.name, g.value]);
-		new_key := tagpath(ARRAY[t.name_key]) || subpath(g.key, -1);
+		new_key := tagpath(ARRAY[t.name_key]) || tagstore.subpath(g.key, -1);
 	ELSE
 		-- the parent: a live tag, or the error that says what it is (as add_tag's)
 		SELECT * INTO p FROM tagstore.tag x WHERE x.key = label_casefold(new_parent);
 		IF p.id IS NULL THEN
-			IF nlevel(new_parent) < 2 THEN
+			IF tagstore.nlevel(new_parent) < 2 THEN
 				RAISE EXCEPTION 'parent tag "%" does not exist', new_parent
 					USING ERRCODE = 'undefined_object',
 						  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
 			END IF;
 			IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
-						   WHERE x.name_key = label_casefold(leaf(subpath(new_parent, 0, 1)))) THEN
-				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(new_parent, 0, 1))
+						   WHERE x.name_key = label_casefold(leaf(tagstore.subpath(new_parent, 0, 1)))) THEN
+				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(new_parent, 0, 1))
 					USING ERRCODE = 'undefined_object';
 			END IF;
 			IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(new_parent)) THEN
@@ -2680,7 +2680,7 @@ BEGIN
 					  DETAIL = 'That would make the tag its own ancestor.';
 		END IF;
 		new_path := p.path || tagpath(ARRAY[g.value]);
-		new_key := p.key || subpath(g.key, -1);
+		new_key := p.key || tagstore.subpath(g.key, -1);
 	END IF;
 	IF new_key = g.key THEN
 		RETURN g.path;
@@ -2695,14 +2695,14 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
 		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
-			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(s.path) > 2 THEN parent(s.path)::text END,
 			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
 			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
 	FROM tagstore.tag s WHERE s.key <@ g.key;
 	UPDATE tagstore.tag SET parent_id = p.id WHERE id = g.id;
 	UPDATE tagstore.tag
-	SET path = CASE WHEN key = g.key THEN new_path ELSE new_path || subpath(path, nlevel(g.key)) END,
-		key = CASE WHEN key = g.key THEN new_key ELSE new_key || subpath(key, nlevel(g.key)) END,
+	SET path = CASE WHEN key = g.key THEN new_path ELSE new_path || tagstore.subpath(path, tagstore.nlevel(g.key)) END,
+		key = CASE WHEN key = g.key THEN new_key ELSE new_key || tagstore.subpath(key, tagstore.nlevel(g.key)) END,
 		revision = revision + 1,
 		operation = 'move',
 		actor = tagstore.current_actor(),
@@ -2756,7 +2756,7 @@ BEGIN
 	IF tag IS NULL THEN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	x_name := (SELECT x.name FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))));
+	x_name := (SELECT x.name FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1))));
 	IF x_name IS NOT NULL THEN
 		IF tagstore.has_taxonomy_privilege(x_name, 'tag') IS NOT TRUE THEN
 			RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
@@ -2764,10 +2764,10 @@ BEGIN
 		END IF;
 	END IF;
 	SELECT * INTO g FROM tagstore.tag x WHERE x.key = label_casefold(tag) FOR KEY SHARE;
-	IF g.id IS NULL AND nlevel(tag) = 2 THEN
-		SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1)));
+	IF g.id IS NULL AND tagstore.nlevel(tag) = 2 THEN
+		SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1)));
 		IF t.id IS NULL THEN
-			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 		END IF;
 		IF t.free_form THEN
 			PERFORM tagstore.add_tag(t.name, leaf(tag));
@@ -3084,9 +3084,9 @@ BEGIN
 		WHERE g.taxonomy_id = t.id AND strpos(label_casefold(g.value), needle) > 0
 	), context AS (
 		SELECT DISTINCT a.key FROM matches m CROSS JOIN LATERAL unnest(tagpath_prefixes(m.key)) a(key)
-		WHERE nlevel(a.key) >= 2
+		WHERE tagstore.nlevel(a.key) >= 2
 	)
-	SELECT g.path, g.value, nlevel(g.path) - 2, g.key IN (SELECT key FROM matches)
+	SELECT g.path, g.value, tagstore.nlevel(g.path) - 2, g.key IN (SELECT key FROM matches)
 	FROM context c JOIN tagstore.tag g ON g.key = c.key
 	ORDER BY g.key;
 END $$;
@@ -3118,7 +3118,7 @@ BEGIN
 	UNION ALL
 	SELECT t.revision, t.operation, t.actor, t.updated_at,
 		   jsonb_build_object('id', t.id, 'taxonomy', x.name, 'path', t.path::text, 'value', t.value,
-			   'parent', CASE WHEN nlevel(t.path) > 2 THEN parent(t.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(t.path) > 2 THEN parent(t.path)::text END,
 			   'external_id', t.external_id, 'description', t.description, 'category', t.category,
 			   'originator', t.originator, 'revision', t.revision, 'deleted', false)
 	FROM tagstore.tag t JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id WHERE t.id = $1
@@ -3364,3 +3364,30 @@ GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES ON tagstore.taxonomy_
 -- taxonomies that exist
 INSERT INTO tagstore.taxonomy_grant (taxonomy_id, grantee, privilege, granted_by)
 SELECT x.id, '-'::regrole, 'admin', current_user FROM tagstore.taxonomy x;
+
+-- ---------------------------------------------------------------------------
+-- A good neighbour to contrib ltree (issue #18, item 5): tagpath's functions
+-- with ltree's names (nlevel, subltree, subpath, index, lca) move to the
+-- schema tagstore, so that ltree can share the extension's schema: there,
+-- an untyped call such as subpath('a.b', 1) fitted both and was ambiguous.
+-- As sql/src/01_tagpath.sql and 03_tagpath_array.sql; sql/src/00_schema.sql
+-- says why.  SET SCHEMA keeps each function's OID, comment and privileges,
+-- so views, expression indexes and constraints built on them keep working;
+-- the API functions the blocks above recreate already call them by their
+-- new names (an extension script does not check function bodies).
+-- ---------------------------------------------------------------------------
+ALTER FUNCTION @extschema@.nlevel(@extschema@.tagpath) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.subltree(@extschema@.tagpath, int4, int4) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.subpath(@extschema@.tagpath, int4, int4) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.subpath(@extschema@.tagpath, int4) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.index(@extschema@.tagpath, @extschema@.tagpath) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.index(@extschema@.tagpath, @extschema@.tagpath, int4) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.lca(@extschema@.tagpath) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) SET SCHEMA tagstore;
+ALTER FUNCTION @extschema@.lca(@extschema@.tagpath[]) SET SCHEMA tagstore;

@@ -14,7 +14,7 @@ INSERT INTO tags VALUES
   ('Biology.plant.conifer.cypress'), ('Biology.plant.conifer.pine'), ('Biology.plant.aster'),
   ('Biology.animal.mammal.canine'), ('Biology.animal.fish'), ('Biology."Äpfel & Birnen"');
 SELECT path FROM tags WHERE path <@ 'Biology.plant' ORDER BY path;
-SELECT path, nlevel(path), parent(path), leaf(path) FROM tags
+SELECT path, tagstore.nlevel(path), parent(path), leaf(path) FROM tags
 WHERE path @> 'Biology.animal.mammal.canine.dog' ORDER BY path;
 
 -- 3. patterns: lquery's syntax, with correct Unicode case-insensitivity

@@ -61,13 +61,13 @@ SELECT count(*) FROM (
 	SELECT tagstore.add_tag_to(t.path, 'item', 'i' || abs(hashtext(t.id || ':' || n) % 3000),
 							   CASE WHEN n = 1 THEN jsonb_build_object('n', t.id % 10) END)
 	FROM tagstore.tag t, generate_series(1, 5) n
-	WHERE t.path <@ 'gen' AND nlevel(t.path) = 5) x;
+	WHERE t.path <@ 'gen' AND tagstore.nlevel(t.path) = 5) x;
 SELECT tagstore.refresh_postings(rebuild => true, min_taggings => 50);
 SELECT tagstore.rename_tag('gen.a1.b1', 'B1');
 SELECT tagstore.move_tag('gen.a2.b2.c2', 'gen.a3');
 SELECT tagstore.remove_tag('gen.a4.b4', cascade => true);
 SELECT count(*) FROM (SELECT tagstore.add_tag_to(t.path, 'item', 'i' || (t.id % 3000), '{"retagged": true}')
-					  FROM tagstore.tag t WHERE t.path <@ 'gen.a5' AND nlevel(t.path) = 5) x;
+					  FROM tagstore.tag t WHERE t.path <@ 'gen.a5' AND tagstore.nlevel(t.path) = 5) x;
 SELECT count(*) FROM (SELECT tagstore.remove_tag_from(t.path, 'item', e.external_id)
 					  FROM tagstore.tagging g JOIN tagstore.tag t ON t.id = g.tag_id
 					  JOIN tagstore.entity e ON e.id = g.entity_id
@@ -139,7 +139,7 @@ checks=(
 	"SELECT string_agg(external_id, ',') FROM tagstore.entities_with_all('{sizes.large, Biology.Animalia}')"
 	"SELECT string_agg(external_id, ',' ORDER BY external_id) FROM tagstore.entities_with_all('{gen.a1, gen.a3}')"
 	"SELECT string_agg(external_id, ',' ORDER BY external_id) FROM tagstore.entities_with_any('{gen.a2.b3, gen.a6.b5.c4}', exclude => '{gen.a1}')"
-	"SELECT tagstore.count_entities_with_any(ARRAY(SELECT path FROM tagstore.tag WHERE nlevel(path) = 2 AND path <@ 'gen'))"
+	"SELECT tagstore.count_entities_with_any(ARRAY(SELECT path FROM tagstore.tag WHERE tagstore.nlevel(path) = 2 AND path <@ 'gen'))"
 	"SELECT string_agg(external_id, ',' ORDER BY external_id) FROM tagstore.entities_with_tag_data('gen.a5', '{\"retagged\": true}')"
 	"SELECT string_agg(format('%s %s %s', revision, operation, actor), ',') FROM tagstore.tag_history('Biology.plant')"
 	"SELECT string_agg(format('%s %s %s', revision, operation, actor), ',') FROM tagstore.tag_history('gen.a4.b4.c4')"

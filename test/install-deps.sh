@@ -8,7 +8,7 @@ packages=(
 	postgresql-15 postgresql-client-15 postgresql-server-dev-15
 	perl libipc-run-perl
 	python3 python3-django python3-psycopg2 python3-psycopg python3-asyncpg
-	bc
+	bc bzip2
 )
 
 missing=()

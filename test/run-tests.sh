@@ -59,6 +59,17 @@ run_suite regress "$PGXS_DIR/src/test/regress/pg_regress" \
 	--temp-instance="$work/regress/instance" \
 	$regress_tests
 
+# contrib ltree's own regression suite, with tagstore installed in the same
+# schema before it, must give ltree's own answers (test/ltree_regress.sh
+# fetches the suite from Debian's postgresql-15 source package once)
+echo "== contrib ltree's own suite beside tagstore"
+"$here/test/ltree_regress.sh" "$work" >"$work/ltree.log" 2>&1
+rc=$?
+cat "$work/ltree.log"
+passed=$((passed + $(grep -c '^ok: ' "$work/ltree.log")))
+bad=$(grep -c '^FAILED' "$work/ltree.log")
+failed=$((failed + (bad > 0 || rc == 0 ? bad : 1)))
+
 isolation_tests=$(make -s -C "$here" print-isolation)
 run_suite isolation "$PGXS_DIR/src/test/isolation/pg_isolation_regress" \
 	--bindir="$PGBIN" --inputdir=test --outputdir="$work/isolation" \

@@ -4,9 +4,9 @@
 -- ltree.  This section holds its I/O, ltree's order with the btree and hash
 -- operator classes, the ancestry operators (@> and <@, and ltree's ^
 -- spellings) with the planner support function that lets a btree index
--- answer them, ltree's path functions, the casts to and from text,
--- concatenation, and label case folding.  Everything else builds on this
--- type, so it comes first.
+-- answer them, ltree's path functions (those with ltree's names in the
+-- schema tagstore), the casts to and from text, concatenation, and label
+-- case folding.  Everything else builds on this type, so it comes first.
 
 CREATE TYPE @extschema@.tagpath;
 
@@ -148,49 +148,50 @@ CREATE FUNCTION @extschema@.tagpath_prefixes(@extschema@.tagpath) RETURNS @extsc
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.tagpath_prefixes(@extschema@.tagpath) IS 'the path and all its ancestors, root first (internal: btree rewrite of @>)';
 
--- path functions
-CREATE FUNCTION @extschema@.nlevel(@extschema@.tagpath) RETURNS int4
+-- path functions; those with contrib ltree's names are in the schema
+-- tagstore, so that ltree can share this schema (section 00 says why)
+CREATE FUNCTION tagstore.nlevel(@extschema@.tagpath) RETURNS int4
 	AS 'MODULE_PATHNAME', 'tagpath_nlevel_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.nlevel(@extschema@.tagpath) IS 'number of labels in the path';
-CREATE FUNCTION @extschema@.subltree(@extschema@.tagpath, int4, int4) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.nlevel(@extschema@.tagpath) IS 'number of labels in the path';
+CREATE FUNCTION tagstore.subltree(@extschema@.tagpath, int4, int4) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', 'tagpath_subltree' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.subltree(@extschema@.tagpath, int4, int4) IS 'labels from start (inclusive) to end (exclusive), counting from 0';
-CREATE FUNCTION @extschema@.subpath(@extschema@.tagpath, int4, int4) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.subltree(@extschema@.tagpath, int4, int4) IS 'labels from start (inclusive) to end (exclusive), counting from 0';
+CREATE FUNCTION tagstore.subpath(@extschema@.tagpath, int4, int4) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', 'tagpath_subpath' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.subpath(@extschema@.tagpath, int4, int4) IS 'len labels from offset; negative offset counts from the end, negative len leaves labels off the end';
-CREATE FUNCTION @extschema@.subpath(@extschema@.tagpath, int4) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.subpath(@extschema@.tagpath, int4, int4) IS 'len labels from offset; negative offset counts from the end, negative len leaves labels off the end';
+CREATE FUNCTION tagstore.subpath(@extschema@.tagpath, int4) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', 'tagpath_subpath' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.subpath(@extschema@.tagpath, int4) IS 'labels from offset to the end; negative offset counts from the end';
-CREATE FUNCTION @extschema@.index(@extschema@.tagpath, @extschema@.tagpath) RETURNS int4
+COMMENT ON FUNCTION tagstore.subpath(@extschema@.tagpath, int4) IS 'labels from offset to the end; negative offset counts from the end';
+CREATE FUNCTION tagstore.index(@extschema@.tagpath, @extschema@.tagpath) RETURNS int4
 	AS 'MODULE_PATHNAME', 'tagpath_index' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.index(@extschema@.tagpath, @extschema@.tagpath) IS 'position of the first occurrence of the second path in the first, or -1';
-CREATE FUNCTION @extschema@.index(@extschema@.tagpath, @extschema@.tagpath, int4) RETURNS int4
+COMMENT ON FUNCTION tagstore.index(@extschema@.tagpath, @extschema@.tagpath) IS 'position of the first occurrence of the second path in the first, or -1';
+CREATE FUNCTION tagstore.index(@extschema@.tagpath, @extschema@.tagpath, int4) RETURNS int4
 	AS 'MODULE_PATHNAME', 'tagpath_index' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.index(@extschema@.tagpath, @extschema@.tagpath, int4) IS 'position of the first occurrence at or after offset (negative: from the end), or -1';
-CREATE FUNCTION @extschema@.lca(@extschema@.tagpath) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.index(@extschema@.tagpath, @extschema@.tagpath, int4) IS 'position of the first occurrence at or after offset (negative: from the end), or -1';
+CREATE FUNCTION tagstore.lca(@extschema@.tagpath) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
-CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.lca(@extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+CREATE FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
-CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+CREATE FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
-CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+CREATE FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
-CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+CREATE FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
-CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+CREATE FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
-CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+CREATE FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
-CREATE FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
+COMMENT ON FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+CREATE FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', 'tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
+COMMENT ON FUNCTION tagstore.lca(@extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath, @extschema@.tagpath) IS 'longest common ancestor (as ltree: a proper ancestor of each path; NULL if any is empty)';
 CREATE FUNCTION @extschema@.parent(@extschema@.tagpath) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', 'tagpath_parent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.parent(@extschema@.tagpath) IS 'the path without its last label; NULL for the empty path';

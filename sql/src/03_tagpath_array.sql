@@ -3,7 +3,7 @@
 -- As contrib ltree has for ltree[]: does an array hold an ancestor, a
 -- descendant, or a match of a pattern (@>, <@, ~, ? and their ^ spellings);
 -- the ?@>, ?<@ and ?~ operators that return the first such element; and
--- lca() of an array.  The pattern forms need tagquery (section 02).
+-- tagstore.lca() of an array.  The pattern forms need tagquery (section 02).
 
 CREATE FUNCTION @extschema@._tagpath_isparent(@extschema@.tagpath[], @extschema@.tagpath) RETURNS bool
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -38,9 +38,9 @@ COMMENT ON FUNCTION @extschema@._tagpath_extract_risparent(@extschema@.tagpath[]
 CREATE FUNCTION @extschema@._tagpath_extract_matches(@extschema@.tagpath[], @extschema@.tagquery) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@._tagpath_extract_matches(@extschema@.tagpath[], @extschema@.tagquery) IS 'implements tagpath[] ?~ tagquery';
-CREATE FUNCTION @extschema@.lca(@extschema@.tagpath[]) RETURNS @extschema@.tagpath
+CREATE FUNCTION tagstore.lca(@extschema@.tagpath[]) RETURNS @extschema@.tagpath
 	AS 'MODULE_PATHNAME', '_tagpath_lca' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.lca(@extschema@.tagpath[]) IS 'longest common ancestor of the paths in the array (as ltree: a proper ancestor of each)';
+COMMENT ON FUNCTION tagstore.lca(@extschema@.tagpath[]) IS 'longest common ancestor of the paths in the array (as ltree: a proper ancestor of each)';
 
 CREATE OPERATOR @extschema@.@> (
 	LEFTARG = @extschema@.tagpath[], RIGHTARG = @extschema@.tagpath, PROCEDURE = @extschema@._tagpath_isparent,

@@ -1,11 +1,10 @@
--- Section 06: the tagstore schema and its tables.
+-- Section 06: the tagstore tables.
 --
--- The tagstore API lives in its own schema, created and dropped with the
--- extension; the types above live in the schema CREATE EXTENSION chose.
--- This section creates that schema; the tables of taxonomies, tags, entities
--- and taggings, with their history; the triggers that cascade deletes among
--- them; the entity_ref row type that searches return; and asks pg_dump to
--- keep the tables' data.
+-- The tagstore API lives in the schema tagstore (section 00 creates it);
+-- the types above live in the schema CREATE EXTENSION chose.  This section
+-- creates the tables of taxonomies, tags, entities and taggings, with their
+-- history; the triggers that cascade deletes among them; the entity_ref row
+-- type that searches return; and asks pg_dump to keep the tables' data.
 --
 -- References.  A tag names its taxonomy and parent, a tombstone and a
 -- taxonomy_grant its taxonomy, a tagging its tag and entity; but there
@@ -34,9 +33,6 @@
 -- and its taggings go with it, and leaves a tombstone that maps its name to
 -- its id, so that creating the name again continues the same tag's
 -- revisions.
-
-CREATE SCHEMA tagstore;
-COMMENT ON SCHEMA tagstore IS 'tagstore: taxonomies, tags, entities and taggings';
 
 CREATE TABLE tagstore.taxonomy (
 	id uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),

@@ -67,7 +67,7 @@
 -- rename_taxonomy, rename_tag, move_tag, and tag_history for the live row):
 --
 --	jsonb_build_object('id', t.id, 'taxonomy', x.name, 'path', t.path::text,
---		'value', t.value, 'parent', CASE WHEN nlevel(t.path) > 2 THEN parent(t.path)::text END,
+--		'value', t.value, 'parent', CASE WHEN tagstore.nlevel(t.path) > 2 THEN parent(t.path)::text END,
 --		'external_id', t.external_id, 'description', t.description,
 --		'category', t.category, 'originator', t.originator,
 --		'revision', t.revision, 'deleted', <deleted>)

@@ -165,21 +165,21 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT g.id, g.revision, g.operation, g.actor, g.updated_at,
 		   jsonb_build_object('id', g.id, 'taxonomy', t.name, 'path', g.path::text, 'value', g.value,
-			   'parent', CASE WHEN nlevel(g.path) > 2 THEN parent(g.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(g.path) > 2 THEN parent(g.path)::text END,
 			   'external_id', g.external_id, 'description', g.description, 'category', g.category,
 			   'originator', g.originator, 'revision', g.revision, 'deleted', false)
 	FROM tagstore.tag g WHERE g.taxonomy_id = t.id;
 	UPDATE tagstore.tag
-	SET path = tagpath(ARRAY[clean]) || subpath(path, 1),
-		key = tagpath(ARRAY[label_casefold(clean)]) || subpath(key, 1),
+	SET path = tagpath(ARRAY[clean]) || tagstore.subpath(path, 1),
+		key = tagpath(ARRAY[label_casefold(clean)]) || tagstore.subpath(key, 1),
 		revision = revision + 1,
 		operation = 'rename',
 		actor = tagstore.current_actor(),
 		updated_at = now()
 	WHERE taxonomy_id = t.id;
 	UPDATE tagstore.tag_tombstone
-	SET path = tagpath(ARRAY[clean]) || subpath(path, 1),
-		key = tagpath(ARRAY[label_casefold(clean)]) || subpath(key, 1)
+	SET path = tagpath(ARRAY[clean]) || tagstore.subpath(path, 1),
+		key = tagpath(ARRAY[label_casefold(clean)]) || tagstore.subpath(key, 1)
 	WHERE taxonomy_id = t.id;
 END $$;
 COMMENT ON FUNCTION tagstore.rename_taxonomy(text, text) IS 'rename a taxonomy; its tags'' names follow (with revisions)';

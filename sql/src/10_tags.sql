@@ -87,14 +87,14 @@ BEGIN
 		-- the parent: a live tag, or the error that says what it is (as tag_id's, of a "parent tag")
 		SELECT * INTO p FROM tagstore.tag g WHERE g.key = label_casefold(parent);
 		IF p.id IS NULL THEN
-			IF nlevel(parent) < 2 THEN
+			IF tagstore.nlevel(parent) < 2 THEN
 				RAISE EXCEPTION 'parent tag "%" does not exist', parent
 					USING ERRCODE = 'undefined_object',
 						  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
 			END IF;
 			IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
-						   WHERE x.name_key = label_casefold(leaf(subpath(parent, 0, 1)))) THEN
-				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(parent, 0, 1))
+						   WHERE x.name_key = label_casefold(leaf(tagstore.subpath(parent, 0, 1)))) THEN
+				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(parent, 0, 1))
 					USING ERRCODE = 'undefined_object';
 			END IF;
 			IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(parent)) THEN
@@ -227,7 +227,7 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
 		   jsonb_build_object('id', s.id, 'taxonomy', x.name, 'path', s.path::text, 'value', s.value,
-			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(s.path) > 2 THEN parent(s.path)::text END,
 			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
 			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
 	FROM tagstore.tag s JOIN tagstore.taxonomy x ON x.id = s.taxonomy_id
@@ -259,9 +259,9 @@ BEGIN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT * INTO t FROM tagstore.taxonomy x
-	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1))) FOR UPDATE;
 	IF t.id IS NULL THEN
-		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 	END IF;
 	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
 		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
@@ -298,7 +298,7 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
 		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
-			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(s.path) > 2 THEN parent(s.path)::text END,
 			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
 			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
 	FROM tagstore.tag s WHERE s.key <@ g.key;
@@ -311,7 +311,7 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, state)
 	SELECT d.id, d.revision + 1, 'delete', tagstore.current_actor(),
 		   jsonb_build_object('id', d.id, 'taxonomy', t.name, 'path', d.path::text, 'value', d.value,
-			   'parent', CASE WHEN nlevel(d.path) > 2 THEN parent(d.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(d.path) > 2 THEN parent(d.path)::text END,
 			   'external_id', d.external_id, 'description', d.description, 'category', d.category,
 			   'originator', d.originator, 'revision', d.revision + 1, 'deleted', true)
 	FROM gone d;
@@ -366,9 +366,9 @@ BEGIN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT * INTO t FROM tagstore.taxonomy x
-	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1))) FOR UPDATE;
 	IF t.id IS NULL THEN
-		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 	END IF;
 	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
 		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
@@ -390,14 +390,14 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
 		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
-			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(s.path) > 2 THEN parent(s.path)::text END,
 			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
 			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
 	FROM tagstore.tag s WHERE s.key <@ g.key;
 	UPDATE tagstore.tag
 	SET value = CASE WHEN key = g.key THEN clean ELSE value END,
-		path = CASE WHEN key = g.key THEN new_path ELSE new_path || subpath(path, nlevel(g.key)) END,
-		key = CASE WHEN key = g.key THEN new_key ELSE new_key || subpath(key, nlevel(g.key)) END,
+		path = CASE WHEN key = g.key THEN new_path ELSE new_path || tagstore.subpath(path, tagstore.nlevel(g.key)) END,
+		key = CASE WHEN key = g.key THEN new_key ELSE new_key || tagstore.subpath(key, tagstore.nlevel(g.key)) END,
 		revision = revision + 1,
 		operation = 'rename',
 		actor = tagstore.current_actor(),
@@ -423,9 +423,9 @@ BEGIN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	SELECT * INTO t FROM tagstore.taxonomy x
-	WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))) FOR UPDATE;
+	WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1))) FOR UPDATE;
 	IF t.id IS NULL THEN
-		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+		RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 	END IF;
 	IF tagstore.has_taxonomy_privilege(t.name, 'edit') IS NOT TRUE THEN
 		RAISE EXCEPTION 'permission denied for taxonomy "%"', t.name
@@ -435,19 +435,19 @@ BEGIN
 
 	IF new_parent IS NULL THEN
 		new_path := tagpath(ARRAY[t.name, g.value]);
-		new_key := tagpath(ARRAY[t.name_key]) || subpath(g.key, -1);
+		new_key := tagpath(ARRAY[t.name_key]) || tagstore.subpath(g.key, -1);
 	ELSE
 		-- the parent: a live tag, or the error that says what it is (as add_tag's)
 		SELECT * INTO p FROM tagstore.tag x WHERE x.key = label_casefold(new_parent);
 		IF p.id IS NULL THEN
-			IF nlevel(new_parent) < 2 THEN
+			IF tagstore.nlevel(new_parent) < 2 THEN
 				RAISE EXCEPTION 'parent tag "%" does not exist', new_parent
 					USING ERRCODE = 'undefined_object',
 						  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
 			END IF;
 			IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
-						   WHERE x.name_key = label_casefold(leaf(subpath(new_parent, 0, 1)))) THEN
-				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(new_parent, 0, 1))
+						   WHERE x.name_key = label_casefold(leaf(tagstore.subpath(new_parent, 0, 1)))) THEN
+				RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(new_parent, 0, 1))
 					USING ERRCODE = 'undefined_object';
 			END IF;
 			IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(new_parent)) THEN
@@ -468,7 +468,7 @@ BEGIN
 					  DETAIL = 'That would make the tag its own ancestor.';
 		END IF;
 		new_path := p.path || tagpath(ARRAY[g.value]);
-		new_key := p.key || subpath(g.key, -1);
+		new_key := p.key || tagstore.subpath(g.key, -1);
 	END IF;
 	IF new_key = g.key THEN
 		RETURN g.path;
@@ -483,14 +483,14 @@ BEGIN
 	INSERT INTO tagstore.tag_revision (tag_id, revision, operation, actor, at, state)
 	SELECT s.id, s.revision, s.operation, s.actor, s.updated_at,
 		   jsonb_build_object('id', s.id, 'taxonomy', t.name, 'path', s.path::text, 'value', s.value,
-			   'parent', CASE WHEN nlevel(s.path) > 2 THEN parent(s.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(s.path) > 2 THEN parent(s.path)::text END,
 			   'external_id', s.external_id, 'description', s.description, 'category', s.category,
 			   'originator', s.originator, 'revision', s.revision, 'deleted', false)
 	FROM tagstore.tag s WHERE s.key <@ g.key;
 	UPDATE tagstore.tag SET parent_id = p.id WHERE id = g.id;
 	UPDATE tagstore.tag
-	SET path = CASE WHEN key = g.key THEN new_path ELSE new_path || subpath(path, nlevel(g.key)) END,
-		key = CASE WHEN key = g.key THEN new_key ELSE new_key || subpath(key, nlevel(g.key)) END,
+	SET path = CASE WHEN key = g.key THEN new_path ELSE new_path || tagstore.subpath(path, tagstore.nlevel(g.key)) END,
+		key = CASE WHEN key = g.key THEN new_key ELSE new_key || tagstore.subpath(key, tagstore.nlevel(g.key)) END,
 		revision = revision + 1,
 		operation = 'move',
 		actor = tagstore.current_actor(),

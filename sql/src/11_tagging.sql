@@ -83,7 +83,7 @@ BEGIN
 	IF tag IS NULL THEN
 		RAISE EXCEPTION 'tag must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	x_name := (SELECT x.name FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1))));
+	x_name := (SELECT x.name FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1))));
 	IF x_name IS NOT NULL THEN
 		IF tagstore.has_taxonomy_privilege(x_name, 'tag') IS NOT TRUE THEN
 			RAISE EXCEPTION 'permission denied for taxonomy "%"', x_name
@@ -91,10 +91,10 @@ BEGIN
 		END IF;
 	END IF;
 	SELECT * INTO g FROM tagstore.tag x WHERE x.key = label_casefold(tag) FOR KEY SHARE;
-	IF g.id IS NULL AND nlevel(tag) = 2 THEN
-		SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1)));
+	IF g.id IS NULL AND tagstore.nlevel(tag) = 2 THEN
+		SELECT * INTO t FROM tagstore.taxonomy x WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1)));
 		IF t.id IS NULL THEN
-			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
+			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1)) USING ERRCODE = 'undefined_object';
 		END IF;
 		IF t.free_form THEN
 			PERFORM tagstore.add_tag(t.name, leaf(tag));

@@ -55,9 +55,9 @@ BEGIN
 		WHERE g.taxonomy_id = t.id AND strpos(label_casefold(g.value), needle) > 0
 	), context AS (
 		SELECT DISTINCT a.key FROM matches m CROSS JOIN LATERAL unnest(tagpath_prefixes(m.key)) a(key)
-		WHERE nlevel(a.key) >= 2
+		WHERE tagstore.nlevel(a.key) >= 2
 	)
-	SELECT g.path, g.value, nlevel(g.path) - 2, g.key IN (SELECT key FROM matches)
+	SELECT g.path, g.value, tagstore.nlevel(g.path) - 2, g.key IN (SELECT key FROM matches)
 	FROM context c JOIN tagstore.tag g ON g.key = c.key
 	ORDER BY g.key;
 END $$;

@@ -23,14 +23,14 @@ BEGIN
 	END IF;
 	SELECT g.id INTO tid FROM tagstore.tag g WHERE g.key = label_casefold(tag);
 	IF tid IS NULL THEN
-		IF nlevel(tag) < 2 THEN
+		IF tagstore.nlevel(tag) < 2 THEN
 			RAISE EXCEPTION 'tag "%" does not exist', tag
 				USING ERRCODE = 'undefined_object',
 					  HINT = 'A tag is named by its taxonomy, then its labels from the root: ''Biology.animal''.';
 		END IF;
 		IF NOT EXISTS (SELECT 1 FROM tagstore.taxonomy x
-					   WHERE x.name_key = label_casefold(leaf(subpath(tag, 0, 1)))) THEN
-			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(subpath(tag, 0, 1))
+					   WHERE x.name_key = label_casefold(leaf(tagstore.subpath(tag, 0, 1)))) THEN
+			RAISE EXCEPTION 'taxonomy "%" does not exist', leaf(tagstore.subpath(tag, 0, 1))
 				USING ERRCODE = 'undefined_object';
 		END IF;
 		IF EXISTS (SELECT 1 FROM tagstore.tag_tombstone d WHERE d.key = label_casefold(tag)) THEN
@@ -134,7 +134,7 @@ BEGIN
 	UNION ALL
 	SELECT t.revision, t.operation, t.actor, t.updated_at,
 		   jsonb_build_object('id', t.id, 'taxonomy', x.name, 'path', t.path::text, 'value', t.value,
-			   'parent', CASE WHEN nlevel(t.path) > 2 THEN parent(t.path)::text END,
+			   'parent', CASE WHEN tagstore.nlevel(t.path) > 2 THEN parent(t.path)::text END,
 			   'external_id', t.external_id, 'description', t.description, 'category', t.category,
 			   'originator', t.originator, 'revision', t.revision, 'deleted', false)
 	FROM tagstore.tag t JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id WHERE t.id = $1

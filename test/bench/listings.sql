@@ -59,7 +59,7 @@ BEGIN
 		INSERT INTO tagstore.tag (taxonomy_id, parent_id, value, path, key, originator, actor)
 		SELECT x.id, p.id, v, p.path || tagpath(ARRAY[v]), p.key || label_casefold(tagpath(ARRAY[v])), 'bench', 'bench'
 		FROM tagstore.tag p, LATERAL format('Level %s', d) v
-		WHERE p.taxonomy_id = x.id AND nlevel(p.path) = d;
+		WHERE p.taxonomy_id = x.id AND tagstore.nlevel(p.path) = d;
 	END LOOP;
 END $$;
 INSERT INTO tagstore.entity (entity_type, external_id)
@@ -152,10 +152,10 @@ BEGIN
 		FROM tags g
 		JOIN tagstore.tagging x ON x.tag_id = g.id
 		CROSS JOIN LATERAL unnest(tagpath_prefixes(g.key)) a(key)
-		WHERE nlevel(a.key) >= 2
+		WHERE tagstore.nlevel(a.key) >= 2
 		GROUP BY a.key
 	)
-	SELECT g.path, g.value, nlevel(g.path) - 2, CASE WHEN nlevel(g.path) > 2 THEN parent(g.path) END,
+	SELECT g.path, g.value, tagstore.nlevel(g.path) - 2, CASE WHEN tagstore.nlevel(g.path) > 2 THEN parent(g.path) END,
 		   coalesce(d.n, 0), coalesce(tt.n, 0)
 	FROM tags g
 	LEFT JOIN direct d ON d.tag_id = g.id

@@ -55,25 +55,25 @@ INSERT INTO results
 INSERT INTO results
   SELECT 'lca(a,b) || index(a,b[,k])', count(*),
          count(*) FILTER (WHERE
-           lca(x.l, y.l)::text IS DISTINCT FROM lca(x.t, y.t)::text
+           lca(x.l, y.l)::text IS DISTINCT FROM tagstore.lca(x.t, y.t)::text
            OR (x.l || y.l)::text <> (x.t || y.t)::text
-           OR index(x.l, y.l) <> index(x.t, y.t)
-           OR index(x.l, y.l, k) <> index(x.t, y.t, k))
+           OR index(x.l, y.l) <> tagstore.index(x.t, y.t)
+           OR index(x.l, y.l, k) <> tagstore.index(x.t, y.t, k))
   FROM sample x, sample y, generate_series(-3, 3) k;
 
 -- functions of one path, with every offset, errors compared by SQLSTATE
 CREATE FUNCTION try_subpath(p ltree, o int, n int) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN RETURN subpath(p, o, n)::text; EXCEPTION WHEN others THEN RETURN 'ERROR ' || SQLSTATE; END $$;
 CREATE FUNCTION try_subpath(p tagpath, o int, n int) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN RETURN subpath(p, o, n)::text; EXCEPTION WHEN others THEN RETURN 'ERROR ' || SQLSTATE; END $$;
+BEGIN RETURN tagstore.subpath(p, o, n)::text; EXCEPTION WHEN others THEN RETURN 'ERROR ' || SQLSTATE; END $$;
 CREATE FUNCTION try_subpath(p ltree, o int) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN RETURN subpath(p, o)::text; EXCEPTION WHEN others THEN RETURN 'ERROR ' || SQLSTATE; END $$;
 CREATE FUNCTION try_subpath(p tagpath, o int) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN RETURN subpath(p, o)::text; EXCEPTION WHEN others THEN RETURN 'ERROR ' || SQLSTATE; END $$;
+BEGIN RETURN tagstore.subpath(p, o)::text; EXCEPTION WHEN others THEN RETURN 'ERROR ' || SQLSTATE; END $$;
 CREATE FUNCTION try_subltree(p ltree, a int, b int) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN RETURN subltree(p, a, b)::text; EXCEPTION WHEN others THEN RETURN 'ERROR ' || SQLSTATE; END $$;
 CREATE FUNCTION try_subltree(p tagpath, a int, b int) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN RETURN subltree(p, a, b)::text; EXCEPTION WHEN others THEN RETURN 'ERROR ' || SQLSTATE; END $$;
+BEGIN RETURN tagstore.subltree(p, a, b)::text; EXCEPTION WHEN others THEN RETURN 'ERROR ' || SQLSTATE; END $$;
 
 INSERT INTO results
   SELECT 'subpath(p,o,n)', count(*),
@@ -89,9 +89,9 @@ INSERT INTO results
   FROM sample, generate_series(-1, 7) a, generate_series(-1, 7) b;
 INSERT INTO results
   SELECT 'nlevel lca(p,p) lca(p,p,p) || text', count(*),
-         count(*) FILTER (WHERE nlevel(l) <> nlevel(t)
-           OR lca(l, l)::text IS DISTINCT FROM lca(t, t)::text
-           OR lca(l, l, 'a.b'::ltree)::text IS DISTINCT FROM lca(t, t, 'a.b'::tagpath)::text
+         count(*) FILTER (WHERE nlevel(l) <> tagstore.nlevel(t)
+           OR lca(l, l)::text IS DISTINCT FROM tagstore.lca(t, t)::text
+           OR lca(l, l, 'a.b'::ltree)::text IS DISTINCT FROM tagstore.lca(t, t, 'a.b'::tagpath)::text
            OR (l || 'x.y'::text)::text <> (t || 'x.y'::text)::text
            OR ('x.y'::text || l)::text <> ('x.y'::text || t)::text
            OR ltree2text(l) <> tagpath2text(t)
@@ -208,7 +208,7 @@ INSERT INTO results
   FROM arrays, query_sets WHERE query_sets.id % 4 = 0;
 INSERT INTO results
   SELECT 'lca(array)', count(*),
-         count(*) FILTER (WHERE lca(la)::text IS DISTINCT FROM lca(ta)::text)
+         count(*) FILTER (WHERE lca(la)::text IS DISTINCT FROM tagstore.lca(ta)::text)
   FROM (SELECT la, ta FROM arrays
         UNION ALL SELECT array_agg(l), array_agg(t) FROM sample GROUP BY id % 5
         UNION ALL SELECT '{}', '{}') s;

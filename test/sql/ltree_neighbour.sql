@@ -4,7 +4,11 @@
 -- assigned into a tagpath column through its text form.  Now ltree's
 -- operators with one side an ltree column take an untyped other side as
 -- ltree, as with ltree alone, and no type but text (by an explicit cast)
--- assigns into a tagpath column.
+-- assigns into a tagpath column.  tagpath's functions with ltree's names
+-- (nlevel, subpath, subltree, index, lca) are in the schema tagstore, so
+-- an untyped call of those names is ltree's, as with ltree alone
+-- (contrib ltree's own regression suite checks every such call of it:
+-- test/ltree_regress.sh).
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/sql/fixtures/common.psql
 CREATE EXTENSION ltree;
@@ -30,6 +34,29 @@ SELECT count(*) AS rows,
 	   count(*) FILTER (WHERE pg_typeof(l || 'x') <> 'ltree'::regtype) AS not_ltree,
 	   count(*) FILTER (WHERE CASE WHEN nlevel(l) > 0 THEN subpath(l, 0, 1) IS DISTINCT FROM subltree(l, 0, 1) END) AS subpath_mismatches
 FROM neighbour_data;
+
+-- untyped calls of ltree's function names: ltree's functions, ltree's types
+SELECT nlevel('a.b.c') AS nlevel, pg_typeof(subpath('a.b.c', 1)) AS subpath,
+	   pg_typeof(subltree('a.b.c', 0, 1)) AS subltree, index('a.b.c', 'b') AS index,
+	   index('a.b.c.b', 'b', 2) AS index_from, pg_typeof(lca('a.b.c', 'a.b.d')) AS lca,
+	   pg_typeof(lca('{a.b.c,a.b.d}'::ltree[])) AS lca_array;
+SELECT p.oid::regprocedure AS same_name_in_this_schema
+FROM pg_proc p JOIN pg_type t ON t.oid = ANY (p.proargtypes::oid[]) OR t.oid = p.prorettype
+WHERE t.typname IN ('tagpath', '_tagpath')
+  AND p.proname IN (SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+					AND proargtypes::oid[] && ARRAY['ltree'::regtype, '_ltree'::regtype]::oid[])
+  AND p.pronamespace = 'public'::regnamespace;
+-- tagpath's, by their schema (an untyped literal is then a tagpath)
+SELECT tagstore.nlevel('a.b.c') AS nlevel, pg_typeof(tagstore.subpath('a.b.c', 1)) AS subpath,
+	   pg_typeof(tagstore.subltree('a.b.c', 0, 1)) AS subltree, tagstore.index('a.b.c', 'b') AS index,
+	   pg_typeof(tagstore.lca('a.b.c', 'a.b.d')) AS lca,
+	   pg_typeof(tagstore.lca('{a.b.c,a.b.d}'::tagpath[])) AS lca_array;
+-- with tagstore on the search_path too, the untyped call fits both again
+-- (as README.md says): the literal needs a cast
+SET search_path = public, tagstore;
+SELECT errcheck($$SELECT nlevel('a.b.c')$$) AS untyped, nlevel('a.b.c'::tagpath) AS tagpath_cast,
+	   nlevel('a.b.c'::ltree) AS ltree_cast;
+RESET search_path;
 
 -- only an explicit cast (from text) makes a tagpath: other types do not
 -- assign into a tagpath column by I/O conversion

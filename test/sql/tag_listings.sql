@@ -72,10 +72,10 @@ BEGIN
 		FROM tags g
 		JOIN tagstore.tagging x ON x.tag_id = g.id
 		CROSS JOIN LATERAL unnest(tagpath_prefixes(g.key)) a(key)
-		WHERE nlevel(a.key) >= 2
+		WHERE tagstore.nlevel(a.key) >= 2
 		GROUP BY a.key
 	)
-	SELECT g.path, g.value, nlevel(g.path) - 2, CASE WHEN nlevel(g.path) > 2 THEN parent(g.path) END,
+	SELECT g.path, g.value, tagstore.nlevel(g.path) - 2, CASE WHEN tagstore.nlevel(g.path) > 2 THEN parent(g.path) END,
 		   coalesce(d.n, 0), coalesce(tt.n, 0)
 	FROM tags g
 	LEFT JOIN direct d ON d.tag_id = g.id
@@ -99,9 +99,9 @@ BEGIN
 		WHERE g.taxonomy_id = t.id AND strpos(label_casefold(g.value), needle) > 0
 	), context AS (
 		SELECT DISTINCT a.key FROM matches m CROSS JOIN LATERAL unnest(tagpath_prefixes(m.key)) a(key)
-		WHERE nlevel(a.key) >= 2
+		WHERE tagstore.nlevel(a.key) >= 2
 	)
-	SELECT g.path, g.value, nlevel(g.path) - 2, g.key IN (SELECT key FROM matches)
+	SELECT g.path, g.value, tagstore.nlevel(g.path) - 2, g.key IN (SELECT key FROM matches)
 	FROM context c JOIN tagstore.tag g ON g.key = c.key
 	ORDER BY g.key;
 END $$;
@@ -237,7 +237,7 @@ BEGIN
 	cases := 0; mismatches := 0;
 	FOR i IN 1 .. n LOOP
 		SELECT array_agg(k) INTO roots FROM (
-			SELECT CASE WHEN random() < 0.15 THEN subpath(t.key, 0, 1)
+			SELECT CASE WHEN random() < 0.15 THEN tagstore.subpath(t.key, 0, 1)
 						WHEN random() < 0.05 THEN t.key || 'nosuch'::tagpath
 						ELSE t.key END AS k
 			FROM tagstore.tag t WHERE i > 0 ORDER BY random() LIMIT 1 + floor(random() * 4)::int) s;
@@ -248,7 +248,7 @@ BEGIN
 		WITH RECURSIVE under AS (
 			SELECT DISTINCT u.id FROM unnest(roots) r(key)
 			JOIN tagstore.tag t ON t.key = r.key
-				OR (nlevel(r.key) = 1 AND t.parent_id IS NULL AND subpath(t.key, 0, 1) = r.key)
+				OR (tagstore.nlevel(r.key) = 1 AND t.parent_id IS NULL AND tagstore.subpath(t.key, 0, 1) = r.key)
 			CROSS JOIN LATERAL public.ref_subtree(t.id, true) u(id)
 		), below(id, d) AS (
 			SELECT id, id FROM under

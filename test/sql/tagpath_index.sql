@@ -176,16 +176,16 @@ INSERT INTO deep
   SELECT 1000 + g, tagpath(ARRAY['long', (SELECT string_agg(md5((g * 100 + k)::text), '')
                                           FROM generate_series(1, 120) k), 'x' || g % 3])
   FROM generate_series(1, 20) g;
-SELECT count(*) AS deep_paths, max(nlevel(t)) AS max_levels, max(pg_column_size(t)) AS max_bytes,
+SELECT count(*) AS deep_paths, max(tagstore.nlevel(t)) AS max_levels, max(pg_column_size(t)) AS max_bytes,
        max((SELECT max(length(l)) FROM unnest(labels(t)) l)) AS max_label_chars
 FROM deep;
 CREATE INDEX deep_gist ON deep USING gist (t);
 CREATE TABLE deep_conditions AS
-  SELECT format('t <@ %L::tagpath', subpath(t, 0, 50 + id % 40)) AS cond FROM deep WHERE id % 9 = 0
+  SELECT format('t <@ %L::tagpath', tagstore.subpath(t, 0, 50 + id % 40)) AS cond FROM deep WHERE id % 9 = 0
   UNION ALL SELECT format('t @> %L::tagpath', t || 'extra') FROM deep WHERE id % 11 = 0
   UNION ALL SELECT format('t = %L::tagpath', t) FROM deep WHERE id % 13 = 0
   UNION ALL SELECT format('t < %L::tagpath', t) FROM deep WHERE id % 31 = 0
-  UNION ALL SELECT format('t ~ %L::tagquery', '*.' || leaf(subpath(t, 0, 30)) || '.*') FROM deep WHERE id % 17 = 0
+  UNION ALL SELECT format('t ~ %L::tagquery', '*.' || leaf(tagstore.subpath(t, 0, 30)) || '.*') FROM deep WHERE id % 17 = 0
   UNION ALL SELECT format('t ~ %L::tagquery', 'long.' || left((labels(t))[2], 200) || '*.*') FROM deep WHERE id > 1000 AND id % 5 = 0;
 INSERT INTO report
   SELECT 'gist deep', 'mixed', (index_agrees('deep', 'deep_gist', array_agg(cond))).* FROM deep_conditions;
@@ -200,7 +200,7 @@ INSERT INTO array_conditions
   SELECT format('a %s %L::tagpath', op, p)
   FROM (SELECT DISTINCT p FROM (
           SELECT unnest(a) AS p FROM ta WHERE id % 50 = 0
-          UNION ALL SELECT subpath(unnest(a), 0, 1) FROM ta WHERE id % 70 = 0
+          UNION ALL SELECT tagstore.subpath(unnest(a), 0, 1) FROM ta WHERE id % 70 = 0
           UNION ALL VALUES (''::tagpath), ('"x y"'), ('99.98')) s) probes,
        unnest(ARRAY['@>', '<@']) op;
 INSERT INTO array_conditions

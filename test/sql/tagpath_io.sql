@@ -55,9 +55,9 @@ SELECT errcheck($$SELECT tagpath(array['a', NULL])$$);
 SELECT errcheck($$SELECT tagpath(array[['a'], ['b']])$$);
 
 -- limits: at least ltree's, and over a limit is 54000, never a truncation
-SELECT nlevel(tagpath(array_fill('x'::text, array[65535]))) AS max_levels;
+SELECT tagstore.nlevel(tagpath(array_fill('x'::text, array[65535]))) AS max_levels;
 SELECT length(leaf(tagpath(array[repeat('é', 4096)]))) AS max_label_chars;
-SELECT nlevel((repeat('ab.', 65534) || 'z')::tagpath) AS literal_max_levels;
+SELECT tagstore.nlevel((repeat('ab.', 65534) || 'z')::tagpath) AS literal_max_levels;
 SELECT errcheck($$SELECT tagpath(array_fill('x'::text, array[65536]))$$);
 SELECT errcheck($$SELECT (repeat('ab.', 65535) || 'z')::tagpath$$);
 SELECT errcheck($$SELECT tagpath(array[repeat('é', 4097)])$$);

@@ -28,12 +28,12 @@ SELECT tagstore.refresh_postings(rebuild => true, min_taggings => 1) >= 0 AS bui
 SELECT setseed(0.17);
 SELECT count(*) AS tagged FROM (SELECT tagstore.add_tag_to((random_tag()).path, 'item', 'e' || g)
 								FROM generate_series(601, 660) g) s;
-SELECT tagstore.move_tag(path, NULL) IS NOT NULL AS moved FROM forest() WHERE nlevel(path) = 4 LIMIT 3;
+SELECT tagstore.move_tag(path, NULL) IS NOT NULL AS moved FROM forest() WHERE tagstore.nlevel(path) = 4 LIMIT 3;
 SELECT tagstore.create_taxonomy('Deep') IS NOT NULL AS created;
 SELECT tagstore.add_tag(('Deep.' || string_agg('l' || i, '.' ORDER BY i))::tagpath) IS NOT NULL AS deep
 FROM generate_series(1, 40) i;
-SELECT count(*) AS tagged FROM (SELECT tagstore.add_tag_to(path, 'item', 'd' || nlevel(path))
-								FROM tagstore.tag WHERE path <@ 'Deep' AND nlevel(path) % 4 = 0) s;
+SELECT count(*) AS tagged FROM (SELECT tagstore.add_tag_to(path, 'item', 'd' || tagstore.nlevel(path))
+								FROM tagstore.tag WHERE path <@ 'Deep' AND tagstore.nlevel(path) % 4 = 0) s;
 SELECT format('%s tags, %s tombstones, %s taggings, %s entities, %s posted (%s stale), %s changes pending',
 			  (SELECT count(*) FROM tagstore.tag), (SELECT count(*) FROM tagstore.tag_tombstone),
 			  (SELECT count(*) FROM tagstore.tagging), (SELECT count(*) FROM tagstore.entity),
@@ -141,17 +141,17 @@ SELECT * FROM against_1_0($$SELECT tagstore.drop_taxonomy('beta')$$);
 SELECT * FROM against_1_0($$DELETE FROM tagstore.taxonomy$$);
 -- a subtree whose ancestors are posted (their postings go stale)
 SELECT * FROM against_1_0($$DELETE FROM tagstore.tag
-	WHERE id = (SELECT id FROM forest() WHERE nlevel(path) = 3 ORDER BY key LIMIT 1)$$);
+	WHERE id = (SELECT id FROM forest() WHERE tagstore.nlevel(path) = 3 ORDER BY key LIMIT 1)$$);
 -- tags and their descendants in one statement, in several subtrees
 SELECT * FROM against_1_0($$DELETE FROM tagstore.tag
-	WHERE id IN (SELECT id FROM forest() WHERE nlevel(path) BETWEEN 3 AND 4 AND id % 5 = 0)$$);
+	WHERE id IN (SELECT id FROM forest() WHERE tagstore.nlevel(path) BETWEEN 3 AND 4 AND id % 5 = 0)$$);
 -- the roots of a taxonomy, and the 40-deep chain from its root
 SELECT * FROM against_1_0($$DELETE FROM tagstore.tag
 	WHERE parent_id IS NULL AND taxonomy_id = (SELECT id FROM tagstore.taxonomy WHERE name = 'Γάμμα')$$);
 SELECT * FROM against_1_0($$DELETE FROM tagstore.tag WHERE path = 'Deep.l1'$$);
 -- the API's removal of a subtree
 SELECT * FROM against_1_0($$SELECT tagstore.remove_tag(path, cascade => true)
-	FROM forest() WHERE nlevel(path) = 2 ORDER BY key LIMIT 1$$);
+	FROM forest() WHERE tagstore.nlevel(path) = 2 ORDER BY key LIMIT 1$$);
 -- entities, one and in bulk
 SELECT * FROM against_1_0($$DELETE FROM tagstore.entity WHERE external_id = 'e7'$$);
 SELECT * FROM against_1_0($$DELETE FROM tagstore.entity WHERE id % 3 = 0$$);
@@ -211,9 +211,9 @@ INSERT INTO tagstore.tagging (tag_id, entity_id, tagged_by)
 SELECT 900002, id, 'test' FROM tagstore.entity WHERE external_id = 'e1';
 INSERT INTO tagstore.tagging (tag_id, entity_id, tagged_by)
 SELECT id, 900003, 'test' FROM forest() ORDER BY key LIMIT 1;
-UPDATE tagstore.tag SET parent_id = 900004 WHERE id = (SELECT id FROM forest() WHERE nlevel(path) = 3 ORDER BY key LIMIT 1);
+UPDATE tagstore.tag SET parent_id = 900004 WHERE id = (SELECT id FROM forest() WHERE tagstore.nlevel(path) = 3 ORDER BY key LIMIT 1);
 UPDATE tagstore.tag SET taxonomy_id = '00000000-0000-0000-0000-000000000005'
-WHERE id = (SELECT id FROM forest() f WHERE nlevel(path) = 4
+WHERE id = (SELECT id FROM forest() f WHERE tagstore.nlevel(path) = 4
 			  AND NOT EXISTS (SELECT FROM tagstore.tag c WHERE c.parent_id = f.id) ORDER BY key LIMIT 1);
 INSERT INTO tagstore.posted_tag (tag_id) VALUES (900006);
 SELECT tag_id, problem, detail FROM tagstore.verify()

@@ -92,7 +92,7 @@ WHERE r.status = 'tagged';
 INSERT INTO tagstore.entity (id, entity_type, external_id)
 SELECT 9223372036854775807 - 10000 - g, 'doc', 'dense' || g FROM generate_series(1, 4200) g;
 INSERT INTO tagstore.tagging (tag_id, entity_id, tagged_by)
-SELECT (SELECT id FROM forest() WHERE nlevel(path) = 2 ORDER BY key OFFSET 3 LIMIT 1), id, 'test'
+SELECT (SELECT id FROM forest() WHERE tagstore.nlevel(path) = 2 ORDER BY key OFFSET 3 LIMIT 1), id, 'test'
 FROM tagstore.entity WHERE external_id LIKE 'dense%';
 SELECT setseed(0.41);
 SELECT cases, mismatches, nonempty > cases / 3 AS many_nonempty FROM compare(150);
@@ -139,9 +139,9 @@ SELECT cases, mismatches FROM compare(150);
 -- every entity of the forests found, in id order, by listing and counting
 SELECT count(*) AS listed, bool_and(ok) AS in_id_order FROM (
 	SELECT e.id >= lag(e.id) OVER (ORDER BY ord) IS NOT FALSE AS ok
-	FROM tagstore.entities_with_any(ARRAY(SELECT path FROM forest() WHERE nlevel(path) = 2))
+	FROM tagstore.entities_with_any(ARRAY(SELECT path FROM forest() WHERE tagstore.nlevel(path) = 2))
 		 WITH ORDINALITY a(entity_type, external_id, ord)
 	JOIN tagstore.entity e USING (entity_type, external_id)) s;
-SELECT tagstore.count_entities_with_any(ARRAY(SELECT path FROM forest() WHERE nlevel(path) = 2))
+SELECT tagstore.count_entities_with_any(ARRAY(SELECT path FROM forest() WHERE tagstore.nlevel(path) = 2))
 	= (SELECT count(DISTINCT entity_id) FROM tagstore.tagging t JOIN forest() f ON f.id = t.tag_id) AS counted_all;
 DROP TABLE drawn, extra;

@@ -29,6 +29,11 @@ INSERT INTO documented VALUES
   ('add_tag_to_by_id'), ('add_tag_to_many_by_id'), ('remove_tag_from_by_id'), ('remove_tag_from_many_by_id'),
   ('tag_history_by_id'), ('tagging_history_by_id'), ('entities_with_tag_data_by_id'),
   ('has_taxonomy_privilege'), ('grant_taxonomy'), ('revoke_taxonomy');
+-- the tagpath functions with contrib ltree's names, in the schema tagstore
+-- so that ltree can share the type's schema: README.md's table "Functions"
+-- names them as tagstore.nlevel(...) and so on
+CREATE TEMP TABLE path_functions (name text PRIMARY KEY);
+INSERT INTO path_functions VALUES ('index'), ('lca'), ('nlevel'), ('subltree'), ('subpath');
 -- documented too, but not for PUBLIC: the owner grants them
 CREATE TEMP TABLE owner_grants (name text PRIMARY KEY);
 INSERT INTO owner_grants VALUES ('verify');
@@ -55,12 +60,32 @@ FROM (SELECT name FROM documented UNION ALL SELECT name FROM owner_grants) d
 FULL JOIN readme_api r ON r.name = d.name
 WHERE d.name IS NULL OR r.name IS NULL;
 
+-- the path functions: README.md's table "Functions" names the same, with
+-- their schema, and every one of them is PUBLIC's, whatever its overload
+CREATE TEMP VIEW readme_path_functions AS
+WITH section AS (
+	SELECT n AS first,
+		   (SELECT min(l.n) FROM readme l WHERE l.n > s.n AND l.line ~ '^#{1,3} ') AS last
+	FROM readme s WHERE s.line = '### Functions'
+)
+SELECT DISTINCT m[1] AS name
+FROM readme l, section s, regexp_matches(substring(l.line from '^\|([^|]*)\|'), '`tagstore\.([a-z_]+)\(', 'g') m
+WHERE l.n > s.first AND l.n < s.last;
+SELECT coalesce(d.name, r.name) AS path_function,
+       CASE WHEN d.name IS NULL THEN 'in README.md, not in this test' ELSE 'in this test, not in README.md' END AS where_only
+FROM path_functions d FULL JOIN readme_path_functions r ON r.name = d.name
+WHERE d.name IS NULL OR r.name IS NULL;
+SELECT p.oid::regprocedure AS path_function, has_function_privilege('public', p.oid, 'EXECUTE') AS public_may_execute
+FROM pg_proc p
+WHERE p.pronamespace = 'tagstore'::regnamespace AND p.proname IN (SELECT name FROM path_functions)
+ORDER BY p.oid::regprocedure::text;
+
 -- every function PUBLIC can execute in the schema tagstore is documented
 SELECT p.oid::regprocedure AS public_but_undocumented
 FROM pg_proc p
 WHERE p.pronamespace = 'tagstore'::regnamespace
   AND has_function_privilege('public', p.oid, 'EXECUTE')
-  AND p.proname NOT IN (SELECT name FROM documented)
+  AND p.proname NOT IN (SELECT name FROM documented UNION ALL SELECT name FROM path_functions)
 ORDER BY p.oid::regprocedure::text;
 -- every documented name is a function PUBLIC can execute
 SELECT d.name AS documented_but_not_executable

@@ -237,7 +237,7 @@ INSERT INTO public.acl_writes VALUES
   (11, 'update_tag', $$SELECT tagstore.update_tag((SELECT path FROM tagstore.tag WHERE key <@ 'alpha' ORDER BY key LIMIT 1), description => 'x')$$),
   (12, 'update_tag_by_id', $$SELECT tagstore.update_tag_by_id((SELECT id FROM tagstore.tag WHERE key <@ 'alpha' ORDER BY key LIMIT 1), description => 'x')$$),
   (13, 'rename_tag', $$SELECT tagstore.rename_tag((SELECT path FROM tagstore.tag WHERE key <@ 'alpha' ORDER BY key LIMIT 1), 'renamed')$$),
-  (14, 'move_tag', $$SELECT tagstore.move_tag((SELECT path FROM tagstore.tag WHERE key <@ 'alpha' AND nlevel(key) = 3 ORDER BY key LIMIT 1), NULL)$$),
+  (14, 'move_tag', $$SELECT tagstore.move_tag((SELECT path FROM tagstore.tag WHERE key <@ 'alpha' AND tagstore.nlevel(key) = 3 ORDER BY key LIMIT 1), NULL)$$),
   (15, 'remove_tag', $$SELECT tagstore.remove_tag((SELECT path FROM tagstore.tag WHERE key <@ 'alpha' ORDER BY key LIMIT 1), cascade => true)$$),
   (16, 'remove_tag_by_id', $$SELECT tagstore.remove_tag_by_id((SELECT id FROM tagstore.tag WHERE key <@ 'alpha' ORDER BY key LIMIT 1), cascade => true)$$),
   (17, 'grant_taxonomy', $$SELECT tagstore.grant_taxonomy('Alpha', 'acl_none', 'read')$$),

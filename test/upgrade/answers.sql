@@ -202,3 +202,22 @@ SELECT tag_id, entity_id, count(*) FROM tagstore.posting_change GROUP BY tag_id,
 \echo == stored: sequences
 SELECT 'tag', last_value, is_called FROM tagstore.tag_id_seq
 UNION ALL SELECT 'entity', last_value, is_called FROM tagstore.entity_id_seq;
+
+-- A user's view and expression index on nlevel(), subpath(), lca() ...,
+-- made at 1.0 (load-1.0.sql): 1.1 moves those functions to the schema
+-- tagstore, keeping their OIDs, so both still work.  Unqualified calls
+-- find them in either schema (search_path below), so one text asks both
+-- versions.  The index: used by the planner, kept up by an insert.
+\echo == user view and expression index on the moved path functions
+SET search_path = public, tagstore;
+SELECT * FROM public.user_path_parts ORDER BY p;
+SET enable_seqscan = off;
+SET enable_bitmapscan = off;
+EXPLAIN (COSTS OFF) SELECT p FROM public.user_paths WHERE nlevel(p) = 3;
+BEGIN;
+INSERT INTO public.user_paths VALUES ('a.b.c'), ('a.b');
+SELECT p, count(*) FROM public.user_paths WHERE nlevel(p) = 3 GROUP BY p ORDER BY p;
+ROLLBACK;
+RESET enable_seqscan;
+RESET enable_bitmapscan;
+RESET search_path;

@@ -148,3 +148,18 @@ BEGIN
 	END IF;
 END $$;
 SELECT * FROM tagstore.posting_status;
+
+-- A user's objects built on the path functions with ltree's names, which
+-- 1.1 moves from the extension's schema to the schema tagstore: a view and
+-- an expression index must keep working (they hold the functions' OIDs,
+-- which ALTER FUNCTION ... SET SCHEMA keeps; test/upgrade/answers.sql
+-- asks them).
+CREATE TABLE public.user_paths (p tagpath);
+INSERT INTO public.user_paths
+SELECT path FROM tagstore.tag UNION ALL SELECT 'x.y.z'::tagpath FROM generate_series(1, 300);
+CREATE INDEX user_paths_nlevel ON public.user_paths (nlevel(p));
+CREATE VIEW public.user_path_parts AS
+SELECT p, nlevel(p) AS levels, subpath(p, 0, 1) AS root, subltree(p, 0, 1) AS root2,
+	   index(p, 'animal') AS animal_at, lca(p, 'Biology.animal.mammal') AS common,
+	   lca(ARRAY[p, 'Biology.plant']) AS common_with_plant
+FROM public.user_paths WHERE p <> 'x.y.z';
