@@ -36,8 +36,14 @@
 --	  by id;
 --	- the C entry points call C directly (entities_with_tag_data runs the
 --	  search engine itself) or run their SQL from src/engine/catalog.c
---	  (search_tags' query; add_tag_to's full path through the bulk
---	  add_tag_to).
+--	  (search_tags' query; add_tag_to's full path through
+--	  add_tag_to_many);
+--	- one exception: add_tag_to_many is C, and its SQL half,
+--	  _add_tag_to_many (section 11), is an internal function PUBLIC may
+--	  not execute.  The C function calls it through fmgr, not SQL, so no
+--	  EXECUTE is checked, and it runs as the caller all the same.  It makes
+--	  every check of the API itself: called directly (by the owner), it is
+--	  add_tag_to_many without the direct writes.
 --
 -- So version 1.0's internal functions went, each to where it is used:
 --

@@ -3,9 +3,11 @@
 -- Tagging entities and untagging them, one at a time or in bulk, with
 -- revisions, and tags_of(), an entity's tags.  The bulk forms
 -- (add_tag_to_many, remove_tag_from_many) do the work; the forms for one
--- entity check their arguments and call them.  add_tag_to for one entity is
--- C (src/engine/write.c): it does the common case itself and hands the rest
--- to add_tag_to_many.  The bulk forms have names of their own, not
+-- entity check their arguments and call them.  add_tag_to and
+-- add_tag_to_many are C (src/engine/write.c): they write the common case,
+-- new taggings without data, straight into the tables, at a cost that
+-- follows the ids given, and hand the rest to _add_tag_to_many, the
+-- PL/pgSQL below, which they call directly (PUBLIC may not execute it).  The bulk forms have names of their own, not
 -- overloads: a driver that sends a list as an untyped parameter would
 -- otherwise reach the form for one entity, whose external id would be the
 -- list's text.
@@ -38,9 +40,19 @@ COMMENT ON FUNCTION tagstore.remove_tag_from(@extschema@.tagpath, text, text) IS
 -- Bulk forms: one row per item, saying what happened to it.
 --
 -- Tags entities with one tag: new taggings, changed data, or nothing to do.
--- A new tagging is one insert (one that comes back continues the old one's
--- revisions); a changed one archives the revision it supersedes.
+-- The C function writes new taggings without data itself and calls the
+-- PL/pgSQL _add_tag_to_many for the rest (src/engine/write.c).
 CREATE FUNCTION tagstore.add_tag_to_many(tag @extschema@.tagpath, entity_type text, external_ids text[],
+	data jsonb DEFAULT NULL)
+RETURNS TABLE (external_id text, status text, revision integer)
+	AS 'MODULE_PATHNAME', 'tagstore_add_tag_to_many' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION tagstore.add_tag_to_many(@extschema@.tagpath, text, text[], jsonb) IS
+	'tag many entities of one type; one row per external id: tagged, retagged or already tagged, with the revision';
+
+-- The SQL half of add_tag_to_many, with every check and error: a new
+-- tagging is one insert (one that comes back continues the old one's
+-- revisions); a changed one archives the revision it supersedes.
+CREATE FUNCTION tagstore._add_tag_to_many(tag @extschema@.tagpath, entity_type text, external_ids text[],
 	data jsonb DEFAULT NULL)
 RETURNS TABLE (external_id text, status text, revision integer)
 LANGUAGE plpgsql VOLATILE
@@ -189,8 +201,9 @@ BEGIN
 	LEFT JOIN unnest(changed) WITH ORDINALITY c(eid, ord) ON c.eid = i.eid
 	ORDER BY e.external_id;
 END $$;
-COMMENT ON FUNCTION tagstore.add_tag_to_many(@extschema@.tagpath, text, text[], jsonb) IS
-	'tag many entities of one type; one row per external id: tagged, retagged or already tagged, with the revision';
+COMMENT ON FUNCTION tagstore._add_tag_to_many(@extschema@.tagpath, text, text[], jsonb) IS
+	'the SQL half of add_tag_to_many (internal: called by the C function, which does the common case)';
+REVOKE ALL ON FUNCTION tagstore._add_tag_to_many(@extschema@.tagpath, text, text[], jsonb) FROM PUBLIC;
 
 -- Untags entities from one tag: each tagging's last revision is archived,
 -- followed by its tombstone (the tagging state of section 08).

@@ -48,9 +48,12 @@
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
+#include "funcapi.h"
 #include "miscadmin.h"
+#include "parser/parse_func.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
@@ -60,6 +63,8 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+#include "utils/varlena.h"
 
 #include "catalog.h"
 #include "posting.h"
@@ -74,6 +79,11 @@ typedef struct Tables
 	Relation	tagging;
 	Relation	revision;		/* tagging_revision */
 	Snapshot	snapshot;
+	/* the inserts into tagging (inserter_begin) */
+	EState	   *estate;
+	ResultRelInfo *target;
+	TupleTableSlot *slot;
+	text	   *actor;
 } Tables;
 
 /* Runs a statement; gives column `col` of its first row and whether it is NULL; false if no row. */
@@ -285,6 +295,27 @@ untagged(Tables *t, int64 tag_id, int64 entity_id, int32 *revision)
 	return true;
 }
 
+/* Step 5's set-up: tagging and its indexes, ready for inserts, once per call. */
+static void
+inserter_begin(Tables *t)
+{
+	t->estate = CreateExecutorState();
+	t->target = makeNode(ResultRelInfo);
+	t->slot = table_slot_create(t->tagging, NULL);
+	InitResultRelInfo(t->target, t->tagging, 1, NULL, 0);
+	ExecOpenIndices(t->target, true);
+	t->estate->es_output_cid = GetCurrentCommandId(true);
+	t->actor = current_actor();
+}
+
+static void
+inserter_end(Tables *t)
+{
+	ExecDropSingleTupleTableSlot(t->slot);
+	ExecCloseIndices(t->target);
+	FreeExecutorState(t->estate);
+}
+
 /*
  * Step 5: inserts the tagging as INSERT ... ON CONFLICT DO NOTHING would
  * (nodeModifyTable.c): check the unique indexes first, waiting for
@@ -295,15 +326,11 @@ untagged(Tables *t, int64 tag_id, int64 entity_id, int32 *revision)
 static bool
 insert_tagging(Tables *t, int64 tag_id, int64 entity_id, int32 revision)
 {
-	EState	   *estate = CreateExecutorState();
-	ResultRelInfo *target = makeNode(ResultRelInfo);
-	TupleTableSlot *slot = table_slot_create(t->tagging, NULL);
+	EState	   *estate = t->estate;
+	ResultRelInfo *target = t->target;
+	TupleTableSlot *slot = t->slot;
 	ItemPointerData conflict;
 	bool		conflicted = true;
-
-	InitResultRelInfo(target, t->tagging, 1, NULL, 0);
-	ExecOpenIndices(target, true);
-	estate->es_output_cid = GetCurrentCommandId(true);
 
 	ExecClearTuple(slot);
 	memset(slot->tts_isnull, false, sizeof(bool) * Natts_tagging);
@@ -312,7 +339,7 @@ insert_tagging(Tables *t, int64 tag_id, int64 entity_id, int32 revision)
 	slot->tts_isnull[Anum_tagging_data - 1] = true;
 	slot->tts_values[Anum_tagging_revision - 1] = Int32GetDatum(revision);
 	slot->tts_values[Anum_tagging_operation - 1] = CStringGetTextDatum("tag");
-	slot->tts_values[Anum_tagging_tagged_by - 1] = PointerGetDatum(current_actor());
+	slot->tts_values[Anum_tagging_tagged_by - 1] = PointerGetDatum(t->actor);
 	slot->tts_values[Anum_tagging_tagged_at - 1] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());	/* now() */
 	ExecStoreVirtualTuple(slot);
 
@@ -328,10 +355,8 @@ insert_tagging(Tables *t, int64 tag_id, int64 entity_id, int32 revision)
 	}
 	if (!conflicted)
 		posting_log_change(Int64GetDatum(tag_id), Int64GetDatum(entity_id));
-
-	ExecDropSingleTupleTableSlot(slot);
-	ExecCloseIndices(target);
-	FreeExecutorState(estate);
+	ExecClearTuple(slot);
+	ResetPerTupleExprContext(estate);
 	return !conflicted;
 }
 
@@ -360,7 +385,11 @@ tag_direct(bool by_id, Datum tag, Datum entity_type, Datum external_id, int32 *r
 		lock_tag(&t, by_id, tag, &tag_id) &&
 		lock_entity(&t, entity_type, external_id, &entity_id, &created) &&
 		(created ? (*revision = 1, true) : untagged(&t, tag_id, entity_id, revision)))
+	{
+		inserter_begin(&t);
 		done = insert_tagging(&t, tag_id, entity_id, *revision);
+		inserter_end(&t);
+	}
 
 	/* locks are kept to the end of the transaction, as SQL keeps them */
 	table_close(t.revision, NoLock);
@@ -430,4 +459,255 @@ Datum
 tagstore_add_tag_to_id(PG_FUNCTION_ARGS)
 {
 	return add_tag_to(fcinfo, true);
+}
+
+/*
+ * The bulk form, tagstore.add_tag_to_many(tag, entity_type, external_ids,
+ * data): the same direct write for each distinct external id, with the tag
+ * locked and the tables opened once, so that a call costs in proportion to
+ * its ids, whatever the size of the tables and whatever their statistics
+ * (the SQL's plans are made once a session, often while the tables are
+ * still empty).  The SQL half, tagstore._add_tag_to_many (PL/pgSQL), does
+ * the rest: a whole call with data, or by a tag that is not there (a
+ * free-form taxonomy creates it), or without the privilege (it raises the
+ * error), or whenever the tables are not as tagstore made them; and, after
+ * the direct writes, the ids whose case is another (an existing tagging,
+ * an entity created concurrently, a conflicting insert).  It is called
+ * through fmgr, not SQL: PUBLIC may not execute it (08_helpers.sql).
+ *
+ * The answer is the SQL's: one row per distinct external id, in the order
+ * of entity.external_id's collation, saying what happened (tagged,
+ * retagged, already tagged) and the tagging's revision.
+ */
+
+/* One row of the answer. */
+typedef struct ManyResult
+{
+	text	   *external_id;
+	text	   *status;
+	Datum		revision;
+	bool		revision_null;
+} ManyResult;
+
+/* The collation external ids are sorted and compared in: entity.external_id's. */
+static Oid	many_collation;
+
+static int
+external_id_cmp(const void *a, const void *b)
+{
+	text	   *x = *(text *const *) a;
+	text	   *y = *(text *const *) b;
+
+	return varstr_cmp(VARDATA_ANY(x), VARSIZE_ANY_EXHDR(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(y),
+					  many_collation);
+}
+
+static int
+result_cmp(const void *a, const void *b)
+{
+	return external_id_cmp(&((const ManyResult *) a)->external_id, &((const ManyResult *) b)->external_id);
+}
+
+/*
+ * Calls the SQL half with the call's arguments, external_ids replaced by
+ * ids, and appends its rows to results.
+ */
+static void
+sql_half(FunctionCallInfo fcinfo, Datum ids, ManyResult **results, int *n, int *cap)
+{
+	ReturnSetInfo *caller = (ReturnSetInfo *) fcinfo->resultinfo;
+	ReturnSetInfo rsi;
+	FmgrInfo	flinfo;
+	Oid			argtypes[4] = {catalog_tagpath_type(), TEXTOID, TEXTARRAYOID, JSONBOID};
+	Oid			fn = LookupFuncName(list_make2(makeString("tagstore"), makeString("_add_tag_to_many")),
+									4, argtypes, false);
+	TupleTableSlot *slot;
+
+	LOCAL_FCINFO(call, 4);
+
+	fmgr_info(fn, &flinfo);
+	memset(&rsi, 0, sizeof(rsi));
+	rsi.type = T_ReturnSetInfo;
+	rsi.econtext = caller->econtext;
+	rsi.expectedDesc = caller->setDesc;
+	rsi.allowedModes = SFRM_Materialize;
+	rsi.returnMode = SFRM_Materialize;
+	InitFunctionCallInfoData(*call, &flinfo, 4, fcinfo->fncollation, NULL, (Node *) &rsi);
+	for (int i = 0; i < 4; i++)
+	{
+		call->args[i].value = i == 2 ? ids : PG_GETARG_DATUM(i);
+		call->args[i].isnull = i == 2 ? false : PG_ARGISNULL(i);
+	}
+	FunctionCallInvoke(call);
+	if (rsi.setResult == NULL)
+		return;
+	slot = MakeSingleTupleTableSlot(rsi.setDesc, &TTSOpsMinimalTuple);
+	while (tuplestore_gettupleslot(rsi.setResult, true, false, slot))
+	{
+		bool		isnull;
+		ManyResult *r;
+
+		slot_getallattrs(slot);
+		if (*n == *cap)
+		{
+			*cap *= 2;
+			*results = repalloc_huge(*results, sizeof(ManyResult) * *cap);
+		}
+		r = &(*results)[(*n)++];
+		r->external_id = DatumGetTextPCopy(slot_getattr(slot, 1, &isnull));
+		r->status = DatumGetTextPCopy(slot_getattr(slot, 2, &isnull));
+		r->revision = slot_getattr(slot, 3, &r->revision_null);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	tuplestore_end(rsi.setResult);
+}
+
+/*
+ * The direct writes for the sorted, distinct ids; those whose case is
+ * another are left in *rest.  False, having written nothing, if the call
+ * is not for the direct write at all.
+ */
+static bool
+many_direct(bool by_id, Datum tag, Datum entity_type, text **ids, int nids,
+			ManyResult *results, int *n, text ***rest, int *nrest)
+{
+	Tables		t;
+	int64		tag_id;
+	bool		allowed;
+	MemoryContext each = AllocSetContextCreate(CurrentMemoryContext, "tagstore tagging",
+											   ALLOCSET_SMALL_SIZES);
+	text	   *tagged = cstring_to_text("tagged");
+
+	CommandCounterIncrement();
+	t.snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	t.tagging = catalog_open(TSREL_TAGGING, RowExclusiveLock);
+	t.tag = catalog_open(TSREL_TAG, RowShareLock);
+	t.entity = catalog_open(TSREL_ENTITY, RowShareLock);
+	t.revision = catalog_open(TSREL_TAGGING_REVISION, AccessShareLock);
+
+	allowed = direct_write_allowed(&t) && lock_tag(&t, by_id, tag, &tag_id);
+	if (allowed)
+	{
+		inserter_begin(&t);
+		for (int i = 0; i < nids; i++)
+		{
+			MemoryContext old = MemoryContextSwitchTo(each);
+			int64		entity_id;
+			int32		revision;
+			bool		created;
+			bool		done;
+
+			CHECK_FOR_INTERRUPTS();
+			done = lock_entity(&t, entity_type, PointerGetDatum(ids[i]), &entity_id, &created) &&
+				(created ? (revision = 1, true) : untagged(&t, tag_id, entity_id, &revision)) &&
+				insert_tagging(&t, tag_id, entity_id, revision);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(each);
+			if (done)
+			{
+				results[*n].external_id = ids[i];
+				results[*n].status = tagged;
+				results[*n].revision = Int32GetDatum(revision);
+				results[*n].revision_null = false;
+				(*n)++;
+			}
+			else
+				(*rest)[(*nrest)++] = ids[i];
+		}
+		inserter_end(&t);
+	}
+
+	table_close(t.revision, NoLock);
+	table_close(t.entity, NoLock);
+	table_close(t.tag, NoLock);
+	table_close(t.tagging, NoLock);
+	UnregisterSnapshot(t.snapshot);
+	MemoryContextDelete(each);
+	return allowed;
+}
+
+static Datum
+add_tag_to_many(FunctionCallInfo fcinfo, bool by_id)
+{
+	ReturnSetInfo *rsinfo;
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *elem_nulls;
+	int			nelems;
+	text	  **ids;
+	text	  **rest;
+	int			nids = 0,
+				nrest = 0,
+				n = 0,
+				cap;
+	ManyResult *results;
+	bool		direct;
+
+	InitMaterializedSRF(fcinfo, 0);
+	rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	/* the common case only: the SQL half checks the arguments and raises their errors */
+	direct = !PG_ARGISNULL(0) && !PG_ARGISNULL(1) && VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) > 0 &&
+		!PG_ARGISNULL(2) && PG_ARGISNULL(3);
+	nelems = 0;
+	if (direct)
+	{
+		arr = PG_GETARG_ARRAYTYPE_P(2);
+		direct = ARR_NDIM(arr) == 1 && !array_contains_nulls(arr);
+		if (direct)
+			deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &elem_nulls, &nelems);
+		direct = direct && nelems > 0;
+	}
+
+	cap = Max(nelems, 16);
+	results = palloc_extended(sizeof(ManyResult) * cap, MCXT_ALLOC_HUGE);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (direct)
+	{
+		Relation	entity = catalog_open(TSREL_ENTITY, AccessShareLock);
+
+		/* distinct ids, in the collation's order */
+		ids = palloc_extended(sizeof(text *) * nelems, MCXT_ALLOC_HUGE);
+		rest = palloc_extended(sizeof(text *) * nelems, MCXT_ALLOC_HUGE);
+		many_collation = TupleDescAttr(RelationGetDescr(entity), Anum_entity_external_id - 1)->attcollation;
+		table_close(entity, AccessShareLock);
+		for (int i = 0; i < nelems; i++)
+			ids[i] = DatumGetTextPP(elems[i]);
+		qsort(ids, nelems, sizeof(text *), external_id_cmp);
+		for (int i = 0; i < nelems; i++)
+			if (nids == 0 || external_id_cmp(&ids[nids - 1], &ids[i]) != 0)
+				ids[nids++] = ids[i];
+		direct = many_direct(by_id, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), ids, nids,
+							 results, &n, &rest, &nrest);
+	}
+	if (!direct)
+		sql_half(fcinfo, PG_GETARG_DATUM(2), &results, &n, &cap);
+	else if (nrest > 0)
+	{
+		/* the others, seeing the direct writes */
+		CommandCounterIncrement();
+		sql_half(fcinfo, PointerGetDatum(construct_array((Datum *) rest, nrest, TEXTOID, -1, false,
+														 TYPALIGN_INT)),
+				 &results, &n, &cap);
+		qsort(results, n, sizeof(ManyResult), result_cmp);
+	}
+	SPI_finish();
+
+	for (int i = 0; i < n; i++)
+	{
+		Datum		values[3] = {PointerGetDatum(results[i].external_id),
+		PointerGetDatum(results[i].status), results[i].revision};
+		bool		nulls[3] = {false, false, results[i].revision_null};
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(tagstore_add_tag_to_many);
+Datum
+tagstore_add_tag_to_many(PG_FUNCTION_ARGS)
+{
+	return add_tag_to_many(fcinfo, false);
 }

@@ -142,3 +142,50 @@ DROP OWNED BY tagstore_writer;
 DROP ROLE tagstore_writer;
 RESET tagstore.actor;
 RESET track_functions;
+
+-- The bulk form writes new taggings directly and leaves the rest to its
+-- SQL half (_add_tag_to_many): both must answer alike.  Random batches
+-- (duplicates, ids in mixed case and scripts, new and known entities,
+-- taggings that exist with and without data, data given or not) go to
+-- add_tag_to_many for entity type 'c' and to the SQL half for type 's',
+-- in the same order; the rows (external id, status, revision) of each
+-- call and the taggings left must be the same.
+CREATE TEMP TABLE bulk_calls (n int, kind text, external_id text, status text, revision int);
+DO $$
+DECLARE
+	ids text[];
+	tag tagpath;
+	d jsonb;
+	pool text[] := ARRAY['a', 'B', 'b', 'é', 'É', 'z', '10', '9', 'Ω', 'ab', 'aB', 'x y', ''];
+BEGIN
+	PERFORM setseed(0.5);
+	FOR n IN 1 .. 120 LOOP
+		ids := ARRAY(SELECT pool[1 + floor(random() * cardinality(pool))::int]
+					 FROM generate_series(1, 1 + floor(random() * 6)::int) k WHERE n > 0);
+		tag := (ARRAY['zoo.animal', 'zoo.animal.bird', 'zoo.animal.fish'])[1 + floor(random() * 3)::int];
+		d := CASE WHEN random() < 0.25 THEN jsonb_build_object('w', floor(random() * 2)) END;
+		IF random() < 0.15 THEN
+			-- some taggings go away first, so that tagging again continues their revisions
+			PERFORM tagstore.remove_tag_from_many(tag, k, ids) FROM unnest(ARRAY['c', 's']) k;
+		END IF;
+		INSERT INTO bulk_calls SELECT n, 'c', r.* FROM tagstore.add_tag_to_many(tag, 'c', ids, d) r;
+		INSERT INTO bulk_calls SELECT n, 's', r.* FROM tagstore._add_tag_to_many(tag, 's', ids, d) r;
+	END LOOP;
+END $$;
+SELECT count(*) FILTER (WHERE kind = 'c') AS rows,
+	   count(DISTINCT status) AS statuses,
+	   (SELECT count(*) FROM (
+		  (SELECT n, external_id, status, revision, row_number() OVER (PARTITION BY n ORDER BY ctid) FROM bulk_calls WHERE kind = 'c'
+		   EXCEPT ALL
+		   SELECT n, external_id, status, revision, row_number() OVER (PARTITION BY n ORDER BY ctid) FROM bulk_calls WHERE kind = 's')
+		  UNION ALL
+		  (SELECT n, external_id, status, revision, row_number() OVER (PARTITION BY n ORDER BY ctid) FROM bulk_calls WHERE kind = 's'
+		   EXCEPT ALL
+		   SELECT n, external_id, status, revision, row_number() OVER (PARTITION BY n ORDER BY ctid) FROM bulk_calls WHERE kind = 'c')) d) AS differing_rows
+FROM bulk_calls;
+SELECT count(*) AS taggings,
+	   count(*) FILTER (WHERE s.tag_id IS NULL OR c.tag_id IS NULL OR c.data IS DISTINCT FROM s.data
+						OR c.revision <> s.revision OR c.operation <> s.operation) AS differing_taggings
+FROM (SELECT g.*, e.external_id FROM tagstore.tagging g JOIN tagstore.entity e ON e.id = g.entity_id WHERE e.entity_type = 'c') c
+FULL JOIN (SELECT g.*, e.external_id FROM tagstore.tagging g JOIN tagstore.entity e ON e.id = g.entity_id WHERE e.entity_type = 's') s
+	USING (tag_id, external_id);
