@@ -3393,11 +3393,12 @@ ALTER FUNCTION @extschema@.lca(@extschema@.tagpath, @extschema@.tagpath, @extsch
 ALTER FUNCTION @extschema@.lca(@extschema@.tagpath[]) SET SCHEMA tagstore;
 
 -- ---------------------------------------------------------------------------
--- Bulk tagging that costs what its ids cost (issue #19, item 3): the
--- PL/pgSQL add_tag_to_many becomes its SQL half, _add_tag_to_many, which
--- PUBLIC may not execute, and add_tag_to_many is C (src/engine/write.c):
--- it writes new taggings without data directly and calls the SQL half for
--- the rest.  As sql/src/11_tagging.sql.
+-- Bulk tagging and untagging that cost what their ids cost (issue #19,
+-- item 3): the PL/pgSQL add_tag_to_many and remove_tag_from_many become
+-- their SQL halves, _add_tag_to_many and _remove_tag_from_many, which
+-- PUBLIC may not execute, and the API functions are C (src/engine/write.c):
+-- they write the common case directly and call the SQL half for the rest.
+-- As sql/src/11_tagging.sql.
 -- ---------------------------------------------------------------------------
 ALTER FUNCTION tagstore.add_tag_to_many(@extschema@.tagpath, text, text[], jsonb) RENAME TO _add_tag_to_many;
 COMMENT ON FUNCTION tagstore._add_tag_to_many(@extschema@.tagpath, text, text[], jsonb) IS
@@ -3409,3 +3410,12 @@ RETURNS TABLE (external_id text, status text, revision integer)
 	AS 'MODULE_PATHNAME', 'tagstore_add_tag_to_many' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION tagstore.add_tag_to_many(@extschema@.tagpath, text, text[], jsonb) IS
 	'tag many entities of one type; one row per external id: tagged, retagged or already tagged, with the revision';
+ALTER FUNCTION tagstore.remove_tag_from_many(@extschema@.tagpath, text, text[]) RENAME TO _remove_tag_from_many;
+COMMENT ON FUNCTION tagstore._remove_tag_from_many(@extschema@.tagpath, text, text[]) IS
+	'the SQL half of remove_tag_from_many (internal: called by the C function, which does the common case)';
+REVOKE ALL ON FUNCTION tagstore._remove_tag_from_many(@extschema@.tagpath, text, text[]) FROM PUBLIC;
+CREATE FUNCTION tagstore.remove_tag_from_many(tag @extschema@.tagpath, entity_type text, external_ids text[])
+RETURNS TABLE (external_id text, status text, revision integer)
+	AS 'MODULE_PATHNAME', 'tagstore_remove_tag_from_many' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION tagstore.remove_tag_from_many(@extschema@.tagpath, text, text[]) IS
+	'untag many entities of one type; one row per external id: untagged or not tagged, with the revision';

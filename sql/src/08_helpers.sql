@@ -38,12 +38,13 @@
 --	  search engine itself) or run their SQL from src/engine/catalog.c
 --	  (search_tags' query; add_tag_to's full path through
 --	  add_tag_to_many);
---	- one exception: add_tag_to_many is C, and its SQL half,
---	  _add_tag_to_many (section 11), is an internal function PUBLIC may
---	  not execute.  The C function calls it through fmgr, not SQL, so no
---	  EXECUTE is checked, and it runs as the caller all the same.  It makes
---	  every check of the API itself: called directly (by the owner), it is
---	  add_tag_to_many without the direct writes.
+--	- one exception: add_tag_to_many and remove_tag_from_many are C, and
+--	  their SQL halves, _add_tag_to_many and _remove_tag_from_many
+--	  (section 11), are internal functions PUBLIC may not execute.  The C
+--	  functions call them through fmgr, not SQL, so no EXECUTE is checked,
+--	  and they run as the caller all the same.  They make every check of
+--	  the API themselves: called directly (by the owner), each is its API
+--	  function without the direct writes.
 --
 -- So version 1.0's internal functions went, each to where it is used:
 --

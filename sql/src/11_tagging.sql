@@ -3,11 +3,12 @@
 -- Tagging entities and untagging them, one at a time or in bulk, with
 -- revisions, and tags_of(), an entity's tags.  The bulk forms
 -- (add_tag_to_many, remove_tag_from_many) do the work; the forms for one
--- entity check their arguments and call them.  add_tag_to and
--- add_tag_to_many are C (src/engine/write.c): they write the common case,
--- new taggings without data, straight into the tables, at a cost that
--- follows the ids given, and hand the rest to _add_tag_to_many, the
--- PL/pgSQL below, which they call directly (PUBLIC may not execute it).  The bulk forms have names of their own, not
+-- entity check their arguments and call them.  add_tag_to,
+-- add_tag_to_many and remove_tag_from_many are C (src/engine/write.c):
+-- they write the common case (new taggings without data; untaggings)
+-- straight into the tables, at a cost that follows the ids given, and hand
+-- the rest to _add_tag_to_many and _remove_tag_from_many, the PL/pgSQL
+-- below, which they call directly (PUBLIC may not execute them).  The bulk forms have names of their own, not
 -- overloads: a driver that sends a list as an untyped parameter would
 -- otherwise reach the form for one entity, whose external id would be the
 -- list's text.
@@ -206,8 +207,17 @@ COMMENT ON FUNCTION tagstore._add_tag_to_many(@extschema@.tagpath, text, text[],
 REVOKE ALL ON FUNCTION tagstore._add_tag_to_many(@extschema@.tagpath, text, text[], jsonb) FROM PUBLIC;
 
 -- Untags entities from one tag: each tagging's last revision is archived,
--- followed by its tombstone (the tagging state of section 08).
+-- followed by its tombstone (the tagging state of section 08).  The C
+-- function untags directly and calls the PL/pgSQL _remove_tag_from_many
+-- for what it leaves (src/engine/write.c).
 CREATE FUNCTION tagstore.remove_tag_from_many(tag @extschema@.tagpath, entity_type text, external_ids text[])
+RETURNS TABLE (external_id text, status text, revision integer)
+	AS 'MODULE_PATHNAME', 'tagstore_remove_tag_from_many' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION tagstore.remove_tag_from_many(@extschema@.tagpath, text, text[]) IS
+	'untag many entities of one type; one row per external id: untagged or not tagged, with the revision';
+
+-- The SQL half of remove_tag_from_many, with every check and error.
+CREATE FUNCTION tagstore._remove_tag_from_many(tag @extschema@.tagpath, entity_type text, external_ids text[])
 RETURNS TABLE (external_id text, status text, revision integer)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp AS $$
@@ -258,8 +268,9 @@ BEGIN
 	FROM items i LEFT JOIN gone d ON d.entity_id = i.id
 	ORDER BY i.x;
 END $$;
-COMMENT ON FUNCTION tagstore.remove_tag_from_many(@extschema@.tagpath, text, text[]) IS
-	'untag many entities of one type; one row per external id: untagged or not tagged, with the revision';
+COMMENT ON FUNCTION tagstore._remove_tag_from_many(@extschema@.tagpath, text, text[]) IS
+	'the SQL half of remove_tag_from_many (internal: called by the C function, which does the common case)';
+REVOKE ALL ON FUNCTION tagstore._remove_tag_from_many(@extschema@.tagpath, text, text[]) FROM PUBLIC;
 
 -- tags_of: an entity's tags (optionally those matching a pattern), with the
 -- tagging's data, who tagged and when.

@@ -84,6 +84,11 @@ typedef enum TagstoreRel
 #define Anum_tagging_revision_tag_id	1
 #define Anum_tagging_revision_entity_id	2
 #define Anum_tagging_revision_revision	3
+#define Anum_tagging_revision_operation	4
+#define Anum_tagging_revision_actor		5
+#define Anum_tagging_revision_at		6
+#define Anum_tagging_revision_state		7
+#define Natts_tagging_revision			7
 
 /* tagstore.posted_tag */
 #define Anum_posted_tag_tag_id		1

@@ -57,6 +57,8 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
@@ -509,18 +511,21 @@ result_cmp(const void *a, const void *b)
 }
 
 /*
- * Calls the SQL half with the call's arguments, external_ids replaced by
- * ids, and appends its rows to results.
+ * Calls the SQL half (_add_tag_to_many, or _remove_tag_from_many if untag)
+ * with the call's arguments, external_ids replaced by ids unless that is 0
+ * (then the call's, NULL or not), and appends its rows to results.
  */
 static void
-sql_half(FunctionCallInfo fcinfo, Datum ids, ManyResult **results, int *n, int *cap)
+sql_half(FunctionCallInfo fcinfo, bool untag, Datum ids, ManyResult **results, int *n, int *cap)
 {
 	ReturnSetInfo *caller = (ReturnSetInfo *) fcinfo->resultinfo;
 	ReturnSetInfo rsi;
 	FmgrInfo	flinfo;
 	Oid			argtypes[4] = {catalog_tagpath_type(), TEXTOID, TEXTARRAYOID, JSONBOID};
-	Oid			fn = LookupFuncName(list_make2(makeString("tagstore"), makeString("_add_tag_to_many")),
-									4, argtypes, false);
+	int			nargs = untag ? 3 : 4;
+	Oid			fn = LookupFuncName(list_make2(makeString("tagstore"),
+											   makeString(untag ? "_remove_tag_from_many" : "_add_tag_to_many")),
+									nargs, argtypes, false);
 	TupleTableSlot *slot;
 
 	LOCAL_FCINFO(call, 4);
@@ -532,11 +537,13 @@ sql_half(FunctionCallInfo fcinfo, Datum ids, ManyResult **results, int *n, int *
 	rsi.expectedDesc = caller->setDesc;
 	rsi.allowedModes = SFRM_Materialize;
 	rsi.returnMode = SFRM_Materialize;
-	InitFunctionCallInfoData(*call, &flinfo, 4, fcinfo->fncollation, NULL, (Node *) &rsi);
-	for (int i = 0; i < 4; i++)
+	InitFunctionCallInfoData(*call, &flinfo, nargs, fcinfo->fncollation, NULL, (Node *) &rsi);
+	for (int i = 0; i < nargs; i++)
 	{
-		call->args[i].value = i == 2 ? ids : PG_GETARG_DATUM(i);
-		call->args[i].isnull = i == 2 ? false : PG_ARGISNULL(i);
+		bool		replaced = i == 2 && ids != (Datum) 0;
+
+		call->args[i].value = replaced ? ids : PG_ARGISNULL(i) ? (Datum) 0 : PG_GETARG_DATUM(i);
+		call->args[i].isnull = replaced ? false : PG_ARGISNULL(i);
 	}
 	FunctionCallInvoke(call);
 	if (rsi.setResult == NULL)
@@ -626,8 +633,282 @@ many_direct(bool by_id, Datum tag, Datum entity_type, text **ids, int nids,
 	return allowed;
 }
 
+/*
+ * The bulk untagging, tagstore.remove_tag_from_many(tag, entity_type,
+ * external_ids): as its SQL half, _remove_tag_from_many, does it, straight
+ * into the tables for each distinct external id, so that a call costs what
+ * its ids cost.  For each: the entity by name and its tagging with the tag
+ * (neither there: "not tagged"); the tagging deleted as DELETE deletes it,
+ * waiting for a concurrent writer of it; its last revision archived, then
+ * its tombstone (the tagging state of sql/src/08_helpers.sql), in
+ * tagging_revision; a row of the postings' change log.  A tagging changed
+ * or deleted concurrently is left to the SQL half, as is the whole call
+ * when the tables are not as tagstore made them (triggers of your own on
+ * tagging or tagging_revision, row-level security, missing privileges) or
+ * the tag is not there or the caller lacks the privilege tag (the SQL
+ * half raises the errors).
+ */
+
+/* Is tagging_revision as tagstore made it: its columns only, no check constraint, no insert trigger? */
+static bool
+revision_is_ours(Tables *t)
+{
+	TupleDesc	desc = RelationGetDescr(t->revision);
+	TriggerDesc *triggers = t->revision->trigdesc;
+
+	if (desc->natts != Natts_tagging_revision || (desc->constr && desc->constr->num_check > 0))
+		return false;
+	for (int i = 0; triggers && i < triggers->numtriggers; i++)
+		if (triggers->triggers[i].tgenabled != TRIGGER_DISABLED &&
+			TRIGGER_FOR_INSERT(triggers->triggers[i].tgtype))
+			return false;
+	return true;
+}
+
+/* Does tagging have a delete trigger other than the change log? */
+static bool
+tagging_delete_triggers(Tables *t)
+{
+	TriggerDesc *triggers = t->tagging->trigdesc;
+
+	for (int i = 0; triggers && i < triggers->numtriggers; i++)
+	{
+		Trigger    *trigger = &triggers->triggers[i];
+
+		if (trigger->tgenabled != TRIGGER_DISABLED && TRIGGER_FOR_DELETE(trigger->tgtype) &&
+			strcmp(trigger->tgname, TAGGING_CHANGED_TRIGGER) != 0)
+			return true;
+	}
+	return false;
+}
+
+/* A JSON string, escaped, appended to buf. */
+static void
+append_json_text(StringInfo buf, Datum value)
+{
+	escape_json(buf, TextDatumGetCString(value));
+}
+
+/*
+ * The tagging state archived for a tagging (08_helpers.sql): its tag, entity
+ * and data, and whether it is a tombstone.
+ */
 static Datum
-add_tag_to_many(FunctionCallInfo fcinfo, bool by_id)
+tagging_state(Datum path_text, Datum entity_type, Datum external_id, Datum data, bool data_null,
+			  bool deleted)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"tag\": ");
+	append_json_text(&buf, path_text);
+	appendStringInfoString(&buf, ", \"entity_type\": ");
+	append_json_text(&buf, entity_type);
+	appendStringInfoString(&buf, ", \"external_id\": ");
+	append_json_text(&buf, external_id);
+	appendStringInfoString(&buf, ", \"data\": ");
+	if (data_null || deleted)
+		appendStringInfoString(&buf, "null");
+	else
+		appendStringInfoString(&buf, DatumGetCString(DirectFunctionCall1(jsonb_out, data)));
+	appendStringInfo(&buf, ", \"deleted\": %s}", deleted ? "true" : "false");
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
+}
+
+/* Inserts a row of tagging_revision, with its indexes (a duplicate key is an error, as in SQL). */
+static void
+insert_revision(Tables *t, ResultRelInfo *target, EState *estate, TupleTableSlot *slot,
+				Datum *values, bool *nulls)
+{
+	ExecClearTuple(slot);
+	memcpy(slot->tts_values, values, sizeof(Datum) * Natts_tagging_revision);
+	memcpy(slot->tts_isnull, nulls, sizeof(bool) * Natts_tagging_revision);
+	ExecStoreVirtualTuple(slot);
+	table_tuple_insert(t->revision, slot, estate->es_output_cid, 0, NULL);
+	list_free(ExecInsertIndexTuples(target, slot, estate, false, false, NULL, NIL));
+	ExecClearTuple(slot);
+}
+
+/*
+ * Untags one entity directly.  *status: 0 not tagged, 1 untagged (with
+ * *revision, the tombstone's); false if the case is the SQL half's.
+ */
+static bool
+untag_one(Tables *t, int64 tag_id, Datum path_text, Datum entity_type, Datum external_id,
+		  ResultRelInfo *target, EState *estate, TupleTableSlot *revslot, int *status, int32 *revision)
+{
+	Relation	index = catalog_open(TSREL_ENTITY_NAME, AccessShareLock);
+	ScanKeyData keys[2];
+	Datum		names[2] = {entity_type, external_id};
+	TupleTableSlot *slot;
+	int64		entity_id;
+	bool		found;
+	TM_Result	result;
+	TM_FailureData failure;
+	Datum		values[Natts_tagging_revision];
+	bool		nulls[Natts_tagging_revision] = {0};
+	Datum		data;
+	bool		data_null;
+
+	for (int i = 0; i < 2; i++)
+		ScanKeyEntryInitialize(&keys[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid,
+							   index->rd_indcollation[i], F_TEXTEQ, names[i]);
+	slot = table_slot_create(t->entity, NULL);
+	found = find_row(t, t->entity, index, keys, 2, ForwardScanDirection, false, slot);
+	entity_id = found ? DatumGetInt64(catalog_slot_value(slot, TSREL_ENTITY, Anum_entity_id)) : 0;
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, NoLock);
+	*status = 0;
+	if (!found)
+		return true;
+
+	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(tag_id));
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(entity_id));
+	index = catalog_open(TSREL_TAGGING_PKEY, AccessShareLock);
+	slot = table_slot_create(t->tagging, NULL);
+	found = find_row(t, t->tagging, index, keys, 2, ForwardScanDirection, false, slot);
+	index_close(index, NoLock);
+	if (!found)
+	{
+		ExecDropSingleTupleTableSlot(slot);
+		return true;
+	}
+
+	/* deleted as DELETE does; a tagging changed or deleted concurrently is the SQL half's */
+	result = table_tuple_delete(t->tagging, &slot->tts_tid, estate->es_output_cid, t->snapshot,
+								InvalidSnapshot, true, &failure, false);
+	if (result != TM_Ok)
+	{
+		ExecDropSingleTupleTableSlot(slot);
+		return false;
+	}
+	posting_log_change(Int64GetDatum(tag_id), Int64GetDatum(entity_id));
+
+	/* its last revision, then its tombstone */
+	*revision = DatumGetInt32(catalog_slot_value(slot, TSREL_TAGGING, Anum_tagging_revision));
+	data = slot_getattr(slot, Anum_tagging_data, &data_null);
+	values[Anum_tagging_revision_tag_id - 1] = Int64GetDatum(tag_id);
+	values[Anum_tagging_revision_entity_id - 1] = Int64GetDatum(entity_id);
+	values[Anum_tagging_revision_revision - 1] = Int32GetDatum(*revision);
+	values[Anum_tagging_revision_operation - 1] = catalog_slot_value(slot, TSREL_TAGGING, Anum_tagging_operation);
+	values[Anum_tagging_revision_actor - 1] = catalog_slot_value(slot, TSREL_TAGGING, Anum_tagging_tagged_by);
+	values[Anum_tagging_revision_at - 1] = catalog_slot_value(slot, TSREL_TAGGING, Anum_tagging_tagged_at);
+	values[Anum_tagging_revision_state - 1] = tagging_state(path_text, entity_type, external_id,
+															data, data_null, false);
+	insert_revision(t, target, estate, revslot, values, nulls);
+	(*revision)++;
+	values[Anum_tagging_revision_revision - 1] = Int32GetDatum(*revision);
+	values[Anum_tagging_revision_operation - 1] = CStringGetTextDatum("untag");
+	values[Anum_tagging_revision_actor - 1] = PointerGetDatum(t->actor);
+	values[Anum_tagging_revision_at - 1] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	values[Anum_tagging_revision_state - 1] = tagging_state(path_text, entity_type, external_id,
+															(Datum) 0, true, true);
+	insert_revision(t, target, estate, revslot, values, nulls);
+	ExecDropSingleTupleTableSlot(slot);
+	*status = 1;
+	return true;
+}
+
+/* The direct untaggings of the sorted, distinct ids, as many_direct's. */
+static bool
+untag_many_direct(Datum tag, Datum entity_type, text **ids, int nids,
+				  ManyResult *results, int *n, text ***rest, int *nrest)
+{
+	Tables		t;
+	int64		tag_id;
+	bool		allowed;
+	Datum		path_text = (Datum) 0;
+	MemoryContext each = AllocSetContextCreate(CurrentMemoryContext, "tagstore untagging",
+											   ALLOCSET_SMALL_SIZES);
+	text	   *statuses[2] = {cstring_to_text("not tagged"), cstring_to_text("untagged")};
+
+	CommandCounterIncrement();
+	t.snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	t.tagging = catalog_open(TSREL_TAGGING, RowExclusiveLock);
+	t.tag = catalog_open(TSREL_TAG, AccessShareLock);
+	t.entity = catalog_open(TSREL_ENTITY, AccessShareLock);
+	t.revision = catalog_open(TSREL_TAGGING_REVISION, RowExclusiveLock);
+
+	allowed = !XactReadOnly && !IsInParallelMode() &&
+		may_use(t.tag, 0) && may_use(t.entity, 0) && may_use(t.tagging, ACL_DELETE) &&
+		may_use(t.revision, ACL_INSERT) && tagging_is_ours(&t) && !tagging_delete_triggers(&t) &&
+		revision_is_ours(&t);
+	if (allowed)
+	{
+		/* the tag (not locked, as the SQL does not lock it), and the privilege tag */
+		Relation	index = catalog_open(TSREL_TAG_KEY, AccessShareLock);
+		TupleTableSlot *slot = table_slot_create(t.tag, NULL);
+		ScanKeyData key;
+
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, catalog_key_proc(BTEqualStrategyNumber),
+					DirectFunctionCall1(tagpath_casefold, tag));
+		allowed = find_row(&t, t.tag, index, &key, 1, ForwardScanDirection, false, slot) &&
+			taxonomy_acl_key_level(DatumGetTagPathP(catalog_slot_value(slot, TSREL_TAG, Anum_tag_key)))
+			>= TAXONOMY_TAG;
+		if (allowed)
+		{
+			tag_id = DatumGetInt64(catalog_slot_value(slot, TSREL_TAG, Anum_tag_id));
+			path_text = DirectFunctionCall1(textin, DirectFunctionCall1(tagpath_out,
+										   catalog_slot_value(slot, TSREL_TAG, Anum_tag_path)));
+		}
+		ExecDropSingleTupleTableSlot(slot);
+		index_close(index, NoLock);
+	}
+	if (allowed)
+	{
+		EState	   *estate = CreateExecutorState();
+		ResultRelInfo *target = makeNode(ResultRelInfo);
+		TupleTableSlot *revslot = table_slot_create(t.revision, NULL);
+
+		InitResultRelInfo(target, t.revision, 1, NULL, 0);
+		ExecOpenIndices(target, false);
+		estate->es_output_cid = GetCurrentCommandId(true);
+		t.actor = current_actor();
+		for (int i = 0; i < nids; i++)
+		{
+			MemoryContext old = MemoryContextSwitchTo(each);
+			int			status;
+			int32		revision = 0;
+			bool		done;
+
+			CHECK_FOR_INTERRUPTS();
+			done = untag_one(&t, tag_id, path_text, entity_type, PointerGetDatum(ids[i]),
+							 target, estate, revslot, &status, &revision);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(each);
+			ResetPerTupleExprContext(estate);
+			if (done)
+			{
+				results[*n].external_id = ids[i];
+				results[*n].status = statuses[status];
+				results[*n].revision = Int32GetDatum(revision);
+				results[*n].revision_null = status == 0;
+				(*n)++;
+			}
+			else
+				(*rest)[(*nrest)++] = ids[i];
+		}
+		ExecDropSingleTupleTableSlot(revslot);
+		ExecCloseIndices(target);
+		FreeExecutorState(estate);
+	}
+
+	table_close(t.revision, NoLock);
+	table_close(t.entity, NoLock);
+	table_close(t.tag, NoLock);
+	table_close(t.tagging, NoLock);
+	UnregisterSnapshot(t.snapshot);
+	MemoryContextDelete(each);
+	return allowed;
+}
+
+/*
+ * tagstore.add_tag_to_many(tag, entity_type, external_ids, data), or with
+ * untag tagstore.remove_tag_from_many(tag, entity_type, external_ids): the
+ * direct writes of the distinct ids, then the SQL half for the others.
+ */
+static Datum
+bulk_call(FunctionCallInfo fcinfo, bool untag)
 {
 	ReturnSetInfo *rsinfo;
 	ArrayType  *arr;
@@ -648,7 +929,7 @@ add_tag_to_many(FunctionCallInfo fcinfo, bool by_id)
 
 	/* the common case only: the SQL half checks the arguments and raises their errors */
 	direct = !PG_ARGISNULL(0) && !PG_ARGISNULL(1) && VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) > 0 &&
-		!PG_ARGISNULL(2) && PG_ARGISNULL(3);
+		!PG_ARGISNULL(2) && (untag || PG_ARGISNULL(3));
 	nelems = 0;
 	if (direct)
 	{
@@ -678,17 +959,19 @@ add_tag_to_many(FunctionCallInfo fcinfo, bool by_id)
 		for (int i = 0; i < nelems; i++)
 			if (nids == 0 || external_id_cmp(&ids[nids - 1], &ids[i]) != 0)
 				ids[nids++] = ids[i];
-		direct = many_direct(by_id, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), ids, nids,
-							 results, &n, &rest, &nrest);
+		direct = untag ? untag_many_direct(PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), ids, nids,
+										   results, &n, &rest, &nrest)
+			: many_direct(false, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), ids, nids,
+						  results, &n, &rest, &nrest);
 	}
 	if (!direct)
-		sql_half(fcinfo, PG_GETARG_DATUM(2), &results, &n, &cap);
+		sql_half(fcinfo, untag, (Datum) 0, &results, &n, &cap);
 	else if (nrest > 0)
 	{
 		/* the others, seeing the direct writes */
 		CommandCounterIncrement();
-		sql_half(fcinfo, PointerGetDatum(construct_array((Datum *) rest, nrest, TEXTOID, -1, false,
-														 TYPALIGN_INT)),
+		sql_half(fcinfo, untag, PointerGetDatum(construct_array((Datum *) rest, nrest, TEXTOID, -1, false,
+																TYPALIGN_INT)),
 				 &results, &n, &cap);
 		qsort(results, n, sizeof(ManyResult), result_cmp);
 	}
@@ -705,9 +988,19 @@ add_tag_to_many(FunctionCallInfo fcinfo, bool by_id)
 	return (Datum) 0;
 }
 
+
+
+
 PG_FUNCTION_INFO_V1(tagstore_add_tag_to_many);
 Datum
 tagstore_add_tag_to_many(PG_FUNCTION_ARGS)
 {
-	return add_tag_to_many(fcinfo, false);
+	return bulk_call(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(tagstore_remove_tag_from_many);
+Datum
+tagstore_remove_tag_from_many(PG_FUNCTION_ARGS)
+{
+	return bulk_call(fcinfo, true);
 }

@@ -266,6 +266,7 @@ extern char *tagstore_utf8_to_server(const char *s, int len, int *outlen);
 
 /* casefold.c */
 extern Datum tagpath_casefold(PG_FUNCTION_ARGS);
+extern Datum tagpath_out(PG_FUNCTION_ARGS);
 extern char *tagstore_casefold(const char *s, int len, int *outlen);
 extern bool tagstore_label_match(const char *pred, int pred_len,
 								 const char *label, int label_len,

@@ -143,13 +143,14 @@ DROP ROLE tagstore_writer;
 RESET tagstore.actor;
 RESET track_functions;
 
--- The bulk form writes new taggings directly and leaves the rest to its
--- SQL half (_add_tag_to_many): both must answer alike.  Random batches
--- (duplicates, ids in mixed case and scripts, new and known entities,
--- taggings that exist with and without data, data given or not) go to
--- add_tag_to_many for entity type 'c' and to the SQL half for type 's',
--- in the same order; the rows (external id, status, revision) of each
--- call and the taggings left must be the same.
+-- The bulk forms write new taggings and untaggings directly and leave the
+-- rest to their SQL halves (_add_tag_to_many, _remove_tag_from_many): both
+-- must answer alike.  Random batches (duplicates, ids in mixed case and
+-- scripts, new and known entities, taggings that exist with and without
+-- data, data given or not, untaggings of tagged and untagged entities) go
+-- to the C functions for entity type 'c' and to the SQL halves for type
+-- 's', in the same order; the rows (external id, status, revision) of each
+-- call, the taggings left and their history must be the same.
 CREATE TEMP TABLE bulk_calls (n int, kind text, external_id text, status text, revision int);
 DO $$
 DECLARE
@@ -164,9 +165,11 @@ BEGIN
 					 FROM generate_series(1, 1 + floor(random() * 6)::int) k WHERE n > 0);
 		tag := (ARRAY['zoo.animal', 'zoo.animal.bird', 'zoo.animal.fish'])[1 + floor(random() * 3)::int];
 		d := CASE WHEN random() < 0.25 THEN jsonb_build_object('w', floor(random() * 2)) END;
-		IF random() < 0.15 THEN
+		IF random() < 0.3 THEN
 			-- some taggings go away first, so that tagging again continues their revisions
-			PERFORM tagstore.remove_tag_from_many(tag, k, ids) FROM unnest(ARRAY['c', 's']) k;
+			INSERT INTO bulk_calls SELECT n, 'c', r.* FROM tagstore.remove_tag_from_many(tag, 'c', ids) r;
+			INSERT INTO bulk_calls SELECT n, 's', r.* FROM tagstore._remove_tag_from_many(tag, 's', ids) r;
+			ids := ids || pool[1 + floor(random() * cardinality(pool))::int];
 		END IF;
 		INSERT INTO bulk_calls SELECT n, 'c', r.* FROM tagstore.add_tag_to_many(tag, 'c', ids, d) r;
 		INSERT INTO bulk_calls SELECT n, 's', r.* FROM tagstore._add_tag_to_many(tag, 's', ids, d) r;
@@ -189,3 +192,23 @@ SELECT count(*) AS taggings,
 FROM (SELECT g.*, e.external_id FROM tagstore.tagging g JOIN tagstore.entity e ON e.id = g.entity_id WHERE e.entity_type = 'c') c
 FULL JOIN (SELECT g.*, e.external_id FROM tagstore.tagging g JOIN tagstore.entity e ON e.id = g.entity_id WHERE e.entity_type = 's') s
 	USING (tag_id, external_id);
+SELECT count(*) AS revisions,
+	   count(*) FILTER (WHERE s.tag_id IS NULL OR c.tag_id IS NULL OR c.operation <> s.operation
+						OR c.state - 'entity_type' IS DISTINCT FROM s.state - 'entity_type'
+						OR c.actor <> s.actor OR c.at <> s.at
+						OR c.state ->> 'entity_type' <> 'c' OR s.state ->> 'entity_type' <> 's') AS differing_revisions,
+	   count(*) FILTER (WHERE c.operation = 'untag') > 5 AS some_untaggings
+FROM (SELECT r.*, e.external_id FROM tagstore.tagging_revision r JOIN tagstore.entity e ON e.id = r.entity_id WHERE e.entity_type = 'c') c
+FULL JOIN (SELECT r.*, e.external_id FROM tagstore.tagging_revision r JOIN tagstore.entity e ON e.id = r.entity_id WHERE e.entity_type = 's') s
+	USING (tag_id, external_id, revision);
+-- the C bulk forms hand every bad argument to their SQL halves, which
+-- raise the API's errors (NULLs were once passed on as values: a crash)
+SELECT f, a, errcheck(format('SELECT count(*) FROM tagstore.%s(%s)', f, a)) AS result
+FROM unnest(ARRAY['add_tag_to_many', 'remove_tag_from_many']) f,
+	 unnest(ARRAY[$$'zoo.animal', 'c', NULL$$, $$'zoo.animal', 'c', '{}'$$, $$'zoo.animal', 'c', '{a,NULL}'$$,
+				  $$'zoo.animal', NULL, '{a}'$$, $$'zoo.animal', '', '{a}'$$, $$NULL, 'c', '{a}'$$,
+				  $$'zoo.animal', 'c', '{{a},{b}}'$$, $$'zoo.nosuch', 'c', '{a}'$$]) a
+ORDER BY f, a;
+SELECT errcheck($$SELECT count(*) FROM tagstore.add_tag_to_many('zoo.animal', 'c', NULL, '{"a": 1}')$$) AS with_data,
+	   errcheck($$SELECT count(*) FROM tagstore.add_tag_to_many_by_id(NULL, 'c', '{a}')$$) AS by_null_id,
+	   errcheck($$SELECT count(*) FROM tagstore.remove_tag_from_many_by_id(-1, 'c', '{a}')$$) AS by_unknown_id;
