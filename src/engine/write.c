@@ -649,14 +649,18 @@ many_direct(bool by_id, Datum tag, Datum entity_type, text **ids, int nids,
  * half raises the errors).
  */
 
-/* Is tagging_revision as tagstore made it: its columns only, no check constraint, no insert trigger? */
+/*
+ * Is tagging_revision as tagstore made it: its columns only, no insert
+ * trigger?  (Its check constraints, its own on operation included, are
+ * checked on each insert.)
+ */
 static bool
 revision_is_ours(Tables *t)
 {
 	TupleDesc	desc = RelationGetDescr(t->revision);
 	TriggerDesc *triggers = t->revision->trigdesc;
 
-	if (desc->natts != Natts_tagging_revision || (desc->constr && desc->constr->num_check > 0))
+	if (desc->natts != Natts_tagging_revision)
 		return false;
 	for (int i = 0; triggers && i < triggers->numtriggers; i++)
 		if (triggers->triggers[i].tgenabled != TRIGGER_DISABLED &&
@@ -715,7 +719,10 @@ tagging_state(Datum path_text, Datum entity_type, Datum external_id, Datum data,
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
 
-/* Inserts a row of tagging_revision, with its indexes (a duplicate key is an error, as in SQL). */
+/*
+ * Inserts a row of tagging_revision, with its indexes, its constraints
+ * checked (a duplicate key or a failed check is an error, as in SQL).
+ */
 static void
 insert_revision(Tables *t, ResultRelInfo *target, EState *estate, TupleTableSlot *slot,
 				Datum *values, bool *nulls)
@@ -724,6 +731,7 @@ insert_revision(Tables *t, ResultRelInfo *target, EState *estate, TupleTableSlot
 	memcpy(slot->tts_values, values, sizeof(Datum) * Natts_tagging_revision);
 	memcpy(slot->tts_isnull, nulls, sizeof(bool) * Natts_tagging_revision);
 	ExecStoreVirtualTuple(slot);
+	ExecConstraints(target, slot, estate);
 	table_tuple_insert(t->revision, slot, estate->es_output_cid, 0, NULL);
 	list_free(ExecInsertIndexTuples(target, slot, estate, false, false, NULL, NIL));
 	ExecClearTuple(slot);
