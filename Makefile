@@ -35,6 +35,7 @@ ENGINE_OBJS = \
 	src/engine/tag_reader.o \
 	src/engine/tagging_index.o \
 	src/engine/taxonomy_acl.o \
+	src/engine/upkeep.o \
 	src/engine/verify.o \
 	src/engine/write.o
 OBJS = src/tagstore.o $(TYPES_OBJS) $(ENGINE_OBJS)
@@ -47,7 +48,7 @@ DATA = sql/tagstore--1.0.sql sql/tagstore--1.0--1.1.sql
 # standing alone (any order, any subset, in one database): each begins with
 # test/sql/fixtures/common.psql, which gives it a freshly created tagstore and
 # the shared helpers.  Listed by hand: sql/ holds the install scripts.
-REGRESS = tagpath_io ltree_compat ltree_neighbour tagquery tagquery_match hostile_input tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index tagstore_ids tagstore_verify tagstore_altered tagstore_cascade tagstore_privileges tag_listings tagstore_taxonomy_acl tagstore_row_security
+REGRESS = tagpath_io ltree_compat ltree_neighbour tagquery tagquery_match hostile_input tagpath_index tagstore_api tagstore_differential tagstore_revisions tagstore_postings tagstore_write tagstore_stream tagging_index tagstore_ids tagstore_verify tagstore_altered tagstore_cascade tagstore_privileges tag_listings tagstore_taxonomy_acl tagstore_row_security tagstore_upkeep
 REGRESS_OPTS = --inputdir=test --load-extension=tagstore --encoding=UTF8 --no-locale
 
 # isolation specs: test/specs/<name>.spec with test/expected/<name>.out

@@ -10,14 +10,18 @@
  *	catalog.c			tagstore's tables by name, columns, statements
  *	taxonomy_acl.c		the current user's privileges on each taxonomy
  *	idset.c				sets of entity ids
+ *	policy_rows.c		rows read through the executor, when row-level security applies
  *	tagging_index.c		tagging_pkey read a leaf page at a time
  *	tag_reader.c		tags by key range and by id
  *	entity_rows.c		an answer's entity rows, in id order
  *	posting_*.c			closure postings (posting.h)
  *	search.c			the search itself
+ *	tag_counts.c		every tag of some subtrees with its entity counts
+ *	listings.c			tags(), tree(), search_tags() from those counts
  *	api.c, scan.c		its SQL functions, and their streaming in FROM
- *	write.c				add_tag_to's direct write
+ *	write.c				the direct writes of add_tag_to and the bulk forms
  *	cascade.c			deletes cascaded by triggers (no foreign keys)
+ *	upkeep.c			refreshes of the postings started by writers
  *	verify.c			tagstore.verify()'s check of the postings
  *
  * The rest of the tagging API is SQL, in sql/src/.
@@ -27,6 +31,7 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "engine/posting.h"
 #include "engine/scan.h"
 
 PG_MODULE_MAGIC;
@@ -49,6 +54,7 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   NULL, NULL, NULL);
+	upkeep_init();
 	MarkGUCPrefixReserved("tagstore");
 	tagstore_scan_init();
 }

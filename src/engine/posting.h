@@ -68,6 +68,10 @@ extern void posting_write(int64 tag_id, IdSet *set);
 /* posting_trigger.c */
 extern void posting_log_change(Datum tag_id, Datum entity_id);
 
+/* upkeep.c: refreshes started by writers */
+extern void upkeep_change_logged(Oid relid);
+extern void upkeep_init(void);
+
 /* posting_read.c */
 typedef struct PendingChanges PendingChanges;
 extern PendingChanges *pending_begin(TagReader *tags, Relation tagging, Relation tagging_pkey,

@@ -43,6 +43,7 @@ posting_log_change(Datum tag_id, Datum entity_id)
 	values[Anum_posting_change_entity_id - 1] = entity_id;
 
 	simple_heap_insert(log, heap_form_tuple(RelationGetDescr(log), values, nulls));
+	upkeep_change_logged(RelationGetRelid(log));
 	table_close(log, RowExclusiveLock);
 }
 
