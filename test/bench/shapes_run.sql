@@ -9,9 +9,10 @@ SET search_path = bench, public;
 \ir functions.sql
 
 SELECT set_config('bench.hierarchy', :'hierarchy', false), set_config('bench.order', :'order', false) \gset
-CREATE TABLE shape_results (entities int, hierarchy text, creation text, form text, class text,
+CREATE TABLE IF NOT EXISTS shape_results (entities int, hierarchy text, creation text, form text, class text,
 							query int, approach text, ms numeric, answer text, matches bigint,
 							subtree_tags int[], subtree_taggings int[]);
+DELETE FROM shape_results WHERE creation = current_setting('bench.order');
 DO $$
 DECLARE
 	q query_forms;
@@ -40,5 +41,6 @@ END $$;
 SELECT r.form, r.class, r.query
 FROM shape_results r JOIN shape_results t ON t.form = r.form AND t.query = r.query
 	AND t.approach = 'tagstore'
-WHERE r.approach <> 'tagstore' AND r.answer <> t.answer
+	AND t.creation = r.creation
+WHERE r.creation = current_setting('bench.order') AND r.approach <> 'tagstore' AND r.answer <> t.answer
 ORDER BY 1, 2, 3;
