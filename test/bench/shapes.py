@@ -26,7 +26,8 @@ first, as a bulk import numbers them) and numbers the same tags again:
                 its old parent's level, as years of edits move them.
 
 The entities and their tags stay the same tags under new numbers, so the
-first two orders differ in nothing but the ids. A move keeps the depth of
+first two orders differ in nothing but the ids: they get the same
+questions, drawn before the tags are numbered again. A move keeps the depth of
 every tag (the new parent is on the old parent's level), so no move can
 put a tag under its own subtree and the moves may run in any order.
 
@@ -140,13 +141,17 @@ def order_main(args):
     tags = read_tags(os.path.join(args.datadir, "tags.csv"))
     with open(os.path.join(args.datadir, "taggings.csv"), newline="") as f:
         taggings = [(int(r[0]), r[1], r[2], int(r[3])) for r in csv.reader(f)]
-    moves = []
-    if args.order == "level":
-        tags, taggings = renumber(tags, taggings, level_order(tags))
-    elif args.order == "random-moved":
+    if args.order == "random-moved":
         tags, taggings = renumber(tags, taggings, random_topological_order(tags, rng))
-        moves = draw_moves(tags, rng)
-    write(args.outdir, tags, taggings, moves, rng)
+        write(args.outdir, tags, taggings, draw_moves(tags, rng), rng)
+        return
+    # the same questions, by the same tags, whatever their numbers
+    queries = draw_queries(tags, taggings, rng)
+    if args.order == "level":
+        new_id = level_order(tags)
+        tags, taggings = renumber(tags, taggings, new_id)
+        queries = [(cls, [new_id[t] for t in ts], sizes, tagged) for cls, ts, sizes, tagged in queries]
+    write(args.outdir, tags, taggings, [], rng, queries)
 
 
 def clean_label(name):
@@ -200,8 +205,9 @@ def usr_main(args):
     write(args.outdir, tags, taggings, [], rng)
 
 
-def write(outdir, tags, taggings, moves, rng):
-    """The CSV files, with the query mix drawn on the tree after the moves."""
+def write(outdir, tags, taggings, moves, rng, queries=None):
+    """The CSV files, with the query mix drawn on the tree after the moves
+    unless given."""
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, "tags.csv"), "w", newline="") as f:
         csv.writer(f).writerows(tags)
@@ -212,7 +218,7 @@ def write(outdir, tags, taggings, moves, rng):
     final = [list(t) for t in tags]
     for tag, parent in moves:
         final[tag - 1][2] = parent
-    queries = draw_queries(final, taggings, rng)
+    queries = queries or draw_queries(final, taggings, rng)
     with open(os.path.join(outdir, "queries.csv"), "w", newline="") as f:
         w = csv.writer(f)
         for i, (cls, ts, sizes, tagged) in enumerate(queries):
