@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Data sets of other shapes for the benchmark's shapes section (see
-test/bench/README.md, "Shapes"), as CSV files load by shapes_load.sql.
+test/bench/README.md, "Shapes"), as CSV files for shapes_load.sql.
 
   shapes.py order DATADIR OUTDIR --order depth-first|level|random-moved
   shapes.py usr OUTDIR --entities N [--root DIR ...]

@@ -21,8 +21,8 @@ FROM shape_results GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 \echo
 \echo == shapes, per question: the subtree of each tag (tags; taggings), entities in the answer, median ms and GIN / tagstore
 SELECT entities, hierarchy, creation, class, query AS q,
-	   array_to_string(subtree_tags, ' × ') AS "subtree tags",
-	   array_to_string(subtree_taggings, ' × ') AS "subtree taggings", matches AS answer,
+	   array_to_string(subtree_tags, ' x ') AS "subtree tags",
+	   array_to_string(subtree_taggings, ' x ') AS "subtree taggings", matches AS answer,
 	   round(list_tagstore, 3) AS "list tagstore", round(list_gin, 3) AS "list GIN",
 	   round(list_gin / nullif(list_tagstore, 0), 2) AS "list ratio",
 	   round(count_tagstore, 3) AS "count tagstore", round(count_gin, 3) AS "count GIN",
