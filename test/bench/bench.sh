@@ -5,14 +5,17 @@
 # prints every figure side by side; then the tag listings (listings.sql).
 # Sizes: BENCH_ENTITIES (default "200000 1000000"), BENCH_REPS (default 3).
 # `bench.sh listings` runs the tag listings alone; BENCH_LISTINGS_TIMEOUT
-# (default 30s) cuts off the old definitions there.
+# (default 30s) cuts off the old definitions there. `bench.sh shapes` runs
+# the shapes alone: the query classes against tagstore and the int[]/GIN
+# design per creation order of the generated taxonomy and on a real
+# hierarchy, the directories under /usr/share and /usr/lib (shapes.py).
 # Figures, not tests: nothing here asserts a timing.
 set -euo pipefail
 
 section=${1:-all}
 case "$section" in
-all | listings) ;;
-*) echo "usage: $0 [listings]" >&2; exit 2 ;;
+all | listings | shapes) ;;
+*) echo "usage: $0 [listings | shapes]" >&2; exit 2 ;;
 esac
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,6 +24,7 @@ sizes=${BENCH_ENTITIES:-"200000 1000000"}
 reps=${BENCH_REPS:-3}
 work=$(make_workdir bench)
 cp "$here"/test/bench/*.sql "$here"/test/bench/*.pgbench "$work/"
+: >"$work/shape-results.csv"
 [ "$CLUSTER_USER" != "$(id -un)" ] && chown -R "$CLUSTER_USER" "$work"
 
 as_cluster_user "$PGBIN/initdb" -D "$work/data" -E UTF8 --no-locale -A trust >/dev/null
@@ -41,9 +45,65 @@ listings() {
 		-v timeout="${BENCH_LISTINGS_TIMEOUT:-30s}" -f "$work/listings.sql" | sed -n '/^== listings/,$p'
 }
 
+# The shapes at one size: each creation order of the generated data set
+# (generated for the size if the main run did not) and the /usr hierarchy,
+# each loaded into a database of its own, timed, kept in shape-results.csv
+# and dropped.
+shapes() {
+	local n=$1 data="$work/data-$n" shape out hierarchy order start
+	echo
+	echo "######## shapes, $n entities"
+	if [ ! -f "$data/tags.csv" ]; then
+		mkdir -p "$data"
+		/usr/bin/python3 "$here/test/bench/generate.py" "$data" --entities "$n" >/dev/null
+	fi
+	for shape in depth-first level random-moved usr; do
+		out="$work/shape-$n-$shape"
+		if [ "$shape" = usr ]; then
+			hierarchy="/usr/share + /usr/lib" order="as walked"
+			/usr/bin/python3 "$here/test/bench/shapes.py" usr "$out" --entities "$n"
+		else
+			hierarchy=generated order=$shape
+			/usr/bin/python3 "$here/test/bench/shapes.py" order "$data" "$out" --order "$shape"
+		fi
+		[ "$CLUSTER_USER" != "$(id -un)" ] && chown -R "$CLUSTER_USER" "$out"
+		echo "-- $hierarchy, $order"
+		psql_bench -c "CREATE DATABASE shapes"
+		start=$(date +%s)
+		psql_bench -d shapes -v datadir="$out" -f "$work/shapes_load.sql" |
+			sed -n "/closure postings/,/^$/p; /posted tags;/p"
+		echo "loaded in $(( $(date +%s) - start )) s"
+		psql_bench -d shapes -c "SET bench.reps = $reps" -v hierarchy="$hierarchy" -v order="$order" \
+			-f "$work/shapes_run.sql"
+		# after the edits, the routine refresh kept the posted tags chosen
+		# before them; a rebuild chooses them again for the tree as it is
+		if [ "$shape" = random-moved ]; then
+			echo "-- $hierarchy, $order, postings rebuilt"
+			psql_bench -d shapes -c "SELECT tagstore.refresh_postings(rebuild => true) AS rebuilt" \
+				-c "SELECT count(*) AS \"posted tags\" FROM tagstore.posted_tag"
+			psql_bench -d shapes -c "SET bench.reps = $reps" -v hierarchy="$hierarchy" \
+				-v order="$order, rebuilt" -f "$work/shapes_run.sql"
+		fi
+		psql_bench -d shapes -c "COPY bench.shape_results TO STDOUT CSV" >>"$work/shape-results.csv"
+		psql_bench -c "DROP DATABASE shapes"
+		rm -rf "$out"
+	done
+}
+
+shapes_report() {
+	psql_bench -v results="$work/shape-results.csv" -f "$work/shapes_report.sql"
+}
+
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')"
 if [ "$section" = listings ]; then
 	listings
+	exit 0
+fi
+if [ "$section" = shapes ]; then
+	for n in $sizes; do
+		shapes "$n"
+	done
+	shapes_report
 	exit 0
 fi
 for n in $sizes; do
@@ -83,6 +143,8 @@ for n in $sizes; do
 	echo "plain insert:${runs[tag_plain]} tps (median $plain)"
 	echo "tagstore:${runs[tag_tagstore]} tps (median $tagstore)"
 	echo "tagstore / plain insert: $(echo "scale=2; $tagstore / $plain" | bc)"
+	shapes "$n"
 done
 psql_bench -f "$work/report.sql"
+shapes_report
 listings

@@ -40,7 +40,7 @@ BEGIN
 			ORDER BY id LIMIT 1;
 			EXIT WHEN NOT EXISTS (SELECT FROM tagstore.tagging x WHERE x.tag_id = t AND x.entity_id = e.id);
 		END LOOP;
-		PERFORM tagstore.add_tag_to(t, e.entity_type, e.external_id);
+		PERFORM tagstore.add_tag_to_by_id(t, e.entity_type, e.external_id);
 		COMMIT;
 	END LOOP;
 END $$;
