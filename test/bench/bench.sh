@@ -9,13 +9,16 @@
 # the shapes alone: the query classes against tagstore and the int[]/GIN
 # design per creation order of the generated taxonomy and on a real
 # hierarchy, the directories under /usr/share and /usr/lib (shapes.py).
+# `bench.sh bulk` runs the bulk forms' pace alone (bulk.sql): many taggings
+# in one statement on a fresh database against plain SQL, and 10-id calls
+# on a small and a large database.
 # Figures, not tests: nothing here asserts a timing.
 set -euo pipefail
 
 section=${1:-all}
 case "$section" in
-all | listings | shapes) ;;
-*) echo "usage: $0 [listings | shapes]" >&2; exit 2 ;;
+all | listings | shapes | bulk) ;;
+*) echo "usage: $0 [listings | shapes | bulk]" >&2; exit 2 ;;
 esac
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -90,6 +93,13 @@ shapes() {
 	done
 }
 
+# The bulk forms, in databases of their own (bulk.sql).
+bulk() {
+	echo
+	echo "######## bulk tagging: add_tag_to_many against plain SQL, and 10-id calls small and large"
+	(cd "$work" && psql_bench -f "$work/bulk.sql" 2>&1 | grep -v NOTICE)
+}
+
 shapes_report() {
 	psql_bench -v results="$work/shape-results.csv" -f "$work/shapes_report.sql"
 }
@@ -97,6 +107,10 @@ shapes_report() {
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')"
 if [ "$section" = listings ]; then
 	listings
+	exit 0
+fi
+if [ "$section" = bulk ]; then
+	bulk
 	exit 0
 fi
 if [ "$section" = shapes ]; then
@@ -148,3 +162,4 @@ done
 psql_bench -f "$work/report.sql"
 shapes_report
 listings
+bulk
