@@ -25,7 +25,8 @@
  *	   registers the worker, unless one it started is still running or it
  *	   started one less than a second ago;
  *	4. the worker connects to the database as the extension's owner (who
- *	   holds every privilege a refresh needs and no more), takes the
+ *	   holds every privilege a refresh needs and no more; an owner that
+ *	   cannot log in gets a warning, once a session, instead), takes the
  *	   refresh's locks if it can at once, in the refresh's order (else
  *	   another refresh is running, or a tag is being moved: it leaves the
  *	   work to the next one), and runs tagstore.refresh_postings().
@@ -44,6 +45,7 @@
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/indexing.h"
+#include "catalog/pg_authid.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
@@ -56,6 +58,7 @@
 #include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "catalog.h"
@@ -71,6 +74,9 @@ static int	pending_limit = 10000;
 static int64 xact_changes = 0;
 static Oid	log_relid = InvalidOid;
 static Oid	refresh_as = InvalidOid;	/* the extension's owner, once a refresh is wanted */
+
+/* whether this backend said that the owner cannot log in */
+static bool warned_login = false;
 
 /* the worker this backend started last */
 static BackgroundWorkerHandle *started = NULL;
@@ -105,6 +111,31 @@ extension_owner(void)
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 	return owner;
+}
+
+/*
+ * Can the worker connect as the role?  If not, says so once a session (a
+ * warning: the commit goes on) and starts none.
+ */
+static bool
+can_log_in(Oid role)
+{
+	HeapTuple	tuple = SearchSysCache1(AUTHOID, ObjectIdGetDatum(role));
+	bool		can;
+
+	if (!HeapTupleIsValid(tuple))
+		return false;
+	can = ((Form_pg_authid) GETSTRUCT(tuple))->rolcanlogin;
+	if (!can && !warned_login)
+	{
+		warned_login = true;
+		ereport(WARNING,
+				(errmsg("tagstore cannot refresh the closure postings in the background: the extension's owner \"%s\" cannot log in",
+						NameStr(((Form_pg_authid) GETSTRUCT(tuple))->rolname)),
+				 errhint("Let it log in (ALTER ROLE ... LOGIN), or run tagstore.refresh_postings() yourself and SET tagstore.auto_refresh = off.")));
+	}
+	ReleaseSysCache(tuple);
+	return can;
 }
 
 /* Step 2: are the pending changes, with this transaction's, at the limit? */
@@ -169,6 +200,8 @@ upkeep_xact_callback(XactEvent event, void *arg)
 	{
 		case XACT_EVENT_PRE_COMMIT:
 			refresh_as = refresh_wanted() ? extension_owner() : InvalidOid;
+			if (OidIsValid(refresh_as) && !can_log_in(refresh_as))
+				refresh_as = InvalidOid;
 			break;
 		case XACT_EVENT_COMMIT:
 			if (OidIsValid(refresh_as))

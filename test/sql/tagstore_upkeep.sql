@@ -57,9 +57,31 @@ SELECT pending_drained() AS folded_in;
 SELECT tagstore.count_entities_with_all('{Up.broad}') AS broad,
 	   (SELECT count(DISTINCT entity_id) FROM tagstore.tagging) AS entities_tagged;
 
+-- an owner that cannot log in cannot be connected as: a warning, once a
+-- session, and the changes stay pending
+SET client_min_messages = warning;
+DROP EXTENSION tagstore CASCADE;
+RESET client_min_messages;
+CREATE ROLE tagstore_nologin_owner NOLOGIN;
+GRANT CREATE ON DATABASE :"DBNAME" TO tagstore_nologin_owner;
+SET ROLE tagstore_nologin_owner;
+CREATE EXTENSION tagstore;
+SELECT tagstore.create_taxonomy('Up') IS NOT NULL AS created;
+SELECT tagstore.add_tag('Up', 'broad');
+SELECT count(*) AS tagged FROM tagstore.add_tag_to_many('Up.broad', 'doc', ARRAY(SELECT 'w' || i FROM generate_series(1, 600) i));
+SELECT count(*) AS tagged FROM tagstore.add_tag_to_many('Up.broad', 'doc', ARRAY(SELECT 'v' || i FROM generate_series(1, 600) i));
+SELECT pg_sleep(1.5);
+SELECT count(*) AS still_pending FROM tagstore.posting_change;
+RESET ROLE;
+SET client_min_messages = warning;
+DROP EXTENSION tagstore CASCADE;
+RESET client_min_messages;
+REVOKE CREATE ON DATABASE :"DBNAME" FROM tagstore_nologin_owner;
+DROP OWNED BY tagstore_nologin_owner;
+DROP ROLE tagstore_nologin_owner;
+
 -- the settings' bounds
 SELECT errcheck('SET tagstore.pending_limit = 0') AS zero_limit;
 SELECT errcheck($$SET tagstore.auto_refresh = 'sometimes'$$) AS not_a_boolean;
 RESET tagstore.pending_limit;
 SHOW tagstore.pending_limit;
-DROP FUNCTION pending_drained();
