@@ -983,8 +983,8 @@ bulk_call(FunctionCallInfo fcinfo, bool untag)
 				 &results, &n, &cap);
 		qsort(results, n, sizeof(ManyResult), result_cmp);
 	}
-	SPI_finish();
 
+	/* the rows, copied into the result before SPI_finish frees what they point into */
 	for (int i = 0; i < n; i++)
 	{
 		Datum		values[3] = {PointerGetDatum(results[i].external_id),
@@ -993,6 +993,7 @@ bulk_call(FunctionCallInfo fcinfo, bool untag)
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	SPI_finish();
 	return (Datum) 0;
 }
 
