@@ -68,7 +68,7 @@ PGDLLEXPORT void tagstore_upkeep_main(Datum main_arg);
 
 /* the settings */
 static bool auto_refresh = true;
-static int	pending_limit = 10000;
+static int	pending_limit = 1000;
 
 /* this transaction's changes logged, and what its commit is to do */
 static int64 xact_changes = 0;
@@ -236,7 +236,7 @@ upkeep_init(void)
 							"Pending tagging changes past which a writer starts a background refresh.",
 							NULL,
 							&pending_limit,
-							10000,
+							1000,
 							1,
 							INT_MAX,
 							PGC_USERSET,

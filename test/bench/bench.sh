@@ -11,14 +11,18 @@
 # hierarchy, the directories under /usr/share and /usr/lib (shapes.py).
 # `bench.sh bulk` runs the bulk forms' pace alone (bulk.sql): many taggings
 # in one statement on a fresh database against plain SQL, and 10-id calls
-# on a small and a large database.
+# on a small and a large database. `bench.sh upkeep` runs the upkeep alone:
+# 2 clients tagging and untagging while a third counts broad tags, for
+# BENCH_UPKEEP_SECONDS (default 300), postings kept up by the writers'
+# background refreshes (the writers' tagstore.pending_limit:
+# BENCH_PENDING_LIMIT, default 1000), against writers alone without postings.
 # Figures, not tests: nothing here asserts a timing.
 set -euo pipefail
 
 section=${1:-all}
 case "$section" in
-all | listings | shapes | bulk) ;;
-*) echo "usage: $0 [listings | shapes | bulk]" >&2; exit 2 ;;
+all | listings | shapes | bulk | upkeep) ;;
+*) echo "usage: $0 [listings | shapes | bulk | upkeep]" >&2; exit 2 ;;
 esac
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -100,6 +104,57 @@ bulk() {
 	(cd "$work" && psql_bench -f "$work/bulk.sql" 2>&1 | grep -v NOTICE)
 }
 
+# p95 and median latency (ms) of the pgbench logs with a prefix
+latency() {
+	cat "$1".* | awk '{print $3 / 1000}' | sort -n |
+		awk '{v[NR] = $1} END {if (NR == 0) {print "no transactions"; exit}
+			printf "%d transactions, median %.2f ms, p95 %.2f ms\n", NR, v[int(NR * 0.5) + 1], v[int(NR * 0.95) + 1]}'
+}
+
+# The upkeep at one size, in a database of its own (upkeep.sql): counts of
+# broad tags right after a refresh; then 2 writers and a counter at once,
+# the writers' commits starting the background refreshes, posting_change
+# sampled every 5 s; then the writers alone with no postings and no
+# refreshes.
+upkeep() {
+	local n=$1 secs=${BENCH_UPKEEP_SECONDS:-300} limit=${BENCH_PENDING_LIMIT:-1000} range first last pid max=0 pending
+	echo
+	echo "######## upkeep, $n entities: 2 clients tagging and untagging for $secs s while a third counts broad tags"
+	psql_bench -c "DROP DATABASE IF EXISTS upkeep" -c "CREATE DATABASE upkeep"
+	range=$(psql_bench -d upkeep -v entities="$n" -f "$work/upkeep.sql" | sed -n 's/^leaves //p')
+	first=${range% *}
+	last=${range#* }
+	# bench DB ARGS...: pgbench on the database (a connection string) with the run's variables
+	bench() {
+		local db=$1
+		shift
+		as_cluster_user "$PGBIN/pgbench" -n -h "$work" -p 54330 -D entities="$n" -D first_leaf="$first" \
+			-D last_leaf="$last" "$@" "$db" >/dev/null 2>&1
+	}
+	rm -f "$work"/up_*
+	bench upkeep -c 1 -T 20 -f "$work/upkeep_counter.pgbench" -l --log-prefix="$work/up_fresh"
+	echo "counts, postings fresh, alone: $(latency "$work/up_fresh")"
+	bench "dbname=upkeep options='-c tagstore.pending_limit=$limit'" -c 2 -j 2 -T "$secs" \
+		-f "$work/upkeep_writer.pgbench" -l --log-prefix="$work/up_writers" &
+	pid=$!
+	bench upkeep -c 1 -T "$secs" -f "$work/upkeep_counter.pgbench" -l --log-prefix="$work/up_counts" &
+	while kill -0 "$pid" 2>/dev/null; do
+		pending=$(psql_bench -d upkeep -At -c "SELECT count(*) FROM tagstore.posting_change")
+		[ "$pending" -gt "$max" ] && max=$pending
+		sleep 5
+	done
+	wait
+	echo "counts, writers running, postings kept up: $(latency "$work/up_counts")"
+	echo "writers, postings kept up: $(latency "$work/up_writers")"
+	echo "posting_change: at most $max rows sampled, $(psql_bench -d upkeep -At -c "SELECT count(*) FROM tagstore.posting_change") at the end" \
+		"(the writers' tagstore.pending_limit: $limit)"
+	psql_bench -d upkeep -c "DELETE FROM tagstore.posted_tag" >/dev/null
+	bench "dbname=upkeep options='-c tagstore.auto_refresh=off'" -c 2 -j 2 -T "$secs" \
+		-f "$work/upkeep_writer.pgbench" -l --log-prefix="$work/up_plain"
+	echo "writers alone, no postings, no refreshes: $(latency "$work/up_plain")"
+	psql_bench -c "DROP DATABASE upkeep"
+}
+
 shapes_report() {
 	psql_bench -v results="$work/shape-results.csv" -f "$work/shapes_report.sql"
 }
@@ -107,6 +162,12 @@ shapes_report() {
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')"
 if [ "$section" = listings ]; then
 	listings
+	exit 0
+fi
+if [ "$section" = upkeep ]; then
+	for n in $sizes; do
+		upkeep "$n"
+	done
 	exit 0
 fi
 if [ "$section" = bulk ]; then
@@ -163,3 +224,6 @@ psql_bench -f "$work/report.sql"
 shapes_report
 listings
 bulk
+for n in $sizes; do
+	upkeep "$n"
+done
