@@ -14,6 +14,9 @@ my $forest = slurp_file(dirname(__FILE__) . '/forest.sql');
 
 my $primary = PostgreSQL::Test::Cluster->new('primary');
 $primary->init(allows_streaming => 1);
+# the pending changes and stale postings are the test's: no background
+# refresh folds them in (src/engine/upkeep.c; 003_concurrent runs with it)
+$primary->append_conf('postgresql.conf', 'tagstore.auto_refresh = off');
 $primary->start;
 $primary->safe_psql('postgres', $forest);
 $primary->safe_psql('postgres',
