@@ -1,6 +1,8 @@
 /*
  * write.c
- *	  tagstore.add_tag_to(): tagging, with a direct path for the common case.
+ *	  Tagging and untagging with a direct path for the common case:
+ *	  tagstore.add_tag_to(), and the bulk forms add_tag_to_many() and
+ *	  remove_tag_from_many() (their essay is further down, before them).
  *
  * Tagging in general is PL/pgSQL (the bulk tagstore.add_tag_to, called for
  * the one entity): retagging with new data, which archives a revision;
