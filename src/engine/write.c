@@ -941,6 +941,10 @@ bulk_call(FunctionCallInfo fcinfo, bool untag)
 	direct = !PG_ARGISNULL(0) && !PG_ARGISNULL(1) && VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(1)) > 0 &&
 		!PG_ARGISNULL(2) && (untag || PG_ARGISNULL(3));
 	nelems = 0;
+	if (!PG_ARGISNULL(2) && ARR_NDIM(PG_GETARG_ARRAYTYPE_P(2)) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("external_ids must be a one-dimensional array")));
 	if (direct)
 	{
 		arr = PG_GETARG_ARRAYTYPE_P(2);
