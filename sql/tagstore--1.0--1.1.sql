@@ -1150,7 +1150,10 @@ END $$;
 -- tagstore.verify() (issue #22): checks the closure postings against the
 -- taggings and tagstore's derived data and invariants; one row per problem.
 -- As sql/src/17_verify.sql, which says what each problem means.  Not for
--- PUBLIC.
+-- PUBLIC.  Defined once, here, in its final form: it also reports what the
+-- blocks below bring (tombstones of missing taxonomies, grants of missing
+-- taxonomies and roles); a SQL function's body is not checked while an
+-- extension script runs, so the tables it names may come later.
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION tagstore._verify_postings()
@@ -1167,7 +1170,7 @@ SET search_path = pg_catalog, @extschema@, pg_temp AS $$
 WITH problems (tag_id, problem, detail) AS (
 	SELECT v.tag_id, v.problem, v.detail FROM tagstore._verify_postings() v
 
-	-- posted tags of tags that do not exist (the foreign key bypassed)
+	-- posted tags of tags that do not exist
 	UNION ALL
 	SELECT p.tag_id, 'posted_tag_orphan', 'tagstore.posted_tag holds a tag id that tagstore.tag does not'
 	FROM tagstore.posted_tag p
@@ -1218,6 +1221,18 @@ WITH problems (tag_id, problem, detail) AS (
 	FROM tagstore.taxonomy x
 	WHERE x.name_key IS DISTINCT FROM label_casefold(x.name) AND x.name IS NOT NULL
 	UNION ALL
+	SELECT NULL, 'grant_taxonomy',
+		   format('taxonomy_grant of %s to %s: its taxonomy_id names no taxonomy', g.privilege,
+				  CASE WHEN g.grantee::oid = 0 THEN 'PUBLIC' ELSE g.grantee::text END)
+		   || format(' (%s)', g.taxonomy_id)
+	FROM tagstore.taxonomy_grant g
+	WHERE NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = g.taxonomy_id)
+	UNION ALL
+	SELECT NULL, 'grant_role',
+		   format('taxonomy_grant of %s on %s to role %s: no such role', g.privilege,
+				  coalesce(quote_literal(x.name), g.taxonomy_id::text), g.grantee::oid)
+	FROM tagstore.taxonomy_grant g LEFT JOIN tagstore.taxonomy x ON x.id = g.taxonomy_id
+	WHERE g.grantee::oid <> 0 AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.oid = g.grantee::oid)	UNION ALL
 	SELECT t.id, 'tag_taxonomy', format('its taxonomy_id %s names no taxonomy', t.taxonomy_id)
 	FROM tagstore.tag t
 	WHERE t.taxonomy_id IS NOT NULL
@@ -1268,6 +1283,14 @@ WITH problems (tag_id, problem, detail) AS (
 	UNION ALL
 	SELECT t.id, 'tag_tombstone', format('the live tag also has a tombstone (deleted as %s)', d.path)
 	FROM tagstore.tag t JOIN tagstore.tag_tombstone d ON d.id = t.id
+
+	-- tombstones of taxonomies that do not exist
+	UNION ALL
+	SELECT d.id, 'tombstone_taxonomy',
+		   format('deleted as %s: its taxonomy_id %s names no taxonomy', d.path, d.taxonomy_id)
+	FROM tagstore.tag_tombstone d
+	WHERE d.taxonomy_id IS NOT NULL
+	  AND NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = d.taxonomy_id)
 	UNION ALL
 	SELECT g.tag_id, 'tagging_revision',
 		   format('entity %s: revision %s is not after its archived revision %s: its next change would fail',
@@ -1277,7 +1300,7 @@ WITH problems (tag_id, problem, detail) AS (
 		  GROUP BY r.tag_id, r.entity_id) r ON r.tag_id = g.tag_id AND r.entity_id = g.entity_id
 	WHERE g.revision <= r.revision
 
-	-- taggings of tags or entities that do not exist (the foreign keys bypassed)
+	-- taggings of tags or entities that do not exist
 	UNION ALL
 	SELECT g.tag_id, 'tagging_orphan',
 		   format('%s of a tag id that tagstore.tag does not hold',
@@ -1381,8 +1404,8 @@ GRANT EXECUTE ON FUNCTION tagstore.verify(), tagstore._verify_postings() TO @ext
 -- deletes as ON DELETE CASCADE did, AFTER TRUNCATE triggers refuse to leave
 -- rows naming nothing (src/engine/cascade.c; sql/src/06_tables.sql says
 -- why).  The bulk add_tag_to locks the entities it tags (the foreign key's
--- check did), and verify() also reports tombstones of taxonomies that do
--- not exist.  As sql/src/06_tables.sql, 07_postings.sql, 11_tagging.sql
+-- check did), and verify() (defined above) reports tombstones of taxonomies
+-- that do not exist.  As sql/src/06_tables.sql, 07_postings.sql, 11_tagging.sql
 -- and 17_verify.sql.
 -- ---------------------------------------------------------------------------
 
@@ -1577,179 +1600,6 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION tagstore.add_tag_to(@extschema@.tagpath, text, text[], jsonb) IS
 	'tag many entities of one type; one row per external id: tagged, retagged or already tagged, with the revision';
-
-CREATE OR REPLACE FUNCTION tagstore.verify()
-RETURNS TABLE (tag @extschema@.tagpath, tag_id bigint, problem text, detail text)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, @extschema@, pg_temp AS $$
-WITH problems (tag_id, problem, detail) AS (
-	SELECT v.tag_id, v.problem, v.detail FROM tagstore._verify_postings() v
-
-	-- posted tags of tags that do not exist
-	UNION ALL
-	SELECT p.tag_id, 'posted_tag_orphan', 'tagstore.posted_tag holds a tag id that tagstore.tag does not'
-	FROM tagstore.posted_tag p
-	WHERE NOT EXISTS (SELECT FROM tagstore.tag t WHERE t.id = p.tag_id)
-
-	-- NULLs where tagstore needs a value: per row for tags and posted tags,
-	-- counted for the other tables
-	UNION ALL
-	SELECT t.id, 'null_value', format('tagstore.tag.%s is NULL', c.col)
-	FROM tagstore.tag t,
-		 LATERAL (VALUES ('taxonomy_id', t.taxonomy_id IS NULL), ('value', t.value IS NULL),
-						 ('path', t.path IS NULL), ('key', t.key IS NULL),
-						 ('revision', t.revision IS NULL)) c(col, is_null)
-	WHERE c.is_null
-	UNION ALL
-	SELECT p.tag_id, 'null_value', 'tagstore.posted_tag.stale is NULL'
-	FROM tagstore.posted_tag p WHERE p.stale IS NULL
-	UNION ALL
-	SELECT NULL, 'null_value', format('tagstore.%s.%s is NULL in %s', c.tab, c.col,
-									  CASE WHEN c.n = 1 THEN '1 row' ELSE c.n || ' rows' END)
-	FROM (SELECT count(*) FILTER (WHERE name IS NULL) AS name,
-				 count(*) FILTER (WHERE name_key IS NULL) AS name_key
-		  FROM tagstore.taxonomy) x,
-		 (SELECT count(*) FILTER (WHERE entity_type IS NULL) AS entity_type,
-				 count(*) FILTER (WHERE external_id IS NULL) AS external_id
-		  FROM tagstore.entity) e,
-		 (SELECT count(*) FILTER (WHERE revision IS NULL) AS revision FROM tagstore.tagging) g,
-		 (SELECT count(*) FILTER (WHERE key IS NULL) AS key,
-				 count(*) FILTER (WHERE revision IS NULL) AS revision
-		  FROM tagstore.tag_tombstone) d,
-		 (SELECT count(*) FILTER (WHERE tag_id IS NULL) AS tag_id,
-				 count(*) FILTER (WHERE entity_id IS NULL) AS entity_id
-		  FROM tagstore.posting_change) c0,
-		 LATERAL (VALUES ('taxonomy', 'name', x.name), ('taxonomy', 'name_key', x.name_key),
-						 ('entity', 'entity_type', e.entity_type),
-						 ('entity', 'external_id', e.external_id),
-						 ('tagging', 'revision', g.revision),
-						 ('tag_tombstone', 'key', d.key), ('tag_tombstone', 'revision', d.revision),
-						 ('posting_change', 'tag_id', c0.tag_id),
-						 ('posting_change', 'entity_id', c0.entity_id)) c(tab, col, n)
-	WHERE c.n > 0
-
-	-- names: a taxonomy's key, a tag's taxonomy and parent, path and key
-	UNION ALL
-	SELECT NULL, 'taxonomy_key',
-		   format('taxonomy %s: name_key is %s, its name case-folded is %s',
-				  quote_literal(x.name), quote_literal(x.name_key), quote_literal(label_casefold(x.name)))
-	FROM tagstore.taxonomy x
-	WHERE x.name_key IS DISTINCT FROM label_casefold(x.name) AND x.name IS NOT NULL
-	UNION ALL
-	SELECT t.id, 'tag_taxonomy', format('its taxonomy_id %s names no taxonomy', t.taxonomy_id)
-	FROM tagstore.tag t
-	WHERE t.taxonomy_id IS NOT NULL
-	  AND NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = t.taxonomy_id)
-	UNION ALL
-	SELECT t.id, 'tag_parent',
-		   CASE WHEN p.id IS NULL THEN format('its parent_id %s names no tag', t.parent_id)
-				ELSE format('its parent %s is in another taxonomy', p.path) END
-	FROM tagstore.tag t LEFT JOIN tagstore.tag p ON p.id = t.parent_id
-	WHERE t.parent_id IS NOT NULL AND (p.id IS NULL OR p.taxonomy_id IS DISTINCT FROM t.taxonomy_id)
-	UNION ALL
-	SELECT w.id, 'tag_path',
-		   format('path is %s; %s make %s', w.path,
-				  CASE WHEN w.parent_id IS NULL THEN 'its taxonomy''s name and its value'
-					   ELSE 'its parent''s path and its value' END, w.want)
-	FROM (SELECT t.id, t.path, t.parent_id,
-				 CASE WHEN t.parent_id IS NULL THEN tagpath(ARRAY[x.name, t.value])
-					  ELSE p.path || tagpath(ARRAY[t.value]) END AS want
-		  FROM tagstore.tag t
-		  JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id
-		  LEFT JOIN tagstore.tag p ON p.id = t.parent_id
-		  WHERE t.parent_id IS NULL OR p.taxonomy_id = t.taxonomy_id) w
-	WHERE w.want IS NOT NULL AND w.path IS NOT NULL AND w.path <> w.want
-	UNION ALL
-	SELECT t.id, 'tag_key',
-		   format('key is %s; its path case-folded is %s', t.key, label_casefold(t.path))
-	FROM tagstore.tag t
-	WHERE t.path IS NOT NULL AND t.key IS NOT NULL AND t.key <> label_casefold(t.path)
-
-	-- revisions: the live one after every archived one (the next change
-	-- archives the live one under its number)
-	UNION ALL
-	SELECT t.id, 'tag_revision',
-		   format('revision %s is not after its archived revision %s: its next change would fail',
-				  t.revision, r.revision)
-	FROM tagstore.tag t
-	JOIN (SELECT r.tag_id, max(r.revision) AS revision FROM tagstore.tag_revision r
-		  GROUP BY r.tag_id) r ON r.tag_id = t.id
-	WHERE t.revision <= r.revision
-	UNION ALL
-	SELECT d.id, 'tag_revision',
-		   format('deleted as %s: its tombstone''s revision %s is before its archived revision %s: creating it again would fail',
-				  d.path, d.revision, r.revision)
-	FROM tagstore.tag_tombstone d
-	JOIN (SELECT r.tag_id, max(r.revision) AS revision FROM tagstore.tag_revision r
-		  GROUP BY r.tag_id) r ON r.tag_id = d.id
-	WHERE d.revision < r.revision
-	UNION ALL
-	SELECT t.id, 'tag_tombstone', format('the live tag also has a tombstone (deleted as %s)', d.path)
-	FROM tagstore.tag t JOIN tagstore.tag_tombstone d ON d.id = t.id
-
-	-- tombstones of taxonomies that do not exist
-	UNION ALL
-	SELECT d.id, 'tombstone_taxonomy',
-		   format('deleted as %s: its taxonomy_id %s names no taxonomy', d.path, d.taxonomy_id)
-	FROM tagstore.tag_tombstone d
-	WHERE d.taxonomy_id IS NOT NULL
-	  AND NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = d.taxonomy_id)
-	UNION ALL
-	SELECT g.tag_id, 'tagging_revision',
-		   format('entity %s: revision %s is not after its archived revision %s: its next change would fail',
-				  g.entity_id, g.revision, r.revision)
-	FROM tagstore.tagging g
-	JOIN (SELECT r.tag_id, r.entity_id, max(r.revision) AS revision FROM tagstore.tagging_revision r
-		  GROUP BY r.tag_id, r.entity_id) r ON r.tag_id = g.tag_id AND r.entity_id = g.entity_id
-	WHERE g.revision <= r.revision
-
-	-- taggings of tags or entities that do not exist
-	UNION ALL
-	SELECT g.tag_id, 'tagging_orphan',
-		   format('%s of a tag id that tagstore.tag does not hold',
-				  CASE WHEN count(*) = 1 THEN '1 tagging' ELSE count(*) || ' taggings' END)
-	FROM tagstore.tagging g
-	WHERE NOT EXISTS (SELECT FROM tagstore.tag t WHERE t.id = g.tag_id)
-	GROUP BY g.tag_id
-	UNION ALL
-	SELECT g.tag_id, 'tagging_orphan',
-		   format('%s of entity ids that tagstore.entity does not hold: %s',
-				  CASE WHEN count(*) = 1 THEN '1 tagging' ELSE count(*) || ' taggings' END,
-				  array_to_string((array_agg(g.entity_id ORDER BY g.entity_id))[1:5], ', ')
-				  || CASE WHEN count(*) > 5 THEN ', ...' ELSE '' END)
-	FROM tagstore.tagging g
-	WHERE NOT EXISTS (SELECT FROM tagstore.entity e WHERE e.id = g.entity_id)
-	GROUP BY g.tag_id
-
-	-- the ids the sequences give next are free
-	UNION ALL
-	SELECT NULL, 'sequence',
-		   format('tagstore.tag_id_seq gives %s next, the id of an existing tag: the next add_tag would fail', s.next)
-	FROM (SELECT (CASE WHEN q.is_called THEN q.last_value::numeric + c.seqincrement
-						   ELSE q.last_value END)::bigint AS next
-		  FROM tagstore.tag_id_seq q, pg_sequence c
-		  WHERE c.seqrelid = 'tagstore.tag_id_seq'::regclass
-			-- a sequence at its end gives nothing more (nextval says so itself)
-			AND (NOT q.is_called OR q.last_value::numeric + c.seqincrement BETWEEN c.seqmin AND c.seqmax)) s
-	WHERE EXISTS (SELECT FROM tagstore.tag t WHERE t.id = s.next)
-	   OR EXISTS (SELECT FROM tagstore.tag_tombstone d WHERE d.id = s.next)
-	UNION ALL
-	SELECT NULL, 'sequence',
-		   format('tagstore.entity_id_seq gives %s next, the id of an existing entity: the next new entity would fail', s.next)
-	FROM (SELECT (CASE WHEN q.is_called THEN q.last_value::numeric + c.seqincrement
-						   ELSE q.last_value END)::bigint AS next
-		  FROM tagstore.entity_id_seq q, pg_sequence c
-		  WHERE c.seqrelid = 'tagstore.entity_id_seq'::regclass
-			-- a sequence at its end gives nothing more (nextval says so itself)
-			AND (NOT q.is_called OR q.last_value::numeric + c.seqincrement BETWEEN c.seqmin AND c.seqmax)) s
-	WHERE EXISTS (SELECT FROM tagstore.entity e WHERE e.id = s.next)
-)
-SELECT t.path, p.tag_id, p.problem, p.detail
-FROM problems p LEFT JOIN tagstore.tag t ON t.id = p.tag_id
-ORDER BY p.problem, t.key, p.tag_id, p.detail
-$$;
-COMMENT ON FUNCTION tagstore.verify() IS
-	'checks tagstore''s derived data (closure postings, tag paths and keys, revisions) and its invariants; one row per problem, none on a sound database';
 
 -- Every driver binds right (issue #18): the bulk forms and the forms by id
 -- get names of their own instead of overloads, search_tags() gets typed
@@ -2075,8 +1925,8 @@ COMMENT ON FUNCTION tagstore.revoke_taxonomy(text, text, text) IS
 	'revoke a privilege on a taxonomy from a role (or PUBLIC), and every higher one: it keeps the level below; needs admin';
 
 -- the functions that check privileges, the view that shows only the
--- taxonomies the caller may read, verify() reporting grants of missing
--- taxonomies and roles
+-- taxonomies the caller may read (verify(), defined above, reports grants
+-- of missing taxonomies and roles)
 CREATE OR REPLACE FUNCTION tagstore.create_taxonomy(name text, description text DEFAULT NULL,
 	owner_id text DEFAULT NULL, free_form boolean DEFAULT false) RETURNS uuid
 LANGUAGE plpgsql VOLATILE
@@ -3169,191 +3019,6 @@ CREATE OR REPLACE VIEW tagstore.taxonomies AS
 	WHERE tagstore.has_taxonomy_privilege(x.name, 'read')
 	ORDER BY x.name_key;
 COMMENT ON VIEW tagstore.taxonomies IS 'the taxonomies the current user may read, with their tag counts, by name';
-
-CREATE OR REPLACE FUNCTION tagstore.verify()
-RETURNS TABLE (tag @extschema@.tagpath, tag_id bigint, problem text, detail text)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, @extschema@, pg_temp AS $$
-WITH problems (tag_id, problem, detail) AS (
-	SELECT v.tag_id, v.problem, v.detail FROM tagstore._verify_postings() v
-
-	-- posted tags of tags that do not exist
-	UNION ALL
-	SELECT p.tag_id, 'posted_tag_orphan', 'tagstore.posted_tag holds a tag id that tagstore.tag does not'
-	FROM tagstore.posted_tag p
-	WHERE NOT EXISTS (SELECT FROM tagstore.tag t WHERE t.id = p.tag_id)
-
-	-- NULLs where tagstore needs a value: per row for tags and posted tags,
-	-- counted for the other tables
-	UNION ALL
-	SELECT t.id, 'null_value', format('tagstore.tag.%s is NULL', c.col)
-	FROM tagstore.tag t,
-		 LATERAL (VALUES ('taxonomy_id', t.taxonomy_id IS NULL), ('value', t.value IS NULL),
-						 ('path', t.path IS NULL), ('key', t.key IS NULL),
-						 ('revision', t.revision IS NULL)) c(col, is_null)
-	WHERE c.is_null
-	UNION ALL
-	SELECT p.tag_id, 'null_value', 'tagstore.posted_tag.stale is NULL'
-	FROM tagstore.posted_tag p WHERE p.stale IS NULL
-	UNION ALL
-	SELECT NULL, 'null_value', format('tagstore.%s.%s is NULL in %s', c.tab, c.col,
-									  CASE WHEN c.n = 1 THEN '1 row' ELSE c.n || ' rows' END)
-	FROM (SELECT count(*) FILTER (WHERE name IS NULL) AS name,
-				 count(*) FILTER (WHERE name_key IS NULL) AS name_key
-		  FROM tagstore.taxonomy) x,
-		 (SELECT count(*) FILTER (WHERE entity_type IS NULL) AS entity_type,
-				 count(*) FILTER (WHERE external_id IS NULL) AS external_id
-		  FROM tagstore.entity) e,
-		 (SELECT count(*) FILTER (WHERE revision IS NULL) AS revision FROM tagstore.tagging) g,
-		 (SELECT count(*) FILTER (WHERE key IS NULL) AS key,
-				 count(*) FILTER (WHERE revision IS NULL) AS revision
-		  FROM tagstore.tag_tombstone) d,
-		 (SELECT count(*) FILTER (WHERE tag_id IS NULL) AS tag_id,
-				 count(*) FILTER (WHERE entity_id IS NULL) AS entity_id
-		  FROM tagstore.posting_change) c0,
-		 LATERAL (VALUES ('taxonomy', 'name', x.name), ('taxonomy', 'name_key', x.name_key),
-						 ('entity', 'entity_type', e.entity_type),
-						 ('entity', 'external_id', e.external_id),
-						 ('tagging', 'revision', g.revision),
-						 ('tag_tombstone', 'key', d.key), ('tag_tombstone', 'revision', d.revision),
-						 ('posting_change', 'tag_id', c0.tag_id),
-						 ('posting_change', 'entity_id', c0.entity_id)) c(tab, col, n)
-	WHERE c.n > 0
-
-	-- names: a taxonomy's key, a tag's taxonomy and parent, path and key
-	UNION ALL
-	SELECT NULL, 'taxonomy_key',
-		   format('taxonomy %s: name_key is %s, its name case-folded is %s',
-				  quote_literal(x.name), quote_literal(x.name_key), quote_literal(label_casefold(x.name)))
-	FROM tagstore.taxonomy x
-	WHERE x.name_key IS DISTINCT FROM label_casefold(x.name) AND x.name IS NOT NULL
-	UNION ALL
-	SELECT NULL, 'grant_taxonomy',
-		   format('taxonomy_grant of %s to %s: its taxonomy_id names no taxonomy', g.privilege,
-				  CASE WHEN g.grantee::oid = 0 THEN 'PUBLIC' ELSE g.grantee::text END)
-		   || format(' (%s)', g.taxonomy_id)
-	FROM tagstore.taxonomy_grant g
-	WHERE NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = g.taxonomy_id)
-	UNION ALL
-	SELECT NULL, 'grant_role',
-		   format('taxonomy_grant of %s on %s to role %s: no such role', g.privilege,
-				  coalesce(quote_literal(x.name), g.taxonomy_id::text), g.grantee::oid)
-	FROM tagstore.taxonomy_grant g LEFT JOIN tagstore.taxonomy x ON x.id = g.taxonomy_id
-	WHERE g.grantee::oid <> 0 AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.oid = g.grantee::oid)	UNION ALL
-	SELECT t.id, 'tag_taxonomy', format('its taxonomy_id %s names no taxonomy', t.taxonomy_id)
-	FROM tagstore.tag t
-	WHERE t.taxonomy_id IS NOT NULL
-	  AND NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = t.taxonomy_id)
-	UNION ALL
-	SELECT t.id, 'tag_parent',
-		   CASE WHEN p.id IS NULL THEN format('its parent_id %s names no tag', t.parent_id)
-				ELSE format('its parent %s is in another taxonomy', p.path) END
-	FROM tagstore.tag t LEFT JOIN tagstore.tag p ON p.id = t.parent_id
-	WHERE t.parent_id IS NOT NULL AND (p.id IS NULL OR p.taxonomy_id IS DISTINCT FROM t.taxonomy_id)
-	UNION ALL
-	SELECT w.id, 'tag_path',
-		   format('path is %s; %s make %s', w.path,
-				  CASE WHEN w.parent_id IS NULL THEN 'its taxonomy''s name and its value'
-					   ELSE 'its parent''s path and its value' END, w.want)
-	FROM (SELECT t.id, t.path, t.parent_id,
-				 CASE WHEN t.parent_id IS NULL THEN tagpath(ARRAY[x.name, t.value])
-					  ELSE p.path || tagpath(ARRAY[t.value]) END AS want
-		  FROM tagstore.tag t
-		  JOIN tagstore.taxonomy x ON x.id = t.taxonomy_id
-		  LEFT JOIN tagstore.tag p ON p.id = t.parent_id
-		  WHERE t.parent_id IS NULL OR p.taxonomy_id = t.taxonomy_id) w
-	WHERE w.want IS NOT NULL AND w.path IS NOT NULL AND w.path <> w.want
-	UNION ALL
-	SELECT t.id, 'tag_key',
-		   format('key is %s; its path case-folded is %s', t.key, label_casefold(t.path))
-	FROM tagstore.tag t
-	WHERE t.path IS NOT NULL AND t.key IS NOT NULL AND t.key <> label_casefold(t.path)
-
-	-- revisions: the live one after every archived one (the next change
-	-- archives the live one under its number)
-	UNION ALL
-	SELECT t.id, 'tag_revision',
-		   format('revision %s is not after its archived revision %s: its next change would fail',
-				  t.revision, r.revision)
-	FROM tagstore.tag t
-	JOIN (SELECT r.tag_id, max(r.revision) AS revision FROM tagstore.tag_revision r
-		  GROUP BY r.tag_id) r ON r.tag_id = t.id
-	WHERE t.revision <= r.revision
-	UNION ALL
-	SELECT d.id, 'tag_revision',
-		   format('deleted as %s: its tombstone''s revision %s is before its archived revision %s: creating it again would fail',
-				  d.path, d.revision, r.revision)
-	FROM tagstore.tag_tombstone d
-	JOIN (SELECT r.tag_id, max(r.revision) AS revision FROM tagstore.tag_revision r
-		  GROUP BY r.tag_id) r ON r.tag_id = d.id
-	WHERE d.revision < r.revision
-	UNION ALL
-	SELECT t.id, 'tag_tombstone', format('the live tag also has a tombstone (deleted as %s)', d.path)
-	FROM tagstore.tag t JOIN tagstore.tag_tombstone d ON d.id = t.id
-
-	-- tombstones of taxonomies that do not exist
-	UNION ALL
-	SELECT d.id, 'tombstone_taxonomy',
-		   format('deleted as %s: its taxonomy_id %s names no taxonomy', d.path, d.taxonomy_id)
-	FROM tagstore.tag_tombstone d
-	WHERE d.taxonomy_id IS NOT NULL
-	  AND NOT EXISTS (SELECT FROM tagstore.taxonomy x WHERE x.id = d.taxonomy_id)
-	UNION ALL
-	SELECT g.tag_id, 'tagging_revision',
-		   format('entity %s: revision %s is not after its archived revision %s: its next change would fail',
-				  g.entity_id, g.revision, r.revision)
-	FROM tagstore.tagging g
-	JOIN (SELECT r.tag_id, r.entity_id, max(r.revision) AS revision FROM tagstore.tagging_revision r
-		  GROUP BY r.tag_id, r.entity_id) r ON r.tag_id = g.tag_id AND r.entity_id = g.entity_id
-	WHERE g.revision <= r.revision
-
-	-- taggings of tags or entities that do not exist
-	UNION ALL
-	SELECT g.tag_id, 'tagging_orphan',
-		   format('%s of a tag id that tagstore.tag does not hold',
-				  CASE WHEN count(*) = 1 THEN '1 tagging' ELSE count(*) || ' taggings' END)
-	FROM tagstore.tagging g
-	WHERE NOT EXISTS (SELECT FROM tagstore.tag t WHERE t.id = g.tag_id)
-	GROUP BY g.tag_id
-	UNION ALL
-	SELECT g.tag_id, 'tagging_orphan',
-		   format('%s of entity ids that tagstore.entity does not hold: %s',
-				  CASE WHEN count(*) = 1 THEN '1 tagging' ELSE count(*) || ' taggings' END,
-				  array_to_string((array_agg(g.entity_id ORDER BY g.entity_id))[1:5], ', ')
-				  || CASE WHEN count(*) > 5 THEN ', ...' ELSE '' END)
-	FROM tagstore.tagging g
-	WHERE NOT EXISTS (SELECT FROM tagstore.entity e WHERE e.id = g.entity_id)
-	GROUP BY g.tag_id
-
-	-- the ids the sequences give next are free
-	UNION ALL
-	SELECT NULL, 'sequence',
-		   format('tagstore.tag_id_seq gives %s next, the id of an existing tag: the next add_tag would fail', s.next)
-	FROM (SELECT (CASE WHEN q.is_called THEN q.last_value::numeric + c.seqincrement
-						   ELSE q.last_value END)::bigint AS next
-		  FROM tagstore.tag_id_seq q, pg_sequence c
-		  WHERE c.seqrelid = 'tagstore.tag_id_seq'::regclass
-			-- a sequence at its end gives nothing more (nextval says so itself)
-			AND (NOT q.is_called OR q.last_value::numeric + c.seqincrement BETWEEN c.seqmin AND c.seqmax)) s
-	WHERE EXISTS (SELECT FROM tagstore.tag t WHERE t.id = s.next)
-	   OR EXISTS (SELECT FROM tagstore.tag_tombstone d WHERE d.id = s.next)
-	UNION ALL
-	SELECT NULL, 'sequence',
-		   format('tagstore.entity_id_seq gives %s next, the id of an existing entity: the next new entity would fail', s.next)
-	FROM (SELECT (CASE WHEN q.is_called THEN q.last_value::numeric + c.seqincrement
-						   ELSE q.last_value END)::bigint AS next
-		  FROM tagstore.entity_id_seq q, pg_sequence c
-		  WHERE c.seqrelid = 'tagstore.entity_id_seq'::regclass
-			-- a sequence at its end gives nothing more (nextval says so itself)
-			AND (NOT q.is_called OR q.last_value::numeric + c.seqincrement BETWEEN c.seqmin AND c.seqmax)) s
-	WHERE EXISTS (SELECT FROM tagstore.entity e WHERE e.id = s.next)
-)
-SELECT t.path, p.tag_id, p.problem, p.detail
-FROM problems p LEFT JOIN tagstore.tag t ON t.id = p.tag_id
-ORDER BY p.problem, t.key, p.tag_id, p.detail
-$$;
-COMMENT ON FUNCTION tagstore.verify() IS
-	'checks tagstore''s derived data (closure postings, tag paths and keys, revisions) and its invariants; one row per problem, none on a sound database';
 
 
 -- the extension's owner may use and hand on the new table (sql/src/99_owner.sql)
