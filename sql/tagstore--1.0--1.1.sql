@@ -1152,7 +1152,7 @@ END $$;
 -- As sql/src/17_verify.sql, which says what each problem means.  Not for
 -- PUBLIC.  Defined once, here, in its final form: it also reports what the
 -- blocks below bring (tombstones of missing taxonomies, grants of missing
--- taxonomies and roles); a SQL function's body is not checked while an
+-- taxonomies and roles, tagging counts); a SQL function's body is not checked while an
 -- extension script runs, so the tables it names may come later.
 -- ---------------------------------------------------------------------------
 
@@ -1175,6 +1175,21 @@ WITH problems (tag_id, problem, detail) AS (
 	SELECT p.tag_id, 'posted_tag_orphan', 'tagstore.posted_tag holds a tag id that tagstore.tag does not'
 	FROM tagstore.posted_tag p
 	WHERE NOT EXISTS (SELECT FROM tagstore.tag t WHERE t.id = p.tag_id)
+
+	-- each tag's taggings as refresh_postings last counted them: exact for
+	-- the tags that no pending change names (empty: never counted)
+	UNION ALL
+	SELECT coalesce(c.tag_id, g.tag_id), 'tagging_count',
+		   format('tagstore.tagging_count counts %s, tagstore.tagging holds %s taggings of the tag',
+				  coalesce(c.taggings, 0), coalesce(g.n, 0))
+	FROM tagstore.tagging_count c
+	FULL JOIN (SELECT x.tag_id, count(*) AS n FROM tagstore.tagging x GROUP BY x.tag_id) g
+		ON g.tag_id = c.tag_id
+	WHERE c.taggings IS DISTINCT FROM g.n
+	  AND (c.tag_id IS NOT NULL OR EXISTS (SELECT FROM tagstore.tag t WHERE t.id = g.tag_id))
+	  AND EXISTS (SELECT FROM tagstore.tagging_count)
+	  AND NOT EXISTS (SELECT FROM tagstore.posting_change x
+					  WHERE x.tag_id = coalesce(c.tag_id, g.tag_id))
 
 	-- NULLs where tagstore needs a value: per row for tags and posted tags,
 	-- counted for the other tables
@@ -3084,3 +3099,50 @@ RETURNS TABLE (external_id text, status text, revision integer)
 	AS 'MODULE_PATHNAME', 'tagstore_remove_tag_from_many' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION tagstore.remove_tag_from_many(@extschema@.tagpath, text, text[]) IS
 	'untag many entities of one type; one row per external id: untagged or not tagged, with the revision';
+
+-- ---------------------------------------------------------------------------
+-- Every refresh chooses the posted tags (issue #19, item 4): tagging_count
+-- keeps each tag's taggings as of the last refresh, posting_setting the
+-- threshold given last; refresh_postings' min_taggings defaults to it; a
+-- TRUNCATE of tagging forgets the counts; posting_status shows the
+-- threshold.  As sql/src/07_postings.sql.  The counts start empty: the
+-- first refresh after the update counts every tag.
+-- ---------------------------------------------------------------------------
+CREATE TABLE tagstore.tagging_count (
+	tag_id bigint PRIMARY KEY,
+	taggings bigint NOT NULL CHECK (taggings > 0)
+);
+COMMENT ON TABLE tagstore.tagging_count IS 'taggings per tag as of the last refresh_postings, from which it chooses the posted tags';
+
+CREATE TABLE tagstore.posting_setting (
+	min_taggings integer NOT NULL CHECK (min_taggings >= 1),
+	only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row)
+);
+COMMENT ON TABLE tagstore.posting_setting IS 'the min_taggings last given to refresh_postings (no row: 2000)';
+SELECT pg_catalog.pg_extension_config_dump('tagstore.posting_setting', '');
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES ON tagstore.tagging_count, tagstore.posting_setting
+	TO @extowner@ WITH GRANT OPTION;
+
+CREATE OR REPLACE FUNCTION tagstore._taggings_truncated() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+	UPDATE tagstore.posted_tag SET stale = true WHERE NOT stale;
+	DELETE FROM tagstore.tagging_count;
+	RETURN NULL;
+END $$;
+COMMENT ON FUNCTION tagstore._taggings_truncated() IS 'internal trigger: TRUNCATE of tagging makes every posting stale and every count unknown';
+
+CREATE OR REPLACE VIEW tagstore.posting_status AS
+SELECT (SELECT count(*) FROM tagstore.posted_tag) AS posted_tags,
+	   (SELECT count(*) FROM tagstore.posted_tag WHERE stale) AS stale_tags,
+	   (SELECT count(*) FROM tagstore.posting_change) AS pending_changes,
+	   pg_catalog.pg_total_relation_size('tagstore.posting') AS posting_bytes,
+	   coalesce((SELECT min_taggings FROM tagstore.posting_setting), 2000) AS min_taggings;
+COMMENT ON VIEW tagstore.posting_status IS 'posted and stale tags, pending changes, the postings'' size and the threshold they are chosen by';
+
+CREATE OR REPLACE FUNCTION tagstore.refresh_postings(rebuild boolean DEFAULT false,
+										  min_taggings integer DEFAULT NULL) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'tagstore_refresh_postings' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION tagstore.refresh_postings(boolean, integer) IS
+	'folds pending tagging changes into the closure postings, posts subtrees that reached min_taggings taggings (remembered; default 2000), drops those under half of it, and builds stale and new postings; rebuild => true writes every posting afresh from the taggings';

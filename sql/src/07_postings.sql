@@ -42,6 +42,28 @@ CREATE TRIGGER posted_tag_delete_cascade AFTER DELETE ON tagstore.posted_tag
 CREATE TRIGGER posted_tag_truncate_check AFTER TRUNCATE ON tagstore.posted_tag
 	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._delete_cascade();
 
+-- The taggings of each tag as of the last refresh (tags with none have no
+-- row), from which refresh_postings re-chooses the posted tags: it
+-- recounts the tags of the changes it folds in, and adds up subtrees over
+-- the tree as it stands, so a subtree that grew, or was moved under a tag,
+-- is posted by the next refresh.  Empty means never counted: the next
+-- refresh counts every tag.
+CREATE TABLE tagstore.tagging_count (
+	tag_id bigint PRIMARY KEY,
+	taggings bigint NOT NULL CHECK (taggings > 0)
+);
+COMMENT ON TABLE tagstore.tagging_count IS 'taggings per tag as of the last refresh_postings, from which it chooses the posted tags';
+
+-- The threshold the posted tags are chosen by, as refresh_postings was last
+-- given it (no row: 2,000): the background refreshes keep to the user's.
+-- pg_dump keeps it with the data.
+CREATE TABLE tagstore.posting_setting (
+	min_taggings integer NOT NULL CHECK (min_taggings >= 1),
+	only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row)
+);
+COMMENT ON TABLE tagstore.posting_setting IS 'the min_taggings last given to refresh_postings (no row: 2000)';
+SELECT pg_catalog.pg_extension_config_dump('tagstore.posting_setting', '');
+
 CREATE TABLE tagstore.posting_change (
 	tag_id bigint NOT NULL,
 	entity_id bigint NOT NULL
@@ -85,9 +107,10 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
 	UPDATE tagstore.posted_tag SET stale = true WHERE NOT stale;
+	DELETE FROM tagstore.tagging_count;
 	RETURN NULL;
 END $$;
-COMMENT ON FUNCTION tagstore._taggings_truncated() IS 'internal trigger: TRUNCATE of tagging makes every posting stale';
+COMMENT ON FUNCTION tagstore._taggings_truncated() IS 'internal trigger: TRUNCATE of tagging makes every posting stale and every count unknown';
 REVOKE EXECUTE ON FUNCTION tagstore._taggings_truncated() FROM PUBLIC;
 CREATE TRIGGER taggings_truncated BEFORE TRUNCATE ON tagstore.tagging
 	FOR EACH STATEMENT EXECUTE FUNCTION tagstore._taggings_truncated();
@@ -97,11 +120,12 @@ CREATE VIEW tagstore.posting_status AS
 SELECT (SELECT count(*) FROM tagstore.posted_tag) AS posted_tags,
 	   (SELECT count(*) FROM tagstore.posted_tag WHERE stale) AS stale_tags,
 	   (SELECT count(*) FROM tagstore.posting_change) AS pending_changes,
-	   pg_catalog.pg_total_relation_size('tagstore.posting') AS posting_bytes;
-COMMENT ON VIEW tagstore.posting_status IS 'posted and stale tags, pending changes and the postings'' size';
+	   pg_catalog.pg_total_relation_size('tagstore.posting') AS posting_bytes,
+	   coalesce((SELECT min_taggings FROM tagstore.posting_setting), 2000) AS min_taggings;
+COMMENT ON VIEW tagstore.posting_status IS 'posted and stale tags, pending changes, the postings'' size and the threshold they are chosen by';
 
 CREATE FUNCTION tagstore.refresh_postings(rebuild boolean DEFAULT false,
-										  min_taggings integer DEFAULT 2000) RETURNS bigint
+										  min_taggings integer DEFAULT NULL) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'tagstore_refresh_postings' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION tagstore.refresh_postings(boolean, integer) IS
-	'folds pending tagging changes into the closure postings and rebuilds stale ones; rebuild => true re-chooses the posted tags (subtrees with at least min_taggings taggings)';
+	'folds pending tagging changes into the closure postings, posts subtrees that reached min_taggings taggings (remembered; default 2000), drops those under half of it, and builds stale and new postings; rebuild => true writes every posting afresh from the taggings';

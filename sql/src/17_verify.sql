@@ -18,6 +18,8 @@
 --   posting_chunk_duplicate         a chunk stored twice
 --   posting_orphan                  posting rows of a tag not in posted_tag
 --   posted_tag_orphan               a posted_tag row of a tag that does not exist
+--   tagging_count                   tagging_count's taggings of a tag that no
+--                                   pending change names are not its taggings
 --   null_value                      a NULL where tagstore needs a value (a
 --                                   NOT NULL constraint dropped); tag_id is
 --                                   the tag's for tag and posted_tag rows
@@ -59,9 +61,10 @@
 -- exists (deletes leave them until the next refresh), stale postings (they
 -- are not read), and history pruned by prune_history.
 --
--- refresh_postings(rebuild => true) repairs every posting_* and
--- posted_tag_orphan problem, and NULLs in posting_change and posted_tag:
--- it rewrites every posting from the taggings.  The others need the rows
+-- refresh_postings(rebuild => true) repairs every posting_*,
+-- posted_tag_orphan and tagging_count problem, and NULLs in posting_change
+-- and posted_tag: it counts every tag and rewrites every posting from the
+-- taggings.  The others need the rows
 -- fixed by hand (see the README's Troubleshooting).
 --
 -- verify() reads every table of tagstore, so it is not for PUBLIC: the
@@ -90,6 +93,21 @@ WITH problems (tag_id, problem, detail) AS (
 	SELECT p.tag_id, 'posted_tag_orphan', 'tagstore.posted_tag holds a tag id that tagstore.tag does not'
 	FROM tagstore.posted_tag p
 	WHERE NOT EXISTS (SELECT FROM tagstore.tag t WHERE t.id = p.tag_id)
+
+	-- each tag's taggings as refresh_postings last counted them: exact for
+	-- the tags that no pending change names (empty: never counted)
+	UNION ALL
+	SELECT coalesce(c.tag_id, g.tag_id), 'tagging_count',
+		   format('tagstore.tagging_count counts %s, tagstore.tagging holds %s taggings of the tag',
+				  coalesce(c.taggings, 0), coalesce(g.n, 0))
+	FROM tagstore.tagging_count c
+	FULL JOIN (SELECT x.tag_id, count(*) AS n FROM tagstore.tagging x GROUP BY x.tag_id) g
+		ON g.tag_id = c.tag_id
+	WHERE c.taggings IS DISTINCT FROM g.n
+	  AND (c.tag_id IS NOT NULL OR EXISTS (SELECT FROM tagstore.tag t WHERE t.id = g.tag_id))
+	  AND EXISTS (SELECT FROM tagstore.tagging_count)
+	  AND NOT EXISTS (SELECT FROM tagstore.posting_change x
+					  WHERE x.tag_id = coalesce(c.tag_id, g.tag_id))
 
 	-- NULLs where tagstore needs a value: per row for tags and posted tags,
 	-- counted for the other tables

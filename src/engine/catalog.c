@@ -106,10 +106,13 @@ static const struct
 	[TSREL_POSTING] = REL("posting"),
 	[TSREL_POSTING_CHANGE] = REL("posting_change"),
 	[TSREL_TAXONOMY_GRANT] = REL("taxonomy_grant"),
+	[TSREL_TAGGING_COUNT] = REL("tagging_count"),
+	[TSREL_POSTING_SETTING] = REL("posting_setting"),
 };
 
 /* A relation that a database still at version 1.0 lacks (its OID is then invalid). */
-#define OPTIONAL_REL(rel) ((rel) == TSREL_TAXONOMY_GRANT)
+#define OPTIONAL_REL(rel) \
+	((rel) == TSREL_TAXONOMY_GRANT || (rel) == TSREL_TAGGING_COUNT || (rel) == TSREL_POSTING_SETTING)
 
 /* The tagpath type, in a column list: the type of tag.key. */
 #define TAGPATH_TYPE InvalidOid
@@ -162,6 +165,9 @@ static const struct
 	{TSREL_POSTING, Anum_posting_members, "members", BYTEAOID},
 	{TSREL_POSTING_CHANGE, Anum_posting_change_tag_id, "tag_id", INT8OID},
 	{TSREL_POSTING_CHANGE, Anum_posting_change_entity_id, "entity_id", INT8OID},
+	{TSREL_TAGGING_COUNT, Anum_tagging_count_tag_id, "tag_id", INT8OID},
+	{TSREL_TAGGING_COUNT, Anum_tagging_count_taggings, "taggings", INT8OID},
+	{TSREL_POSTING_SETTING, Anum_posting_setting_min_taggings, "min_taggings", INT4OID},
 };
 
 /*
@@ -284,7 +290,8 @@ static const struct
 		1, {TIDARRAYOID}, false, SPI_OK_DELETE
 	},
 	[TSQ_TAG_TREE] = {
-		"SELECT t.id, t.parent_id, coalesce(NOT p.stale, false), rank() OVER (ORDER BY t.key)"
+		"SELECT t.id, t.parent_id, coalesce(NOT p.stale, false), rank() OVER (ORDER BY t.key),"
+		" p.tag_id IS NOT NULL"
 		" FROM tagstore.tag t LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id ORDER BY t.id",
 		0, {0}, false, SPI_OK_SELECT
 	},
@@ -298,8 +305,38 @@ static const struct
 		"INSERT INTO tagstore.posted_tag (tag_id) SELECT unnest($1)",
 		1, {INT8ARRAYOID}, false, SPI_OK_INSERT
 	},
+	[TSQ_POSTED_REMOVE] = {
+		"DELETE FROM tagstore.posted_tag WHERE tag_id = ANY ($1)",
+		1, {INT8ARRAYOID}, false, SPI_OK_DELETE
+	},
 	[TSQ_TAGGING_COUNTS] = {
 		"SELECT tag_id, count(*) FROM tagstore.tagging GROUP BY tag_id", 0, {0}, false, SPI_OK_SELECT
+	},
+	[TSQ_COUNTS_KNOWN] = {
+		"SELECT tag_id, taggings FROM tagstore.tagging_count", 0, {0}, false, SPI_OK_SELECT
+	},
+	[TSQ_TAGGING_COUNTS_OF] = {
+		"SELECT t, (SELECT count(*) FROM tagstore.tagging g WHERE g.tag_id = t) FROM unnest($1) t",
+		1, {INT8ARRAYOID}, false, SPI_OK_SELECT
+	},
+	[TSQ_COUNTS_CLEAR] = {
+		"DELETE FROM tagstore.tagging_count", 0, {0}, false, SPI_OK_DELETE
+	},
+	[TSQ_COUNTS_FORGET] = {
+		"DELETE FROM tagstore.tagging_count WHERE tag_id = ANY ($1)",
+		1, {INT8ARRAYOID}, false, SPI_OK_DELETE
+	},
+	[TSQ_COUNTS_SET] = {
+		"INSERT INTO tagstore.tagging_count (tag_id, taggings) SELECT unnest($1), unnest($2)",
+		2, {INT8ARRAYOID, INT8ARRAYOID}, false, SPI_OK_INSERT
+	},
+	[TSQ_MIN_TAGGINGS] = {
+		"SELECT min_taggings FROM tagstore.posting_setting", 0, {0}, false, SPI_OK_SELECT
+	},
+	[TSQ_MIN_TAGGINGS_SET] = {
+		"INSERT INTO tagstore.posting_setting (min_taggings) VALUES ($1)"
+		" ON CONFLICT (only_row) DO UPDATE SET min_taggings = excluded.min_taggings",
+		1, {INT4OID}, false, SPI_OK_INSERT
 	},
 	[TSQ_TAGGINGS_OF_ENTITIES] = {
 		"SELECT entity_id, tag_id FROM tagstore.tagging WHERE entity_id = ANY ($1) ORDER BY 1",
@@ -662,7 +699,11 @@ catalog_load(void)
 	}
 	for (int i = 0; i < (int) lengthof(columns); i++)
 	{
-		Oid			type = check_column(columns[i].rel, columns[i].attnum, columns[i].name,
+		Oid			type;
+
+		if (!OidIsValid(cache.relids[columns[i].rel]))
+			continue;			/* an optional relation a 1.0 database lacks */
+		type = check_column(columns[i].rel, columns[i].attnum, columns[i].name,
 										columns[i].type);
 
 		if (columns[i].type == TAGPATH_TYPE)

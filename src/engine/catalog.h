@@ -44,6 +44,8 @@ typedef enum TagstoreRel
 	TSREL_POSTING,
 	TSREL_POSTING_CHANGE,
 	TSREL_TAXONOMY_GRANT,		/* missing in a database still at 1.0 */
+	TSREL_TAGGING_COUNT,		/* missing in a database still at 1.0 */
+	TSREL_POSTING_SETTING,		/* missing in a database still at 1.0 */
 	TSREL_COUNT
 } TagstoreRel;
 
@@ -95,6 +97,13 @@ typedef enum TagstoreRel
 #define Anum_posted_tag_stale		2
 #define Anum_posted_tag_entities	3
 
+/* tagstore.tagging_count */
+#define Anum_tagging_count_tag_id	1
+#define Anum_tagging_count_taggings	2
+
+/* tagstore.posting_setting */
+#define Anum_posting_setting_min_taggings	1
+
 /* tagstore.posting */
 #define Anum_posting_tag_id			1
 #define Anum_posting_chunk			2
@@ -133,11 +142,19 @@ typedef enum TagstoreQuery
 	TSQ_CHANGES_ALL,			/* the change rows' ctids and their count */
 	TSQ_CHANGES_AT,				/* the changes at those ctids, by entity */
 	TSQ_CHANGES_DELETE,
-	TSQ_TAG_TREE,				/* every tag: id, parent, fresh posting, rank by key */
+	TSQ_TAG_TREE,				/* every tag: id, parent, fresh posting, rank by key, posted */
 	TSQ_POSTING_CLEAR,
 	TSQ_POSTED_CLEAR,
 	TSQ_POSTED_ADD,
-	TSQ_TAGGING_COUNTS,			/* taggings per tag */
+	TSQ_POSTED_REMOVE,
+	TSQ_TAGGING_COUNTS,			/* taggings per tag, counted */
+	TSQ_COUNTS_KNOWN,			/* taggings per tag, as tagging_count holds them */
+	TSQ_TAGGING_COUNTS_OF,		/* taggings of each of the tags given, counted */
+	TSQ_COUNTS_CLEAR,
+	TSQ_COUNTS_FORGET,
+	TSQ_COUNTS_SET,
+	TSQ_MIN_TAGGINGS,			/* the threshold last given, if any */
+	TSQ_MIN_TAGGINGS_SET,
 	TSQ_TAGGINGS_OF_ENTITIES,
 	TSQ_STALE_POSTED,			/* stale posted tags with their keys, deepest first */
 	/* write.c */

@@ -5,12 +5,14 @@
  *
  * Expanding a broad tag at query time means reading every tagging under it
  * (a root can cover most of them).  For tags whose subtree carries at least
- * min_taggings taggings (an argument of refresh_postings, default 2,000),
- * tagstore keeps the answer instead:
+ * min_taggings taggings (an argument of refresh_postings, kept from one
+ * call to the next, default 2,000), tagstore keeps the answer instead:
  *
  *	posted_tag (tag_id, stale)			which tags have a posting
  *	posting (tag_id, chunk, members)	the posting, in chunks of 65,536 ids
  *	posting_change (tag_id, entity_id)	taggings written since it was made
+ *	tagging_count (tag_id, taggings)	each tag's taggings at the last refresh
+ *	posting_setting (min_taggings)		the threshold given last
  *
  * Writers never touch postings (that would serialise every tagging on the
  * root's rows): a trigger on tagging appends (tag, entity) to posting_change
@@ -21,14 +23,15 @@
  * the pending ones, and every reader's answer is exact for its snapshot.
  * Moving or deleting a tag changes its ancestors' subtrees: a trigger on tag
  * marks their postings stale, and readers skip stale postings.
- * tagstore.refresh_postings() folds the pending changes in and rebuilds
- * stale postings.
+ * tagstore.refresh_postings() folds the pending changes in, chooses the
+ * posted tags again by the subtrees' taggings, and builds stale and new
+ * postings.
  *
  * The postings' files, one job each, lowest first:
  *	posting_format.c	the chunks as stored, a posting loaded and written
  *	posting_trigger.c	the change log that writers append to
  *	posting_read.c		a posting read as a search sees it, pending changes applied
- *	posting_refresh.c	refresh_postings: changes folded in, stale ones rebuilt
+ *	posting_refresh.c	refresh_postings: changes folded in, posted tags chosen, postings built
  *
  * tagstore.verify() (verify.c) checks them against the taggings.
  */

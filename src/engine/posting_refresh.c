@@ -1,8 +1,8 @@
 /*
  * posting_refresh.c
  *	  tagstore.refresh_postings(): the pending changes folded into the
- *	  postings, stale postings rebuilt, and with rebuild the posted tags
- *	  chosen afresh (see posting.h).
+ *	  postings, the posted tags chosen again, and stale and new postings
+ *	  built (see posting.h).
  *
  * It runs in one transaction and deletes exactly the change rows it
  * applied.  Taggings go on meanwhile, so the order matters:
@@ -10,7 +10,8 @@
  *	1. its locks: tag in SHARE mode (no tag moves or deletions meanwhile,
  *	   and one refresh at a time with posted_tag's lock); taggings go on;
  *	2. then one snapshot, in which it reads the change rows it will fold
- *	   in and delete, and the taggings it rebuilds stale postings from;
+ *	   in and delete, recounts their tags, and reads the taggings it builds
+ *	   stale and new postings from;
  *	3. folding a change in reads the entity's taggings in that snapshot or
  *	   a later one; a change made after the snapshot keeps its row, so
  *	   readers decide it themselves until the next refresh.
@@ -25,6 +26,17 @@
  * (mammal, 9) and (animal, 7).  Entity 9 now carries mammal, under T: 9
  * joins; entity 7 carries nothing under T: 7 leaves.  T is written as
  * {1, 9} and both change rows are deleted.
+ *
+ * Choosing the posted tags: a tag is posted when its subtree carries at
+ * least min_taggings taggings.  tagging_count keeps each tag's own
+ * taggings as of the last refresh; a refresh recounts the tags its changes
+ * name (one index range each) and adds the subtrees up over the tree as it
+ * stands, so a subtree that grew, or that moves gathered under one tag, is
+ * posted by the next refresh, and one that shrank below half the threshold
+ * loses its posting (half: a subtree near the threshold is not posted and
+ * dropped by turns).  rebuild => true counts every tag and posts exactly
+ * the subtrees at the threshold.  The threshold given last is kept in
+ * posting_setting, so the writers' background refreshes keep to it.
  *
  * Limits: the tag tree (a few words per tag) and the changes are held in
  * memory; a refresh locks the tag table against writes (not against
@@ -43,6 +55,9 @@
 #include "catalog.h"
 #include "posting.h"
 #include "search.h"
+
+/* The threshold when none was ever given (refresh_postings' min_taggings). */
+#define DEFAULT_MIN_TAGGINGS 2000
 
 /* An int8[] of the given Datums. */
 static Datum
@@ -64,6 +79,8 @@ typedef struct TagTree
 	int		   *parent;			/* index, or -1 */
 	int		   *nearest;		/* index of the nearest fresh posted ancestor-or-self, or -1 */
 	int		   *by_key;			/* indexes in key order: every tag after its ancestors */
+	bool	   *posted;			/* has a posted_tag row, fresh or stale */
+	int64	   *taggings;		/* its own taggings, once counted (tree_count) */
 } TagTree;
 
 static int
@@ -104,6 +121,8 @@ tree_load(void)
 	root = palloc(sizeof(bool) * Max(tree.n, 1));
 	fresh = palloc(sizeof(bool) * Max(tree.n, 1));
 	tree.by_key = palloc(sizeof(int) * Max(tree.n, 1));
+	tree.posted = palloc(sizeof(bool) * Max(tree.n, 1));
+	tree.taggings = palloc0(sizeof(int64) * Max(tree.n, 1));
 	for (int i = 0; i < tree.n; i++)
 	{
 		bool		isnull;
@@ -115,6 +134,7 @@ tree_load(void)
 		parents[i] = isnull ? 0 : DatumGetInt64(parent);
 		fresh[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
 		tree.by_key[spi_int64(i, 4) - 1] = i;
+		tree.posted[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 5, &isnull));
 	}
 	SPI_freetuptable(SPI_tuptable);
 	for (int i = 0; i < tree.n; i++)
@@ -147,6 +167,15 @@ cmp_int(const void *a, const void *b)
 	return *(const int *) a - *(const int *) b;
 }
 
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
 /* One posting bit to set: entity under posted tag (index), member or not. */
 typedef struct Membership
 {
@@ -164,50 +193,6 @@ cmp_membership(const void *a, const void *b)
 	if (x->tag != y->tag)
 		return x->tag - y->tag;
 	return (x->entity > y->entity) - (x->entity < y->entity);
-}
-
-/*
- * Chooses the tags to post afresh: those whose subtree carries at least
- * min_taggings taggings.  Tags are summed in descending key order, so that
- * every tag comes after its descendants and its count is complete when
- * reached.
- */
-static void
-choose_posted(int min_taggings)
-{
-	TagTree		tree;
-	int64	   *totals;
-	Datum	   *chosen;
-	int			nchosen = 0;
-
-	/* every posting row goes, even one whose tag is not posted (verify.c reports those) */
-	catalog_execute(TSQ_POSTING_CLEAR, NULL, NULL, false, 0);
-	catalog_execute(TSQ_POSTED_CLEAR, NULL, NULL, false, 0);
-	tree = tree_load();
-	totals = palloc0(sizeof(int64) * Max(tree.n, 1));
-	chosen = palloc(sizeof(Datum) * Max(tree.n, 1));
-	catalog_execute(TSQ_TAGGING_COUNTS, NULL, NULL, true, 0);
-	for (uint64 r = 0; r < SPI_processed; r++)
-	{
-		int			i = tree_find(&tree, DatumGetInt64(catalog_spi_value(r, 1, TSREL_TAGGING,
-																		 Anum_tagging_tag_id)));
-
-		if (i >= 0)
-			totals[i] += spi_int64(r, 2);
-	}
-	SPI_freetuptable(SPI_tuptable);
-
-	for (int k = tree.n - 1; k >= 0; k--)
-	{
-		int			i = tree.by_key[k];
-
-		if (totals[i] >= min_taggings)
-			chosen[nchosen++] = Int64GetDatum(tree.ids[i]);
-		if (tree.parent[i] >= 0)
-			totals[tree.parent[i]] += totals[i];
-	}
-
-	catalog_execute(TSQ_POSTED_ADD, (Datum[]) {int64_array(chosen, nchosen)}, NULL, false, 0);
 }
 
 /* (entity, tag) pairs, sorted by entity: changed taggings, or taggings carried now. */
@@ -360,17 +345,163 @@ rewrite_postings(const TagTree *tree, Membership *bits, int nbits)
 	}
 }
 
-/* Folds the change rows at ctids into the fresh postings above them. */
+/* Folds the changes into the fresh postings above them. */
 static void
-apply_changes(Datum ctids)
+apply_changes(const TagTree *tree, const Changes *changed)
 {
-	TagTree		tree = tree_load();
-	Changes		changed = changes_at(ctids);
-	Changes		now = taggings_now(&changed);
+	Changes		now = taggings_now(changed);
 	int			nbits;
-	Membership *bits = memberships(&tree, &changed, &now, &nbits);
+	Membership *bits = memberships(tree, changed, &now, &nbits);
 
-	rewrite_postings(&tree, bits, nbits);
+	rewrite_postings(tree, bits, nbits);
+}
+
+/* Does the database keep tagging_count and posting_setting (one still at 1.0 does not)? */
+static bool
+counts_kept(void)
+{
+	return OidIsValid(catalog_relid(TSREL_TAGGING_COUNT)) &&
+		OidIsValid(catalog_relid(TSREL_POSTING_SETTING));
+}
+
+/*
+ * Sets the counts of the last SPI result's rows (tag_id, taggings) in the
+ * tree (tags not in it are gone), and returns the tags among them with
+ * taggings, and their counts, as Datums for tagging_count (in *counts).
+ */
+static int
+tree_set_counts(TagTree *tree, TagstoreRel rel, AttrNumber tag_att, Datum **tags, Datum **counts)
+{
+	int			n = 0;
+
+	*tags = palloc(sizeof(Datum) * Max(SPI_processed, 1));
+	*counts = palloc(sizeof(Datum) * Max(SPI_processed, 1));
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		int64		tag = DatumGetInt64(catalog_spi_value(r, 1, rel, tag_att));
+		int64		count = spi_int64(r, 2);
+		int			i = tree_find(tree, tag);
+
+		if (i >= 0)
+			tree->taggings[i] = count;
+		if (i >= 0 && count > 0)
+		{
+			(*tags)[n] = Int64GetDatum(tag);
+			(*counts)[n++] = Int64GetDatum(count);
+		}
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return n;
+}
+
+/*
+ * The tags' own taggings, into the tree, counted in the refresh's
+ * snapshot: with all (or when tagging_count is empty: never counted, or
+ * emptied by a TRUNCATE of tagging) every tag counted afresh; else
+ * tagging_count as it stands, with the changes' tags recounted.  What is
+ * counted is kept in tagging_count, except in a database still at 1.0,
+ * which has none.
+ */
+static void
+tree_count(TagTree *tree, const Changes *changed, bool all)
+{
+	Datum	   *tags;
+	Datum	   *counts;
+	int			n;
+
+	if (counts_kept() && !all)
+	{
+		catalog_execute(TSQ_COUNTS_KNOWN, NULL, NULL, true, 0);
+		all = SPI_processed == 0;
+		n = tree_set_counts(tree, TSREL_TAGGING_COUNT, Anum_tagging_count_tag_id, &tags, &counts);
+	}
+	if (all || !counts_kept())
+	{
+		memset(tree->taggings, 0, sizeof(int64) * tree->n);
+		catalog_execute(TSQ_TAGGING_COUNTS, NULL, NULL, true, 0);
+		n = tree_set_counts(tree, TSREL_TAGGING, Anum_tagging_tag_id, &tags, &counts);
+		if (!counts_kept())
+			return;
+		catalog_execute(TSQ_COUNTS_CLEAR, NULL, NULL, false, 0);
+	}
+	else
+	{
+		/* the changes' distinct tags: their counts are forgotten, then set again */
+		int64	   *sorted = palloc(sizeof(int64) * Max(changed->n, 1));
+		Datum	   *changed_tags = palloc(sizeof(Datum) * Max(changed->n, 1));
+		int			nchanged = 0;
+
+		memcpy(sorted, changed->tag, sizeof(int64) * changed->n);
+		qsort(sorted, changed->n, sizeof(int64), cmp_int64);
+		for (int i = 0; i < changed->n; i++)
+			if (i == 0 || sorted[i] != sorted[i - 1])
+				changed_tags[nchanged++] = Int64GetDatum(sorted[i]);
+		if (nchanged == 0)
+			return;
+		catalog_execute(TSQ_TAGGING_COUNTS_OF, (Datum[]) {int64_array(changed_tags, nchanged)},
+						NULL, true, 0);
+		n = tree_set_counts(tree, TSREL_TAGGING, Anum_tagging_tag_id, &tags, &counts);
+		catalog_execute(TSQ_COUNTS_FORGET, (Datum[]) {int64_array(changed_tags, nchanged)},
+						NULL, false, 0);
+	}
+	if (n > 0)
+		catalog_execute(TSQ_COUNTS_SET, (Datum[]) {int64_array(tags, n), int64_array(counts, n)},
+						NULL, false, 0);
+}
+
+/*
+ * Chooses the posted tags by their subtrees' taggings: those with at least
+ * min_taggings; a posted tag also stays while its subtree keeps half of
+ * that, unless afresh (every posting was cleared).  New ones are added
+ * stale, for rebuild_stale to build.  Tags are summed in descending key
+ * order, so that every tag comes after its descendants and its total is
+ * complete when reached.
+ */
+static void
+choose_posted(const TagTree *tree, int min_taggings, bool afresh)
+{
+	int64	   *totals = palloc(sizeof(int64) * Max(tree->n, 1));
+	Datum	   *added = palloc(sizeof(Datum) * Max(tree->n, 1));
+	Datum	   *dropped = palloc(sizeof(Datum) * Max(tree->n, 1));
+	int			nadded = 0,
+				ndropped = 0;
+
+	memcpy(totals, tree->taggings, sizeof(int64) * tree->n);
+	for (int k = tree->n - 1; k >= 0; k--)
+	{
+		int			i = tree->by_key[k];
+		bool		posted = tree->posted[i] && !afresh;
+		bool		wanted = totals[i] >= min_taggings || (posted && totals[i] * 2 >= min_taggings);
+
+		if (wanted && !posted)
+			added[nadded++] = Int64GetDatum(tree->ids[i]);
+		else if (!wanted && posted)
+			dropped[ndropped++] = Int64GetDatum(tree->ids[i]);
+		if (tree->parent[i] >= 0)
+			totals[tree->parent[i]] += totals[i];
+	}
+	if (ndropped > 0)
+		catalog_execute(TSQ_POSTED_REMOVE, (Datum[]) {int64_array(dropped, ndropped)}, NULL, false, 0);
+	if (nadded > 0)
+		catalog_execute(TSQ_POSTED_ADD, (Datum[]) {int64_array(added, nadded)}, NULL, false, 0);
+}
+
+/* The threshold: the one given (and kept), else the one kept, else 2,000. */
+static int
+min_taggings_of(bool given, int32 min_taggings)
+{
+	if (!counts_kept())
+		return given ? min_taggings : DEFAULT_MIN_TAGGINGS;
+	if (given)
+	{
+		catalog_execute(TSQ_MIN_TAGGINGS_SET, (Datum[]) {Int32GetDatum(min_taggings)}, NULL, false, 0);
+		return min_taggings;
+	}
+	catalog_execute(TSQ_MIN_TAGGINGS, NULL, NULL, true, 0);
+	min_taggings = SPI_processed == 0 ? DEFAULT_MIN_TAGGINGS :
+		DatumGetInt32(catalog_spi_value(0, 1, TSREL_POSTING_SETTING, Anum_posting_setting_min_taggings));
+	SPI_freetuptable(SPI_tuptable);
+	return min_taggings;
 }
 
 /* Rebuilds every stale posting from the taggings, deepest first. */
@@ -411,27 +542,31 @@ rebuild_stale(void)
 
 /*
  * tagstore.refresh_postings(rebuild boolean, min_taggings integer) -> bigint:
- * folds the pending changes into the postings and rebuilds stale ones; with
- * rebuild, first chooses the posted tags afresh (those whose subtree carries
- * at least min_taggings taggings), deleting every posting row, and writes
- * each posting from the taggings alone: whatever the postings held, or the
- * change log lost, this repairs.  Returns the number of changes folded in.
+ * folds the pending changes into the postings, chooses the posted tags
+ * again (see the header comment) and builds stale and newly posted ones.
+ * With rebuild, it deletes every posting row first, counts every tag, and
+ * writes each posting from the taggings alone: whatever the postings held,
+ * or the change log lost, this repairs.  min_taggings NULL is the
+ * threshold given last.  Returns the number of changes folded in.
  */
 PG_FUNCTION_INFO_V1(tagstore_refresh_postings);
 Datum
 tagstore_refresh_postings(PG_FUNCTION_ARGS)
 {
 	bool		rebuild = PG_ARGISNULL(0) ? false : PG_GETARG_BOOL(0);
-	int32		min_taggings = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1);
+	bool		min_given = !PG_ARGISNULL(1);
+	int32		min_taggings = min_given ? PG_GETARG_INT32(1) : 0;
 	Datum		ctids;
 	bool		isnull;
 	int64		folded;
+	TagTree		tree;
+	Changes		changed = {0};
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("refresh_postings arguments must not be NULL")));
-	if (min_taggings < 1)
+				 errmsg("rebuild must not be NULL")));
+	if (min_given && min_taggings < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("min_taggings must be at least 1")));
@@ -448,6 +583,7 @@ tagstore_refresh_postings(PG_FUNCTION_ARGS)
 	catalog_execute(TSQ_LOCK_POSTED_TAG, NULL, NULL, false, 0);
 	/* a snapshot taken after the locks, for the reads that use the active one */
 	PushActiveSnapshot(GetTransactionSnapshot());
+	min_taggings = min_taggings_of(min_given, min_taggings);
 
 	/*
 	 * Exactly the changes this refresh accounts for: later ones stay pending.
@@ -460,9 +596,29 @@ tagstore_refresh_postings(PG_FUNCTION_ARGS)
 	folded = spi_int64(0, 2);
 
 	if (rebuild)
-		choose_posted(min_taggings);
-	else if (folded > 0)
-		apply_changes(ctids);
+	{
+		/* every posting row goes, even one whose tag is not posted (verify.c reports those) */
+		catalog_execute(TSQ_POSTING_CLEAR, NULL, NULL, false, 0);
+		catalog_execute(TSQ_POSTED_CLEAR, NULL, NULL, false, 0);
+		tree = tree_load();
+		tree_count(&tree, NULL, true);
+		choose_posted(&tree, min_taggings, true);
+	}
+	else
+	{
+		tree = tree_load();
+		if (folded > 0)
+		{
+			changed = changes_at(ctids);
+			apply_changes(&tree, &changed);
+		}
+		/* a database still at 1.0 keeps no counts: its posted tags stay those rebuild chose */
+		if (counts_kept())
+		{
+			tree_count(&tree, &changed, false);
+			choose_posted(&tree, min_taggings, false);
+		}
+	}
 	rebuild_stale();
 	if (folded > 0)
 		catalog_execute(TSQ_CHANGES_DELETE, &ctids, NULL, false, 0);

@@ -35,8 +35,8 @@
  * taken and exit.  Nothing here can fail a writer's transaction: before
  * the commit it only reads the statistics and the extension's owner, after
  * it only registers the worker (when no slot is free, the next commit
- * tries again).  A refresh chooses no new posted tags: a subtree that grew
- * past the threshold is posted by refresh_postings(rebuild => true).
+ * tries again).  The refresh also chooses the posted tags again, so a
+ * subtree that grew past the threshold is posted by the next one.
  */
 #include "postgres.h"
 

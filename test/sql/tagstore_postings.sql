@@ -191,6 +191,99 @@ SELECT checked > 0 AS some, checked < (SELECT count(*) FROM forest()) AS fewer, 
 FROM check_postings();
 SELECT cases, mismatches FROM compare(100);
 
+-- Every refresh chooses the posted tags (posting_refresh.c): a tag is
+-- posted when its subtree carries the threshold's taggings, and keeps its
+-- posting while it carries half of them; the threshold given last is kept.
+-- choice() compares the posted tags with the subtrees' taggings counted by
+-- a walk of parent ids.
+CREATE FUNCTION choice(OUT min_taggings int, OUT missing bigint, OUT kept_too_small bigint,
+					   OUT kept_by_half bigint, OUT posted bigint)
+LANGUAGE sql AS $$
+	WITH RECURSIVE under(top, id) AS (
+		SELECT id, id FROM tagstore.tag
+		UNION ALL
+		SELECT u.top, c.id FROM under u JOIN tagstore.tag c ON c.parent_id = u.id),
+	totals AS (
+		SELECT u.top AS id, count(g.tag_id) AS n
+		FROM under u LEFT JOIN tagstore.tagging g ON g.tag_id = u.id GROUP BY u.top)
+	SELECT s.min_taggings,
+		   count(*) FILTER (WHERE t.n >= s.min_taggings AND p.tag_id IS NULL),
+		   count(*) FILTER (WHERE t.n * 2 < s.min_taggings AND p.tag_id IS NOT NULL),
+		   count(*) FILTER (WHERE t.n < s.min_taggings AND p.tag_id IS NOT NULL),
+		   count(p.tag_id)
+	FROM totals t LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id, tagstore.posting_status s
+	GROUP BY s.min_taggings
+$$;
+SELECT min_taggings, missing, kept_too_small, kept_by_half, posted > 0 AS some_posted FROM choice();
+
+-- a leaf that grows past the threshold is posted by an ordinary refresh
+CREATE TEMP TABLE grown AS
+	SELECT f.id, f.path FROM forest() f
+	WHERE NOT EXISTS (SELECT FROM tagstore.posted_tag p WHERE p.tag_id = f.id)
+	  AND NOT EXISTS (SELECT FROM tagstore.tag c WHERE c.parent_id = f.id)
+	ORDER BY f.key LIMIT 1;
+SELECT count(*) AS tagged FROM grown g,
+	LATERAL tagstore.add_tag_to_many(g.path, 'item', ARRAY(SELECT 'grow' || i FROM generate_series(1, 30) i)) r;
+SELECT tagstore.refresh_postings() AS folded;
+SELECT p.stale, p.entities FROM grown g JOIN tagstore.posted_tag p ON p.tag_id = g.id;
+SELECT min_taggings, missing, kept_too_small FROM choice();
+SELECT checked > 0 AS some, fresh = checked AS all_fresh, mismatches FROM check_postings();
+
+-- and loses it once it shrinks under half of it
+SELECT count(*) AS untagged FROM grown g,
+	LATERAL tagstore.remove_tag_from_many(g.path, 'item', ARRAY(SELECT 'grow' || i FROM generate_series(1, 30) i)) r;
+SELECT tagstore.refresh_postings() AS folded;
+SELECT count(*) AS grown_posted FROM grown g JOIN tagstore.posted_tag p ON p.tag_id = g.id;
+SELECT min_taggings, missing, kept_too_small FROM choice();
+
+-- moves gather and split subtrees: the next refresh chooses by the tree as it is
+CREATE TEMP TABLE posted_before_moves AS SELECT tag_id FROM tagstore.posted_tag;
+SELECT setseed(0.31);
+DO $$
+DECLARE
+	t tagstore.tag;
+	p tagstore.tag;
+BEGIN
+	FOR i IN 1 .. 30 LOOP
+		t := random_tag();
+		SELECT * INTO p FROM forest() f WHERE f.taxonomy_id = t.taxonomy_id AND NOT f.key <@ t.key
+		ORDER BY f.key OFFSET floor(random() * 40) LIMIT 1;
+		PERFORM tagstore.move_tag(t.path, p.path);
+	END LOOP;
+END $$;
+SELECT churn(100);
+SELECT stale_tags > 0 AS moves_made_stale FROM tagstore.posting_status;
+SELECT tagstore.refresh_postings() > 0 AS folded;
+SELECT c.min_taggings, c.missing, c.kept_too_small, s.stale_tags
+FROM choice() c, tagstore.posting_status s;
+SELECT count(*) FILTER (WHERE b.tag_id IS NULL) > 0 AS newly_posted,
+	   count(*) FILTER (WHERE p.tag_id IS NULL) > 0 AS no_longer_posted
+FROM tagstore.posted_tag p FULL JOIN posted_before_moves b ON b.tag_id = p.tag_id;
+SELECT checked > 0 AS some, fresh = checked AS all_fresh, mismatches FROM check_postings();
+SELECT cases, mismatches FROM compare(100);
+
+-- a threshold given to an ordinary refresh is kept; posted tags under it
+-- keep their postings down to half of it
+SELECT tagstore.refresh_postings(min_taggings => 40) AS folded;
+SELECT min_taggings, missing, kept_too_small, kept_by_half > 0 AS some_kept_by_half FROM choice();
+SELECT checked > 0 AS some, fresh = checked AS all_fresh, mismatches FROM check_postings();
+
+-- the counts are checked by verify(); emptied, the next refresh counts every
+-- tag again; a TRUNCATE of tagging empties them
+SELECT count(*) AS verify_findings FROM tagstore.verify();
+DELETE FROM tagstore.tagging_count;
+SELECT tagstore.refresh_postings() AS folded;
+SELECT count(*) > 100 AS counted_again FROM tagstore.tagging_count;
+SELECT count(*) AS verify_findings FROM tagstore.verify();
+SELECT min_taggings, missing, kept_too_small FROM choice();
+BEGIN;
+TRUNCATE tagstore.tagging;
+SELECT count(*) AS counts_after_truncate FROM tagstore.tagging_count;
+ROLLBACK;
+-- a rebuild takes the default of the threshold kept as well
+SELECT tagstore.refresh_postings(rebuild => true) AS folded;
+SELECT min_taggings, missing, kept_too_small, kept_by_half FROM choice();
+
 -- bad arguments; counts check theirs in C too (count_entities_with_*)
 SELECT errcheck($$SELECT tagstore.count_entities_with_all('{}')$$);
 SELECT errcheck($$SELECT tagstore.count_entities_with_all(NULL)$$);
