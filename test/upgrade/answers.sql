@@ -171,7 +171,7 @@ SELECT t.path, tagstore.tag_id(t.path), tagstore.tag_path(t.id), tagstore.tag_id
 FROM tagstore.tag t ORDER BY t.id;
 
 \echo == posting_status
-SELECT * FROM tagstore.posting_status;
+SELECT posted_tags, stale_tags, pending_changes, posting_bytes FROM tagstore.posting_status;  -- 1.0's columns (1.1 adds min_taggings)
 
 -- The stored rows themselves, with 1.0's columns (an update that adds a
 -- column keeps these answers; one that converts stored data on purpose
