@@ -197,27 +197,34 @@ for n in $sizes; do
 	psql_bench -c "SET bench.reps = $reps" -f "$work/pending.sql" >/dev/null
 	psql_bench -f "$work/moves.sql"
 	echo
-	echo "== tagging throughput, 2 clients: both sides prewarmed, a warm-up round, then 3 alternating runs of 10 s each, median (tagstore includes revisions)"
-	declare -A runs=([tag_plain]="" [tag_tagstore]="")
+	echo "== tagging throughput, 2 clients: both sides prewarmed, a warm-up round, then 3 alternating runs of 10 s each, median (tagstore includes revisions; its writers' background refreshes on, as by default, and off)"
+	declare -A runs=([tag_plain]="" [tag_tagstore]="" [no_upkeep]="")
 	psql_bench -f "$work/prewarm.sql"
+	# tagging: pgbench with one of the scripts (no_upkeep: tag_tagstore with tagstore.auto_refresh off)
+	tagging() {
+		local script=$1 options=""
+		[ "$script" = no_upkeep ] && script=tag_tagstore options="-c tagstore.auto_refresh=off"
+		as_cluster_user env PGOPTIONS="$options" "$PGBIN/pgbench" -n -c 2 -j 2 -T 10 -D entities="$n" \
+			-f "$work/$script.pgbench" -h "$work" -p 54330 postgres 2>&1
+	}
 	# a discarded warm-up round too: each side's first writes settle in
-	for script in tag_plain tag_tagstore; do
-		as_cluster_user "$PGBIN/pgbench" -n -c 2 -j 2 -T 10 -D entities="$n" \
-			-f "$work/$script.pgbench" -h "$work" -p 54330 postgres >/dev/null 2>&1
+	for script in tag_plain tag_tagstore no_upkeep; do
+		tagging $script >/dev/null
 	done
 	for round in 1 2 3; do
-		for script in tag_plain tag_tagstore; do
-			runs[$script]+=" $(as_cluster_user "$PGBIN/pgbench" -n -c 2 -j 2 -T 10 -D entities="$n" \
-				-f "$work/$script.pgbench" -h "$work" -p 54330 postgres 2>&1 |
-				sed -n 's/^tps = \([0-9.]*\) .*/\1/p')"
+		for script in tag_plain tag_tagstore no_upkeep; do
+			runs[$script]+=" $(tagging $script | sed -n 's/^tps = \([0-9.]*\) .*/\1/p')"
 		done
 	done
 	median() { printf '%s\n' $1 | sort -n | sed -n 2p; }
 	plain=$(median "${runs[tag_plain]}")
 	tagstore=$(median "${runs[tag_tagstore]}")
+	no_upkeep=$(median "${runs[no_upkeep]}")
 	echo "plain insert:${runs[tag_plain]} tps (median $plain)"
 	echo "tagstore:${runs[tag_tagstore]} tps (median $tagstore)"
-	echo "tagstore / plain insert: $(echo "scale=2; $tagstore / $plain" | bc)"
+	echo "tagstore, auto_refresh off:${runs[no_upkeep]} tps (median $no_upkeep)"
+	echo "tagstore / plain insert: $(echo "scale=2; $tagstore / $plain" | bc)" \
+		"(auto_refresh off: $(echo "scale=2; $no_upkeep / $plain" | bc))"
 	shapes "$n"
 done
 psql_bench -f "$work/report.sql"
