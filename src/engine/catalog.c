@@ -290,8 +290,7 @@ static const struct
 		1, {TIDARRAYOID}, false, SPI_OK_DELETE
 	},
 	[TSQ_TAG_TREE] = {
-		"SELECT t.id, t.parent_id, coalesce(NOT p.stale, false), rank() OVER (ORDER BY t.key),"
-		" p.tag_id IS NOT NULL"
+		"SELECT t.id, t.parent_id, coalesce(NOT p.stale, false), p.tag_id IS NOT NULL"
 		" FROM tagstore.tag t LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id ORDER BY t.id",
 		0, {0}, false, SPI_OK_SELECT
 	},

@@ -142,7 +142,7 @@ typedef enum TagstoreQuery
 	TSQ_CHANGES_ALL,			/* the change rows' ctids and their count */
 	TSQ_CHANGES_AT,				/* the changes at those ctids, by entity */
 	TSQ_CHANGES_DELETE,
-	TSQ_TAG_TREE,				/* every tag: id, parent, fresh posting, rank by key, posted */
+	TSQ_TAG_TREE,				/* every tag: id, parent, fresh posting, posted; by id */
 	TSQ_POSTING_CLEAR,
 	TSQ_POSTED_CLEAR,
 	TSQ_POSTED_ADD,

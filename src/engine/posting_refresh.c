@@ -78,7 +78,7 @@ typedef struct TagTree
 	int64	   *ids;			/* sorted */
 	int		   *parent;			/* index, or -1 */
 	int		   *nearest;		/* index of the nearest fresh posted ancestor-or-self, or -1 */
-	int		   *by_key;			/* indexes in key order: every tag after its ancestors */
+	int		   *down;			/* indexes with every tag after its parent (parents_first) */
 	bool	   *posted;			/* has a posted_tag row, fresh or stale */
 	int64	   *taggings;		/* its own taggings, once counted (tree_count) */
 } TagTree;
@@ -103,6 +103,61 @@ tree_find(const TagTree *tree, int64 id)
 	return -1;
 }
 
+/*
+ * The tags' indexes with every tag after its parent: breadth first from
+ * the roots, by the parent links alone (sorting by key would give such an
+ * order too, at the cost of comparing paths).  A tag whose parent is not in
+ * the tree counts as a root.  Parent links in a cycle (which tagstore's
+ * writes cannot make, but a direct UPDATE can) are an error: no order
+ * exists, and the walks up the tree would not end.
+ */
+static int *
+parents_first(const TagTree *tree)
+{
+	int			n = tree->n;
+	int		   *order = palloc(sizeof(int) * Max(n, 1));
+	int		   *first = palloc0(sizeof(int) * (n + 1));	/* i's children: children[first[i] ..
+														 * first[i + 1]) */
+	int		   *next = palloc(sizeof(int) * Max(n, 1));
+	int		   *children = palloc(sizeof(int) * Max(n, 1));
+	int			tail = 0;
+
+	for (int i = 0; i < n; i++)
+		if (tree->parent[i] >= 0)
+			first[tree->parent[i] + 1]++;
+	for (int i = 0; i < n; i++)
+		first[i + 1] += first[i];
+	memcpy(next, first, sizeof(int) * n);
+	for (int i = 0; i < n; i++)
+		if (tree->parent[i] >= 0)
+			children[next[tree->parent[i]]++] = i;
+	for (int i = 0; i < n; i++)
+		if (tree->parent[i] < 0)
+			order[tail++] = i;
+	for (int head = 0; head < tail; head++)
+		for (int c = first[order[head]]; c < first[order[head] + 1]; c++)
+			order[tail++] = children[c];
+	if (tail < n)
+	{
+		bool	   *reached = palloc0(sizeof(bool) * n);
+		int			i = 0;
+
+		for (int k = 0; k < tail; k++)
+			reached[order[k]] = true;
+		while (reached[i])
+			i++;
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("the parent links of tagstore.tag form a cycle, through the tag with id " INT64_FORMAT,
+						tree->ids[i]),
+				 errhint("tagstore.verify() lists the tags whose path is not their parent's; set their parent_id right.")));
+	}
+	pfree(first);
+	pfree(next);
+	pfree(children);
+	return order;
+}
+
 static TagTree
 tree_load(void)
 {
@@ -111,7 +166,7 @@ tree_load(void)
 	bool	   *root;
 	bool	   *fresh;
 
-	/* in id order, with each one's rank in key order */
+	/* in id order */
 	catalog_execute(TSQ_TAG_TREE, NULL, NULL, false, 0);
 	tree.n = (int) SPI_processed;
 	tree.ids = palloc(sizeof(int64) * Max(tree.n, 1));
@@ -120,7 +175,6 @@ tree_load(void)
 	parents = palloc(sizeof(int64) * Max(tree.n, 1));
 	root = palloc(sizeof(bool) * Max(tree.n, 1));
 	fresh = palloc(sizeof(bool) * Max(tree.n, 1));
-	tree.by_key = palloc(sizeof(int) * Max(tree.n, 1));
 	tree.posted = palloc(sizeof(bool) * Max(tree.n, 1));
 	tree.taggings = palloc0(sizeof(int64) * Max(tree.n, 1));
 	for (int i = 0; i < tree.n; i++)
@@ -133,15 +187,15 @@ tree_load(void)
 		root[i] = isnull;
 		parents[i] = isnull ? 0 : DatumGetInt64(parent);
 		fresh[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
-		tree.by_key[spi_int64(i, 4) - 1] = i;
-		tree.posted[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 5, &isnull));
+		tree.posted[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4, &isnull));
 	}
 	SPI_freetuptable(SPI_tuptable);
 	for (int i = 0; i < tree.n; i++)
 		tree.parent[i] = root[i] ? -1 : tree_find(&tree, parents[i]);
+	tree.down = parents_first(&tree);
 	for (int k = 0; k < tree.n; k++)
 	{
-		int			i = tree.by_key[k];
+		int			i = tree.down[k];
 		int			up = tree.parent[i];
 
 		tree.nearest[i] = fresh[i] ? i : (up < 0 ? -1 : tree.nearest[up]);
@@ -453,9 +507,8 @@ tree_count(TagTree *tree, const Changes *changed, bool all)
  * Chooses the posted tags by their subtrees' taggings: those with at least
  * min_taggings; a posted tag also stays while its subtree keeps half of
  * that, unless afresh (every posting was cleared).  New ones are added
- * stale, for rebuild_stale to build.  Tags are summed in descending key
- * order, so that every tag comes after its descendants and its total is
- * complete when reached.
+ * stale, for rebuild_stale to build.  Tags are summed children first, so
+ * that a tag's total is complete when reached.
  */
 static void
 choose_posted(const TagTree *tree, int min_taggings, bool afresh)
@@ -469,7 +522,7 @@ choose_posted(const TagTree *tree, int min_taggings, bool afresh)
 	memcpy(totals, tree->taggings, sizeof(int64) * tree->n);
 	for (int k = tree->n - 1; k >= 0; k--)
 	{
-		int			i = tree->by_key[k];
+		int			i = tree->down[k];
 		bool		posted = tree->posted[i] && !afresh;
 		bool		wanted = totals[i] >= min_taggings || (posted && totals[i] * 2 >= min_taggings);
 
