@@ -294,6 +294,12 @@ static const struct
 		" FROM tagstore.tag t LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id ORDER BY t.id",
 		0, {0}, false, SPI_OK_SELECT
 	},
+	[TSQ_TAG_TREE_COUNTED] = {
+		"SELECT t.id, t.parent_id, coalesce(NOT p.stale, false), p.tag_id IS NOT NULL, c.taggings"
+		" FROM tagstore.tag t LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id"
+		" LEFT JOIN tagstore.tagging_count c ON c.tag_id = t.id ORDER BY t.id",
+		0, {0}, false, SPI_OK_SELECT
+	},
 	[TSQ_POSTING_CLEAR] = {
 		"DELETE FROM tagstore.posting", 0, {0}, false, SPI_OK_DELETE
 	},
@@ -310,9 +316,6 @@ static const struct
 	},
 	[TSQ_TAGGING_COUNTS] = {
 		"SELECT tag_id, count(*) FROM tagstore.tagging GROUP BY tag_id", 0, {0}, false, SPI_OK_SELECT
-	},
-	[TSQ_COUNTS_KNOWN] = {
-		"SELECT tag_id, taggings FROM tagstore.tagging_count", 0, {0}, false, SPI_OK_SELECT
 	},
 	[TSQ_TAGGING_COUNTS_OF] = {
 		"SELECT t, (SELECT count(*) FROM tagstore.tagging g WHERE g.tag_id = t) FROM unnest($1) t",

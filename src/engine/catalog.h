@@ -143,12 +143,12 @@ typedef enum TagstoreQuery
 	TSQ_CHANGES_AT,				/* the changes at those ctids, by entity */
 	TSQ_CHANGES_DELETE,
 	TSQ_TAG_TREE,				/* every tag: id, parent, fresh posting, posted; by id */
+	TSQ_TAG_TREE_COUNTED,		/* the same, and tagging_count's count */
 	TSQ_POSTING_CLEAR,
 	TSQ_POSTED_CLEAR,
 	TSQ_POSTED_ADD,
 	TSQ_POSTED_REMOVE,
 	TSQ_TAGGING_COUNTS,			/* taggings per tag, counted */
-	TSQ_COUNTS_KNOWN,			/* taggings per tag, as tagging_count holds them */
 	TSQ_TAGGING_COUNTS_OF,		/* taggings of each of the tags given, counted */
 	TSQ_COUNTS_CLEAR,
 	TSQ_COUNTS_FORGET,

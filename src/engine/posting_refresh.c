@@ -80,7 +80,8 @@ typedef struct TagTree
 	int		   *nearest;		/* index of the nearest fresh posted ancestor-or-self, or -1 */
 	int		   *down;			/* indexes with every tag after its parent (parents_first) */
 	bool	   *posted;			/* has a posted_tag row, fresh or stale */
-	int64	   *taggings;		/* its own taggings, once counted (tree_count) */
+	int64	   *taggings;		/* its own taggings, as tagging_count holds them, then counted */
+	int			counted;		/* tags that tagging_count holds a count of */
 } TagTree;
 
 static int
@@ -158,6 +159,14 @@ parents_first(const TagTree *tree)
 	return order;
 }
 
+/* Does the database keep tagging_count and posting_setting (one still at 1.0 does not)? */
+static bool
+counts_kept(void)
+{
+	return OidIsValid(catalog_relid(TSREL_TAGGING_COUNT)) &&
+		OidIsValid(catalog_relid(TSREL_POSTING_SETTING));
+}
+
 static TagTree
 tree_load(void)
 {
@@ -166,8 +175,8 @@ tree_load(void)
 	bool	   *root;
 	bool	   *fresh;
 
-	/* in id order */
-	catalog_execute(TSQ_TAG_TREE, NULL, NULL, false, 0);
+	/* in id order, with tagging_count's counts if the database keeps them */
+	catalog_execute(counts_kept() ? TSQ_TAG_TREE_COUNTED : TSQ_TAG_TREE, NULL, NULL, false, 0);
 	tree.n = (int) SPI_processed;
 	tree.ids = palloc(sizeof(int64) * Max(tree.n, 1));
 	tree.parent = palloc(sizeof(int) * Max(tree.n, 1));
@@ -177,6 +186,7 @@ tree_load(void)
 	fresh = palloc(sizeof(bool) * Max(tree.n, 1));
 	tree.posted = palloc(sizeof(bool) * Max(tree.n, 1));
 	tree.taggings = palloc0(sizeof(int64) * Max(tree.n, 1));
+	tree.counted = 0;
 	for (int i = 0; i < tree.n; i++)
 	{
 		bool		isnull;
@@ -188,6 +198,13 @@ tree_load(void)
 		parents[i] = isnull ? 0 : DatumGetInt64(parent);
 		fresh[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
 		tree.posted[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4, &isnull));
+		if (SPI_tuptable->tupdesc->natts > 4)
+		{
+			Datum		count = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 5, &isnull);
+
+			tree.taggings[i] = isnull ? 0 : DatumGetInt64(count);
+			tree.counted += !isnull;
+		}
 	}
 	SPI_freetuptable(SPI_tuptable);
 	for (int i = 0; i < tree.n; i++)
@@ -410,14 +427,6 @@ apply_changes(const TagTree *tree, const Changes *changed)
 	rewrite_postings(tree, bits, nbits);
 }
 
-/* Does the database keep tagging_count and posting_setting (one still at 1.0 does not)? */
-static bool
-counts_kept(void)
-{
-	return OidIsValid(catalog_relid(TSREL_TAGGING_COUNT)) &&
-		OidIsValid(catalog_relid(TSREL_POSTING_SETTING));
-}
-
 /*
  * Sets the counts of the last SPI result's rows (tag_id, taggings) in the
  * tree (tags not in it are gone), and returns the tags among them with
@@ -450,11 +459,11 @@ tree_set_counts(TagTree *tree, TagstoreRel rel, AttrNumber tag_att, Datum **tags
 
 /*
  * The tags' own taggings, into the tree, counted in the refresh's
- * snapshot: with all (or when tagging_count is empty: never counted, or
- * emptied by a TRUNCATE of tagging) every tag counted afresh; else
- * tagging_count as it stands, with the changes' tags recounted.  What is
- * counted is kept in tagging_count, except in a database still at 1.0,
- * which has none.
+ * snapshot: with all (or when tagging_count holds none of the tags: never
+ * counted, or emptied by a TRUNCATE of tagging) every tag counted afresh;
+ * else tagging_count's counts as tree_load read them, with the changes'
+ * tags recounted.  What is counted is kept in tagging_count, except in a
+ * database still at 1.0, which has none.
  */
 static void
 tree_count(TagTree *tree, const Changes *changed, bool all)
@@ -463,13 +472,7 @@ tree_count(TagTree *tree, const Changes *changed, bool all)
 	Datum	   *counts;
 	int			n;
 
-	if (counts_kept() && !all)
-	{
-		catalog_execute(TSQ_COUNTS_KNOWN, NULL, NULL, true, 0);
-		all = SPI_processed == 0;
-		n = tree_set_counts(tree, TSREL_TAGGING_COUNT, Anum_tagging_count_tag_id, &tags, &counts);
-	}
-	if (all || !counts_kept())
+	if (all || tree->counted == 0 || !counts_kept())
 	{
 		memset(tree->taggings, 0, sizeof(int64) * tree->n);
 		catalog_execute(TSQ_TAGGING_COUNTS, NULL, NULL, true, 0);
