@@ -507,16 +507,82 @@ tree_count(TagTree *tree, const Changes *changed, bool all)
 }
 
 /*
- * Chooses the posted tags by their subtrees' taggings: those with at least
- * min_taggings; a posted tag also stays while its subtree keeps half of
- * that, unless afresh (every posting was cleared).  New ones are added
- * stale, for rebuild_stale to build.  Tags are summed children first, so
- * that a tag's total is complete when reached.
+ * The runs of consecutive tag ids in each tag's subtree, for read_cost.
+ * Tag d starts a run in the subtree of T when the tag with d's id less one
+ * is not in it: in the subtrees of d and its ancestors below their lowest
+ * common ancestor with that tag (all of them when there is none).  So d
+ * marks +1 on itself and -1 on that ancestor, and a subtree's runs are the
+ * sum of the marks in it (summed children first, as choose_posted does).
+ */
+static int64 *
+subtree_runs(const TagTree *tree)
+{
+	int64	   *runs = palloc0(sizeof(int64) * Max(tree->n, 1));
+	int		   *depth = palloc(sizeof(int) * Max(tree->n, 1));
+
+	for (int k = 0; k < tree->n; k++)
+	{
+		int			i = tree->down[k];
+
+		depth[i] = tree->parent[i] < 0 ? 0 : depth[tree->parent[i]] + 1;
+	}
+	for (int i = 0; i < tree->n; i++)
+	{
+		int			a = i,
+					b = i - 1;	/* ids are sorted: the previous id, if it is one less */
+
+		runs[i]++;
+		if (i == 0 || tree->ids[i - 1] != tree->ids[i] - 1)
+			continue;
+		while (a >= 0 && b >= 0 && a != b)
+		{
+			if (depth[a] >= depth[b])
+				a = tree->parent[a];
+			else
+				b = tree->parent[b];
+		}
+		if (a >= 0 && a == b)
+			runs[a]--;
+	}
+	for (int k = tree->n - 1; k >= 0; k--)
+	{
+		int			i = tree->down[k];
+
+		if (tree->parent[i] >= 0)
+			runs[tree->parent[i]] += runs[i];
+	}
+	pfree(depth);
+	return runs;
+}
+
+/*
+ * What reading a subtree without a posting costs, in taggings: a search
+ * reads one range of tagging_pkey per run of consecutive tag ids (a
+ * taxonomy imported depth first is one run a subtree; tags created one by
+ * one over time make a run each), and a range's descent costs about as
+ * much as reading RUN_COST taggings.
+ */
+#define RUN_COST 16
+
+static inline int64
+read_cost(int64 taggings, int64 runs)
+{
+	return taggings + RUN_COST * runs;
+}
+
+/*
+ * Chooses the posted tags by what their subtrees cost to read: those that
+ * cost min_taggings or more (see read_cost); a posted tag also stays while
+ * its subtree costs half of that, unless afresh (every posting was
+ * cleared).  New ones are added stale, for rebuild_stale to build.  Tags
+ * are summed children first, so that a tag's total is complete when
+ * reached.
  */
 static void
 choose_posted(const TagTree *tree, int min_taggings, bool afresh)
 {
 	int64	   *totals = palloc(sizeof(int64) * Max(tree->n, 1));
+	int64	   *runs = subtree_runs(tree);
 	Datum	   *added = palloc(sizeof(Datum) * Max(tree->n, 1));
 	Datum	   *dropped = palloc(sizeof(Datum) * Max(tree->n, 1));
 	int			nadded = 0,
@@ -527,14 +593,18 @@ choose_posted(const TagTree *tree, int min_taggings, bool afresh)
 	{
 		int			i = tree->down[k];
 		bool		posted = tree->posted[i] && !afresh;
-		bool		wanted = totals[i] >= min_taggings || (posted && totals[i] * 2 >= min_taggings);
+		int64		cost;
+		bool		wanted;
 
+		if (tree->parent[i] >= 0)
+			totals[tree->parent[i]] += totals[i];
+		/* a subtree without taggings is not worth a posting, however scattered */
+		cost = totals[i] == 0 ? 0 : read_cost(totals[i], runs[i]);
+		wanted = cost >= min_taggings || (posted && cost * 2 >= min_taggings);
 		if (wanted && !posted)
 			added[nadded++] = Int64GetDatum(tree->ids[i]);
 		else if (!wanted && posted)
 			dropped[ndropped++] = Int64GetDatum(tree->ids[i]);
-		if (tree->parent[i] >= 0)
-			totals[tree->parent[i]] += totals[i];
 	}
 	if (ndropped > 0)
 		catalog_execute(TSQ_POSTED_REMOVE, (Datum[]) {int64_array(dropped, ndropped)}, NULL, false, 0);

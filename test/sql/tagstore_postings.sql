@@ -192,10 +192,11 @@ FROM check_postings();
 SELECT cases, mismatches FROM compare(100);
 
 -- Every refresh chooses the posted tags (posting_refresh.c): a tag is
--- posted when its subtree carries the threshold's taggings, and keeps its
--- posting while it carries half of them; the threshold given last is kept.
--- choice() compares the posted tags with the subtrees' taggings counted by
--- a walk of parent ids.
+-- posted when its subtree costs the threshold to read, and keeps its
+-- posting while it costs half of it; the threshold given last is kept.  A
+-- subtree's cost is its taggings plus 16 for every run of consecutive tag
+-- ids in it (a range of the tagging index each).  choice() compares the
+-- posted tags with that cost, counted by a walk of parent ids.
 CREATE FUNCTION choice(OUT min_taggings int, OUT missing bigint, OUT kept_too_small bigint,
 					   OUT kept_by_half bigint, OUT posted bigint)
 LANGUAGE sql AS $$
@@ -203,15 +204,19 @@ LANGUAGE sql AS $$
 		SELECT id, id FROM tagstore.tag
 		UNION ALL
 		SELECT u.top, c.id FROM under u JOIN tagstore.tag c ON c.parent_id = u.id),
-	totals AS (
-		SELECT u.top AS id, count(g.tag_id) AS n
-		FROM under u LEFT JOIN tagstore.tagging g ON g.tag_id = u.id GROUP BY u.top)
+	sums AS (
+		SELECT u.top AS id, sum(coalesce(g.n, 0)) AS n, count(*) FILTER (WHERE v.id IS NULL) AS runs
+		FROM under u
+		LEFT JOIN under v ON v.top = u.top AND v.id = u.id - 1
+		LEFT JOIN (SELECT tag_id, count(*) AS n FROM tagstore.tagging GROUP BY tag_id) g ON g.tag_id = u.id
+		GROUP BY u.top),
+	costs AS (SELECT id, CASE WHEN n > 0 THEN n + 16 * runs ELSE 0 END AS cost FROM sums)
 	SELECT s.min_taggings,
-		   count(*) FILTER (WHERE t.n >= s.min_taggings AND p.tag_id IS NULL),
-		   count(*) FILTER (WHERE t.n * 2 < s.min_taggings AND p.tag_id IS NOT NULL),
-		   count(*) FILTER (WHERE t.n < s.min_taggings AND p.tag_id IS NOT NULL),
+		   count(*) FILTER (WHERE t.cost >= s.min_taggings AND p.tag_id IS NULL),
+		   count(*) FILTER (WHERE t.cost * 2 < s.min_taggings AND p.tag_id IS NOT NULL),
+		   count(*) FILTER (WHERE t.cost < s.min_taggings AND p.tag_id IS NOT NULL),
 		   count(p.tag_id)
-	FROM totals t LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id, tagstore.posting_status s
+	FROM costs t LEFT JOIN tagstore.posted_tag p ON p.tag_id = t.id, tagstore.posting_status s
 	GROUP BY s.min_taggings
 $$;
 SELECT min_taggings, missing, kept_too_small, kept_by_half, posted > 0 AS some_posted FROM choice();
@@ -221,6 +226,7 @@ CREATE TEMP TABLE grown AS
 	SELECT f.id, f.path FROM forest() f
 	WHERE NOT EXISTS (SELECT FROM tagstore.posted_tag p WHERE p.tag_id = f.id)
 	  AND NOT EXISTS (SELECT FROM tagstore.tag c WHERE c.parent_id = f.id)
+	  AND NOT EXISTS (SELECT FROM tagstore.tagging g WHERE g.tag_id = f.id)
 	ORDER BY f.key LIMIT 1;
 SELECT count(*) AS tagged FROM grown g,
 	LATERAL tagstore.add_tag_to_many(g.path, 'item', ARRAY(SELECT 'grow' || i FROM generate_series(1, 30) i)) r;
