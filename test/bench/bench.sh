@@ -87,7 +87,7 @@ shapes() {
 		if [ "$shape" = random-moved ]; then
 			echo "-- $hierarchy, $order, postings rebuilt"
 			psql_bench -d shapes -c "SELECT tagstore.refresh_postings(rebuild => true) AS rebuilt" \
-				-c "SELECT count(*) AS \"posted tags\" FROM tagstore.posted_tag"
+				-c "SELECT count(*) AS \"posted tags\", pg_size_pretty(pg_total_relation_size('tagstore.posting')) AS postings FROM tagstore.posted_tag"
 			psql_bench -d shapes -c "SET bench.reps = $reps" -v hierarchy="$hierarchy" \
 				-v order="$order, rebuilt" -f "$work/shapes_run.sql"
 		fi

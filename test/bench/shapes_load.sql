@@ -43,8 +43,10 @@ SELECT clock_timestamp() AS t0 \gset
 SELECT tagstore.refresh_postings();
 SELECT (SELECT count(*) FROM raw_moves) AS moves,
 	   round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz), 1) AS refresh_s,
-	   (SELECT count(*) FROM tagstore.posted_tag) AS posted \gset
-\echo :posted posted tags; :moves moves in :moves_s s, the refresh after them :refresh_s s
+	   (SELECT count(*) FROM tagstore.posted_tag) AS posted,
+	   pg_size_pretty(pg_total_relation_size('tagstore.posting')) AS posting_size,
+	   pg_size_pretty(pg_total_relation_size('tagstore.tagging')) AS tagging_size \gset
+\echo :posted posted tags (postings :posting_size, taggings :tagging_size); :moves moves in :moves_s s, the refresh after them :refresh_s s
 
 -- the tree after the edits, for the GIN design and the questions
 UPDATE raw_tags r SET parent = m.new_parent FROM raw_moves m WHERE m.tag = r.id;
