@@ -3145,4 +3145,4 @@ CREATE OR REPLACE FUNCTION tagstore.refresh_postings(rebuild boolean DEFAULT fal
 										  min_taggings integer DEFAULT NULL) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'tagstore_refresh_postings' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION tagstore.refresh_postings(boolean, integer) IS
-	'folds pending tagging changes into the closure postings, posts subtrees that reached min_taggings taggings (remembered; default 2000), drops those under half of it, and builds stale and new postings; rebuild => true writes every posting afresh from the taggings';
+	'folds pending tagging changes into the closure postings, posts subtrees that cost min_taggings taggings to read (their taggings, and 16 for each run of consecutive tag ids; remembered; default 2000), drops those under half of it, and builds stale and new postings; rebuild => true writes every posting afresh from the taggings';

@@ -46,7 +46,8 @@ CREATE TRIGGER posted_tag_truncate_check AFTER TRUNCATE ON tagstore.posted_tag
 -- row), from which refresh_postings re-chooses the posted tags: it
 -- recounts the tags of the changes it folds in, and adds up subtrees over
 -- the tree as it stands, so a subtree that grew, or was moved under a tag,
--- is posted by the next refresh.  Empty means never counted: the next
+-- is posted by the next refresh (src/engine/posting_refresh.c says by
+-- which measure).  Empty means never counted: the next
 -- refresh counts every tag.
 CREATE TABLE tagstore.tagging_count (
 	tag_id bigint PRIMARY KEY,
@@ -128,4 +129,4 @@ CREATE FUNCTION tagstore.refresh_postings(rebuild boolean DEFAULT false,
 										  min_taggings integer DEFAULT NULL) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'tagstore_refresh_postings' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION tagstore.refresh_postings(boolean, integer) IS
-	'folds pending tagging changes into the closure postings, posts subtrees that reached min_taggings taggings (remembered; default 2000), drops those under half of it, and builds stale and new postings; rebuild => true writes every posting afresh from the taggings';
+	'folds pending tagging changes into the closure postings, posts subtrees that cost min_taggings taggings to read (their taggings, and 16 for each run of consecutive tag ids; remembered; default 2000), drops those under half of it, and builds stale and new postings; rebuild => true writes every posting afresh from the taggings';

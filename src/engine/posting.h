@@ -4,9 +4,11 @@
  *	  anywhere under it, stored ready to read.
  *
  * Expanding a broad tag at query time means reading every tagging under it
- * (a root can cover most of them).  For tags whose subtree carries at least
- * min_taggings taggings (an argument of refresh_postings, kept from one
- * call to the next, default 2,000), tagstore keeps the answer instead:
+ * (a root can cover most of them).  For tags whose subtree costs at least
+ * min_taggings taggings to read (its taggings, and a few more for each
+ * index range it takes: posting_refresh.c; min_taggings is an argument of
+ * refresh_postings, kept from one call to the next, default 2,000),
+ * tagstore keeps the answer instead:
  *
  *	posted_tag (tag_id, stale)			which tags have a posting
  *	posting (tag_id, chunk, members)	the posting, in chunks of 65,536 ids

@@ -27,15 +27,21 @@
  * joins; entity 7 carries nothing under T: 7 leaves.  T is written as
  * {1, 9} and both change rows are deleted.
  *
- * Choosing the posted tags: a tag is posted when its subtree carries at
- * least min_taggings taggings.  tagging_count keeps each tag's own
- * taggings as of the last refresh; a refresh recounts the tags its changes
- * name (one index range each) and adds the subtrees up over the tree as it
- * stands, so a subtree that grew, or that moves gathered under one tag, is
- * posted by the next refresh, and one that shrank below half the threshold
- * loses its posting (half: a subtree near the threshold is not posted and
- * dropped by turns).  rebuild => true counts every tag and posts exactly
- * the subtrees at the threshold.  The threshold given last is kept in
+ * Choosing the posted tags: a tag is posted when its subtree costs at
+ * least min_taggings taggings to read without a posting: its taggings,
+ * and for each run of consecutive tag ids in it, one index range to
+ * descend, as much as RUN_COST taggings (see read_cost).  A taxonomy
+ * imported depth first has one run a subtree; tags created one by one
+ * over years have a run each, and a subtree of a hundred of them with few
+ * taggings is as slow to read as one of thousands in one run.
+ * tagging_count keeps each tag's own taggings as of the last refresh; a
+ * refresh recounts the tags its changes name (one index range each) and
+ * adds the subtrees up over the tree as it stands, so a subtree that grew,
+ * or that moves gathered under one tag, is posted by the next refresh, and
+ * one that fell below half the threshold loses its posting (half: a
+ * subtree near the threshold is not posted and dropped by turns).
+ * rebuild => true counts every tag and posts exactly the subtrees at the
+ * threshold.  The threshold given last is kept in
  * posting_setting, so the writers' background refreshes keep to it.
  *
  * Limits: the tag tree (a few words per tag) and the changes are held in
