@@ -46,7 +46,7 @@ SELECT (SELECT count(*) FROM raw_moves) AS moves,
 	   (SELECT count(*) FROM tagstore.posted_tag) AS posted,
 	   pg_size_pretty(pg_total_relation_size('tagstore.posting')) AS posting_size,
 	   pg_size_pretty(pg_total_relation_size('tagstore.tagging')) AS tagging_size \gset
-\echo :posted posted tags (postings :posting_size, taggings :tagging_size); :moves moves in :moves_s s, the refresh after them :refresh_s s
+\echo :posted posted tags; postings :posting_size, taggings :tagging_size; :moves moves in :moves_s s, the refresh after them :refresh_s s
 
 -- the tree after the edits, for the GIN design and the questions
 UPDATE raw_tags r SET parent = m.new_parent FROM raw_moves m WHERE m.tag = r.id;
