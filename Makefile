@@ -27,6 +27,7 @@ ENGINE_OBJS = \
 	src/engine/policy_rows.o \
 	src/engine/posting_format.o \
 	src/engine/posting_read.o \
+	src/engine/posting_choice.o \
 	src/engine/posting_refresh.o \
 	src/engine/posting_trigger.o \
 	src/engine/scan.o \

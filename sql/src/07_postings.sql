@@ -46,7 +46,7 @@ CREATE TRIGGER posted_tag_truncate_check AFTER TRUNCATE ON tagstore.posted_tag
 -- row), from which refresh_postings re-chooses the posted tags: it
 -- recounts the tags of the changes it folds in, and adds up subtrees over
 -- the tree as it stands, so a subtree that grew, or was moved under a tag,
--- is posted by the next refresh (src/engine/posting_refresh.c says by
+-- is posted by the next refresh (src/engine/posting_choice.c says by
 -- which measure).  Empty means never counted: the next
 -- refresh counts every tag.
 CREATE TABLE tagstore.tagging_count (

@@ -136,7 +136,7 @@ typedef enum TagstoreQuery
 	TSQ_POSTING_DELETE,
 	TSQ_POSTING_INSERT,
 	TSQ_POSTED_FRESH,			/* a posting written: not stale, its size */
-	/* posting_refresh.c */
+	/* posting_refresh.c and posting_choice.c */
 	TSQ_LOCK_TAG,
 	TSQ_LOCK_POSTED_TAG,
 	TSQ_CHANGES_ALL,			/* the change rows' ctids and their count */

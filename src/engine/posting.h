@@ -6,7 +6,7 @@
  * Expanding a broad tag at query time means reading every tagging under it
  * (a root can cover most of them).  For tags whose subtree costs at least
  * min_taggings taggings to read (its taggings, and a few more for each
- * index range it takes: posting_refresh.c; min_taggings is an argument of
+ * index range it takes: posting_choice.c; min_taggings is an argument of
  * refresh_postings, kept from one call to the next, default 2,000),
  * tagstore keeps the answer instead:
  *
@@ -33,6 +33,7 @@
  *	posting_format.c	the chunks as stored, a posting loaded and written
  *	posting_trigger.c	the change log that writers append to
  *	posting_read.c		a posting read as a search sees it, pending changes applied
+ *	posting_choice.c	which tags are posted: tagging counts, subtrees' read costs
  *	posting_refresh.c	refresh_postings: changes folded in, posted tags chosen, postings built
  *
  * tagstore.verify() (verify.c) checks them against the taggings.
@@ -42,7 +43,9 @@
 
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "utils/array.h"
 #include "utils/relcache.h"
 #include "utils/snapshot.h"
 
@@ -63,6 +66,60 @@ spi_int64(uint64 i, int col)
 	Assert(!isnull);
 	return isnull ? 0 : DatumGetInt64(d);
 }
+
+/*
+ * The tag tree as refresh_postings sees it (posting_refresh.c reads it,
+ * posting_choice.c chooses the posted tags on it): for each tag (sorted by
+ * id), its parent and the nearest ancestor-or-self with a fresh posting,
+ * so that the posted ancestors of a tag are a short walk of "nearest"
+ * links.
+ */
+typedef struct TagTree
+{
+	int			n;
+	int64	   *ids;			/* sorted */
+	int		   *parent;			/* index, or -1 */
+	int		   *nearest;		/* index of the nearest fresh posted ancestor-or-self, or -1 */
+	int		   *down;			/* indexes with every tag after its parent (parents_first) */
+	bool	   *posted;			/* has a posted_tag row, fresh or stale */
+	int64	   *taggings;		/* its own taggings, as tagging_count holds them, then counted */
+	int			counted;		/* tags that tagging_count holds a count of */
+} TagTree;
+
+/* The index of a tag in the tree, or -1. */
+static inline int
+tag_tree_find(const TagTree *tree, int64 id)
+{
+	int			l = 0,
+				h = tree->n - 1;
+
+	while (l <= h)
+	{
+		int			m = l + (h - l) / 2;
+
+		if (tree->ids[m] == id)
+			return m;
+		if (tree->ids[m] < id)
+			l = m + 1;
+		else
+			h = m - 1;
+	}
+	return -1;
+}
+
+/* An int8[] of the given Datums, for a statement's parameter. */
+static inline Datum
+int64_array(Datum *elems, int n)
+{
+	return PointerGetDatum(construct_array(elems, n, INT8OID, sizeof(int64),
+										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/* posting_choice.c: which tags are posted */
+extern bool posting_counts_kept(void);
+extern int	posting_min_taggings(bool given, int32 min_taggings);
+extern void posting_count_tags(TagTree *tree, const int64 *changed_tags, int nchanged, bool all);
+extern void posting_choose(const TagTree *tree, int min_taggings, bool afresh);
 
 /* posting_format.c */
 extern bool posting_chunk_in_range(int64 chunk);

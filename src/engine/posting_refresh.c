@@ -27,22 +27,8 @@
  * joins; entity 7 carries nothing under T: 7 leaves.  T is written as
  * {1, 9} and both change rows are deleted.
  *
- * Choosing the posted tags: a tag is posted when its subtree costs at
- * least min_taggings taggings to read without a posting: its taggings,
- * and for each run of consecutive tag ids in it, one index range to
- * descend, as much as RUN_COST taggings (see read_cost).  A taxonomy
- * imported depth first has one run a subtree; tags created one by one
- * over years have a run each, and a subtree of a hundred of them with few
- * taggings is as slow to read as one of thousands in one run.
- * tagging_count keeps each tag's own taggings as of the last refresh; a
- * refresh recounts the tags its changes name (one index range each) and
- * adds the subtrees up over the tree as it stands, so a subtree that grew,
- * or that moves gathered under one tag, is posted by the next refresh, and
- * one that fell below half the threshold loses its posting (half: a
- * subtree near the threshold is not posted and dropped by turns).
- * rebuild => true counts every tag and posts exactly the subtrees at the
- * threshold.  The threshold given last is kept in
- * posting_setting, so the writers' background refreshes keep to it.
+ * Which tags are posted is chosen in posting_choice.c, from the tree that
+ * tree_load reads here.
  *
  * Limits: the tag tree (a few words per tag) and the changes are held in
  * memory; a refresh locks the tag table against writes (not against
@@ -61,54 +47,6 @@
 #include "catalog.h"
 #include "posting.h"
 #include "search.h"
-
-/* The threshold when none was ever given (refresh_postings' min_taggings). */
-#define DEFAULT_MIN_TAGGINGS 2000
-
-/* An int8[] of the given Datums. */
-static Datum
-int64_array(Datum *elems, int n)
-{
-	return PointerGetDatum(construct_array(elems, n, INT8OID, sizeof(int64),
-										   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-}
-
-/*
- * The tag tree as refresh sees it: for each tag (sorted by id), its parent
- * and the nearest ancestor-or-self with a fresh posting, so that the posted
- * ancestors of a tag are a short walk of "nearest" links.
- */
-typedef struct TagTree
-{
-	int			n;
-	int64	   *ids;			/* sorted */
-	int		   *parent;			/* index, or -1 */
-	int		   *nearest;		/* index of the nearest fresh posted ancestor-or-self, or -1 */
-	int		   *down;			/* indexes with every tag after its parent (parents_first) */
-	bool	   *posted;			/* has a posted_tag row, fresh or stale */
-	int64	   *taggings;		/* its own taggings, as tagging_count holds them, then counted */
-	int			counted;		/* tags that tagging_count holds a count of */
-} TagTree;
-
-static int
-tree_find(const TagTree *tree, int64 id)
-{
-	int			l = 0,
-				h = tree->n - 1;
-
-	while (l <= h)
-	{
-		int			m = l + (h - l) / 2;
-
-		if (tree->ids[m] == id)
-			return m;
-		if (tree->ids[m] < id)
-			l = m + 1;
-		else
-			h = m - 1;
-	}
-	return -1;
-}
 
 /*
  * The tags' indexes with every tag after its parent: breadth first from
@@ -165,14 +103,6 @@ parents_first(const TagTree *tree)
 	return order;
 }
 
-/* Does the database keep tagging_count and posting_setting (one still at 1.0 does not)? */
-static bool
-counts_kept(void)
-{
-	return OidIsValid(catalog_relid(TSREL_TAGGING_COUNT)) &&
-		OidIsValid(catalog_relid(TSREL_POSTING_SETTING));
-}
-
 static TagTree
 tree_load(void)
 {
@@ -182,7 +112,7 @@ tree_load(void)
 	bool	   *fresh;
 
 	/* in id order, with tagging_count's counts if the database keeps them */
-	catalog_execute(counts_kept() ? TSQ_TAG_TREE_COUNTED : TSQ_TAG_TREE, NULL, NULL, false, 0);
+	catalog_execute(posting_counts_kept() ? TSQ_TAG_TREE_COUNTED : TSQ_TAG_TREE, NULL, NULL, false, 0);
 	tree.n = (int) SPI_processed;
 	tree.ids = palloc(sizeof(int64) * Max(tree.n, 1));
 	tree.parent = palloc(sizeof(int) * Max(tree.n, 1));
@@ -214,7 +144,7 @@ tree_load(void)
 	}
 	SPI_freetuptable(SPI_tuptable);
 	for (int i = 0; i < tree.n; i++)
-		tree.parent[i] = root[i] ? -1 : tree_find(&tree, parents[i]);
+		tree.parent[i] = root[i] ? -1 : tag_tree_find(&tree, parents[i]);
 	tree.down = parents_first(&tree);
 	for (int k = 0; k < tree.n; k++)
 	{
@@ -230,7 +160,7 @@ tree_load(void)
 static int
 posted_above(const TagTree *tree, int64 id, int *out, int n)
 {
-	int			i = tree_find(tree, id);
+	int			i = tag_tree_find(tree, id);
 
 	for (int a = i < 0 ? -1 : tree->nearest[i]; a >= 0;
 		 a = tree->parent[a] < 0 ? -1 : tree->nearest[tree->parent[a]])
@@ -242,15 +172,6 @@ static int
 cmp_int(const void *a, const void *b)
 {
 	return *(const int *) a - *(const int *) b;
-}
-
-static int
-cmp_int64(const void *a, const void *b)
-{
-	int64		x = *(const int64 *) a;
-	int64		y = *(const int64 *) b;
-
-	return (x > y) - (x < y);
 }
 
 /* One posting bit to set: entity under posted tag (index), member or not. */
@@ -433,209 +354,6 @@ apply_changes(const TagTree *tree, const Changes *changed)
 	rewrite_postings(tree, bits, nbits);
 }
 
-/*
- * Sets the counts of the last SPI result's rows (tag_id, taggings) in the
- * tree (tags not in it are gone), and returns the tags among them with
- * taggings, and their counts, as Datums for tagging_count (in *counts).
- */
-static int
-tree_set_counts(TagTree *tree, TagstoreRel rel, AttrNumber tag_att, Datum **tags, Datum **counts)
-{
-	int			n = 0;
-
-	*tags = palloc(sizeof(Datum) * Max(SPI_processed, 1));
-	*counts = palloc(sizeof(Datum) * Max(SPI_processed, 1));
-	for (uint64 r = 0; r < SPI_processed; r++)
-	{
-		int64		tag = DatumGetInt64(catalog_spi_value(r, 1, rel, tag_att));
-		int64		count = spi_int64(r, 2);
-		int			i = tree_find(tree, tag);
-
-		if (i >= 0)
-			tree->taggings[i] = count;
-		if (i >= 0 && count > 0)
-		{
-			(*tags)[n] = Int64GetDatum(tag);
-			(*counts)[n++] = Int64GetDatum(count);
-		}
-	}
-	SPI_freetuptable(SPI_tuptable);
-	return n;
-}
-
-/*
- * The tags' own taggings, into the tree, counted in the refresh's
- * snapshot: with all (or when tagging_count holds none of the tags: never
- * counted, or emptied by a TRUNCATE of tagging) every tag counted afresh;
- * else tagging_count's counts as tree_load read them, with the changes'
- * tags recounted.  What is counted is kept in tagging_count, except in a
- * database still at 1.0, which has none.
- */
-static void
-tree_count(TagTree *tree, const Changes *changed, bool all)
-{
-	Datum	   *tags;
-	Datum	   *counts;
-	int			n;
-
-	if (all || tree->counted == 0 || !counts_kept())
-	{
-		memset(tree->taggings, 0, sizeof(int64) * tree->n);
-		catalog_execute(TSQ_TAGGING_COUNTS, NULL, NULL, true, 0);
-		n = tree_set_counts(tree, TSREL_TAGGING, Anum_tagging_tag_id, &tags, &counts);
-		if (!counts_kept())
-			return;
-		catalog_execute(TSQ_COUNTS_CLEAR, NULL, NULL, false, 0);
-	}
-	else
-	{
-		/* the changes' distinct tags: their counts are forgotten, then set again */
-		int64	   *sorted = palloc(sizeof(int64) * Max(changed->n, 1));
-		Datum	   *changed_tags = palloc(sizeof(Datum) * Max(changed->n, 1));
-		int			nchanged = 0;
-
-		memcpy(sorted, changed->tag, sizeof(int64) * changed->n);
-		qsort(sorted, changed->n, sizeof(int64), cmp_int64);
-		for (int i = 0; i < changed->n; i++)
-			if (i == 0 || sorted[i] != sorted[i - 1])
-				changed_tags[nchanged++] = Int64GetDatum(sorted[i]);
-		if (nchanged == 0)
-			return;
-		catalog_execute(TSQ_TAGGING_COUNTS_OF, (Datum[]) {int64_array(changed_tags, nchanged)},
-						NULL, true, 0);
-		n = tree_set_counts(tree, TSREL_TAGGING, Anum_tagging_tag_id, &tags, &counts);
-		catalog_execute(TSQ_COUNTS_FORGET, (Datum[]) {int64_array(changed_tags, nchanged)},
-						NULL, false, 0);
-	}
-	if (n > 0)
-		catalog_execute(TSQ_COUNTS_SET, (Datum[]) {int64_array(tags, n), int64_array(counts, n)},
-						NULL, false, 0);
-}
-
-/*
- * The runs of consecutive tag ids in each tag's subtree, for read_cost.
- * Tag d starts a run in the subtree of T when the tag with d's id less one
- * is not in it: in the subtrees of d and its ancestors below their lowest
- * common ancestor with that tag (all of them when there is none).  So d
- * marks +1 on itself and -1 on that ancestor, and a subtree's runs are the
- * sum of the marks in it (summed children first, as choose_posted does).
- */
-static int64 *
-subtree_runs(const TagTree *tree)
-{
-	int64	   *runs = palloc0(sizeof(int64) * Max(tree->n, 1));
-	int		   *depth = palloc(sizeof(int) * Max(tree->n, 1));
-
-	for (int k = 0; k < tree->n; k++)
-	{
-		int			i = tree->down[k];
-
-		depth[i] = tree->parent[i] < 0 ? 0 : depth[tree->parent[i]] + 1;
-	}
-	for (int i = 0; i < tree->n; i++)
-	{
-		int			a = i,
-					b = i - 1;	/* ids are sorted: the previous id, if it is one less */
-
-		runs[i]++;
-		if (i == 0 || tree->ids[i - 1] != tree->ids[i] - 1)
-			continue;
-		while (a >= 0 && b >= 0 && a != b)
-		{
-			if (depth[a] >= depth[b])
-				a = tree->parent[a];
-			else
-				b = tree->parent[b];
-		}
-		if (a >= 0 && a == b)
-			runs[a]--;
-	}
-	for (int k = tree->n - 1; k >= 0; k--)
-	{
-		int			i = tree->down[k];
-
-		if (tree->parent[i] >= 0)
-			runs[tree->parent[i]] += runs[i];
-	}
-	pfree(depth);
-	return runs;
-}
-
-/*
- * What reading a subtree without a posting costs, in taggings: a search
- * reads one range of tagging_pkey per run of consecutive tag ids (a
- * taxonomy imported depth first is one run a subtree; tags created one by
- * one over time make a run each), and a range's descent costs about as
- * much as reading RUN_COST taggings.
- */
-#define RUN_COST 16
-
-static inline int64
-read_cost(int64 taggings, int64 runs)
-{
-	return taggings + RUN_COST * runs;
-}
-
-/*
- * Chooses the posted tags by what their subtrees cost to read: those that
- * cost min_taggings or more (see read_cost); a posted tag also stays while
- * its subtree costs half of that, unless afresh (every posting was
- * cleared).  New ones are added stale, for rebuild_stale to build.  Tags
- * are summed children first, so that a tag's total is complete when
- * reached.
- */
-static void
-choose_posted(const TagTree *tree, int min_taggings, bool afresh)
-{
-	int64	   *totals = palloc(sizeof(int64) * Max(tree->n, 1));
-	int64	   *runs = subtree_runs(tree);
-	Datum	   *added = palloc(sizeof(Datum) * Max(tree->n, 1));
-	Datum	   *dropped = palloc(sizeof(Datum) * Max(tree->n, 1));
-	int			nadded = 0,
-				ndropped = 0;
-
-	memcpy(totals, tree->taggings, sizeof(int64) * tree->n);
-	for (int k = tree->n - 1; k >= 0; k--)
-	{
-		int			i = tree->down[k];
-		bool		posted = tree->posted[i] && !afresh;
-		int64		cost;
-		bool		wanted;
-
-		if (tree->parent[i] >= 0)
-			totals[tree->parent[i]] += totals[i];
-		/* a subtree without taggings is not worth a posting, however scattered */
-		cost = totals[i] == 0 ? 0 : read_cost(totals[i], runs[i]);
-		wanted = cost >= min_taggings || (posted && cost * 2 >= min_taggings);
-		if (wanted && !posted)
-			added[nadded++] = Int64GetDatum(tree->ids[i]);
-		else if (!wanted && posted)
-			dropped[ndropped++] = Int64GetDatum(tree->ids[i]);
-	}
-	if (ndropped > 0)
-		catalog_execute(TSQ_POSTED_REMOVE, (Datum[]) {int64_array(dropped, ndropped)}, NULL, false, 0);
-	if (nadded > 0)
-		catalog_execute(TSQ_POSTED_ADD, (Datum[]) {int64_array(added, nadded)}, NULL, false, 0);
-}
-
-/* The threshold: the one given (and kept), else the one kept, else 2,000. */
-static int
-min_taggings_of(bool given, int32 min_taggings)
-{
-	if (!counts_kept())
-		return given ? min_taggings : DEFAULT_MIN_TAGGINGS;
-	if (given)
-	{
-		catalog_execute(TSQ_MIN_TAGGINGS_SET, (Datum[]) {Int32GetDatum(min_taggings)}, NULL, false, 0);
-		return min_taggings;
-	}
-	catalog_execute(TSQ_MIN_TAGGINGS, NULL, NULL, true, 0);
-	min_taggings = SPI_processed == 0 ? DEFAULT_MIN_TAGGINGS :
-		DatumGetInt32(catalog_spi_value(0, 1, TSREL_POSTING_SETTING, Anum_posting_setting_min_taggings));
-	SPI_freetuptable(SPI_tuptable);
-	return min_taggings;
-}
-
 /* Rebuilds every stale posting from the taggings, deepest first. */
 static void
 rebuild_stale(void)
@@ -715,7 +433,7 @@ tagstore_refresh_postings(PG_FUNCTION_ARGS)
 	catalog_execute(TSQ_LOCK_POSTED_TAG, NULL, NULL, false, 0);
 	/* a snapshot taken after the locks, for the reads that use the active one */
 	PushActiveSnapshot(GetTransactionSnapshot());
-	min_taggings = min_taggings_of(min_given, min_taggings);
+	min_taggings = posting_min_taggings(min_given, min_taggings);
 
 	/*
 	 * Exactly the changes this refresh accounts for: later ones stay pending.
@@ -733,8 +451,8 @@ tagstore_refresh_postings(PG_FUNCTION_ARGS)
 		catalog_execute(TSQ_POSTING_CLEAR, NULL, NULL, false, 0);
 		catalog_execute(TSQ_POSTED_CLEAR, NULL, NULL, false, 0);
 		tree = tree_load();
-		tree_count(&tree, NULL, true);
-		choose_posted(&tree, min_taggings, true);
+		posting_count_tags(&tree, NULL, 0, true);
+		posting_choose(&tree, min_taggings, true);
 	}
 	else
 	{
@@ -745,10 +463,10 @@ tagstore_refresh_postings(PG_FUNCTION_ARGS)
 			apply_changes(&tree, &changed);
 		}
 		/* a database still at 1.0 keeps no counts: its posted tags stay those rebuild chose */
-		if (counts_kept())
+		if (posting_counts_kept())
 		{
-			tree_count(&tree, &changed, false);
-			choose_posted(&tree, min_taggings, false);
+			posting_count_tags(&tree, changed.tag, changed.n, false);
+			posting_choose(&tree, min_taggings, false);
 		}
 	}
 	rebuild_stale();

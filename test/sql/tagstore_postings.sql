@@ -191,7 +191,7 @@ SELECT checked > 0 AS some, checked < (SELECT count(*) FROM forest()) AS fewer, 
 FROM check_postings();
 SELECT cases, mismatches FROM compare(100);
 
--- Every refresh chooses the posted tags (posting_refresh.c): a tag is
+-- Every refresh chooses the posted tags (posting_choice.c): a tag is
 -- posted when its subtree costs the threshold to read, and keeps its
 -- posting while it costs half of it; the threshold given last is kept.  A
 -- subtree's cost is its taggings plus 16 for every run of consecutive tag
