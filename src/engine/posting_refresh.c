@@ -420,6 +420,8 @@ tagstore_refresh_postings(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("min_taggings must be at least 1")));
+	/* a posting and a count hold every tagging: what policies hide from the caller too */
+	catalog_refuse_policies("tagstore.refresh_postings()");
 	/* its locks must come before its snapshot (see the header comment) */
 	if (IsolationUsesXactSnapshot())
 		ereport(ERROR,

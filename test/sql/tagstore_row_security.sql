@@ -112,6 +112,17 @@ SELECT (SELECT t FROM tagstore.tree('beta') t LIMIT 1) =
 
 -- verify() reads every row: refused, naming the table
 SELECT errcheck('SELECT * FROM tagstore.verify()') AS verify;
+-- so does refresh_postings (a posting holds every tagging, whoever reads
+-- it): refused, even with the privileges a refresh writes with, rather
+-- than post and count only what the caller sees
+RESET ROLE;
+GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA tagstore TO tagstore_tenant;
+SET ROLE tagstore_tenant;
+SELECT errcheck('SELECT tagstore.refresh_postings()') AS refresh;
+SELECT errcheck('SELECT tagstore.refresh_postings(rebuild => true)') AS rebuild;
+RESET ROLE;
+REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA tagstore FROM tagstore_tenant;
+SET ROLE tagstore_tenant;
 -- with row_security off, a search the policies would filter is an error, as a query is
 SET row_security = off;
 SELECT errcheck($$SELECT tagstore.count_entities_with_any('{Alpha}')$$) AS row_security_off;
