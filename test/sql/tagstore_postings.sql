@@ -56,6 +56,21 @@ BEGIN
 	END LOOP;
 END $$;
 
+-- n random moves through the API, each tag under one of the first spread
+-- tags of its taxonomy that are not in its subtree
+CREATE FUNCTION move_random(n int, spread int) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	t tagstore.tag;
+	p tagstore.tag;
+BEGIN
+	FOR i IN 1 .. n LOOP
+		t := random_tag();
+		SELECT * INTO p FROM forest() f WHERE f.taxonomy_id = t.taxonomy_id AND NOT f.key <@ t.key
+		ORDER BY f.key OFFSET floor(random() * spread) LIMIT 1;
+		PERFORM tagstore.move_tag(t.path, p.path);
+	END LOOP;
+END $$;
+
 -- post every subtree that carries a tagging
 SELECT tagstore.refresh_postings(rebuild => true, min_taggings => 1) >= 0 AS refreshed;
 SELECT count(*) > 20 AS many_posted, bool_and(NOT stale) AS all_fresh,
@@ -137,22 +152,8 @@ SELECT tagstore.refresh_postings() > 0 AS folded;
 
 -- moves and removals make the ancestors' postings stale; readers skip them
 SELECT setseed(0.23);
-DO $$
-DECLARE
-	t tagstore.tag;
-	p tagstore.tag;
-BEGIN
-	FOR i IN 1 .. 15 LOOP
-		t := random_tag();
-		SELECT * INTO p FROM forest() f WHERE f.taxonomy_id = t.taxonomy_id AND NOT f.key <@ t.key
-		OFFSET floor(random() * 50) LIMIT 1;
-		PERFORM tagstore.move_tag(t.path, p.path);
-	END LOOP;
-	FOR i IN 1 .. 4 LOOP
-		t := random_tag();
-		PERFORM tagstore.remove_tag(t.path, cascade => true);
-	END LOOP;
-END $$;
+SELECT move_random(15, 50);
+SELECT count(tagstore.remove_tag((random_tag()).path, cascade => true)) AS removed FROM generate_series(1, 4);
 SELECT churn(100);
 SELECT checked > 100 AS many_checked, fresh < checked AS some_stale, mismatches FROM check_postings();
 SELECT cases, mismatches FROM compare(200);
@@ -245,18 +246,7 @@ SELECT min_taggings, missing, kept_too_small FROM choice();
 -- moves gather and split subtrees: the next refresh chooses by the tree as it is
 CREATE TEMP TABLE posted_before_moves AS SELECT tag_id FROM tagstore.posted_tag;
 SELECT setseed(0.31);
-DO $$
-DECLARE
-	t tagstore.tag;
-	p tagstore.tag;
-BEGIN
-	FOR i IN 1 .. 30 LOOP
-		t := random_tag();
-		SELECT * INTO p FROM forest() f WHERE f.taxonomy_id = t.taxonomy_id AND NOT f.key <@ t.key
-		ORDER BY f.key OFFSET floor(random() * 40) LIMIT 1;
-		PERFORM tagstore.move_tag(t.path, p.path);
-	END LOOP;
-END $$;
+SELECT move_random(30, 40);
 SELECT churn(100);
 SELECT stale_tags > 0 AS moves_made_stale FROM tagstore.posting_status;
 SELECT tagstore.refresh_postings() > 0 AS folded;
